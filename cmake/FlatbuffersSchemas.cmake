@@ -3,7 +3,8 @@
 # are made visible (a copy in the build tree), never the rest of the host's /usr/include.
 
 find_program(FLATC flatc REQUIRED NO_CMAKE_FIND_ROOT_PATH)
-find_path(FLATBUFFERS_HOST_INCLUDE_DIR flatbuffers/flatbuffers.h REQUIRED NO_CMAKE_FIND_ROOT_PATH)
+find_path(FLATBUFFERS_HOST_INCLUDE_DIR flatbuffers/flatbuffers.h PATHS /usr/include /usr/local/include
+          REQUIRED NO_CMAKE_FIND_ROOT_PATH)
 
 set(TINYDIGIT_FLATBUFFERS_INCLUDE_DIR ${CMAKE_BINARY_DIR}/third_party/include)
 file(COPY ${FLATBUFFERS_HOST_INCLUDE_DIR}/flatbuffers DESTINATION ${TINYDIGIT_FLATBUFFERS_INCLUDE_DIR})

@@ -11,6 +11,7 @@ packages=(
     libflatbuffers-dev flatbuffers-compiler         # model and checkpoint formats
     doctest-dev                                     # tests
     libpng-dev                                      # tools/predict reads PNG
+    libssl-dev                                      # SHA-256 for provenance
     gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib  # Cortex-M
     qemu-system-arm                                 # runs the firmware in tests
     clang libclang-rt-14-dev                        # libFuzzer targets
