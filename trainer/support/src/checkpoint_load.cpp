@@ -34,7 +34,8 @@ std::vector<NamedTensor> tensors(const flatbuffers::Vector<flatbuffers::Offset<f
         tensor.shape.assign(t->shape()->begin(), t->shape()->end());
         // Bytes copied as stored (little-endian, like the host): NaN payloads survive too.
         tensor.data.resize(t->data()->size());
-        std::memcpy(tensor.data.data(), t->data()->Data(), tensor.data.size() * sizeof(float));
+        if (!tensor.data.empty())
+            std::memcpy(tensor.data.data(), t->data()->Data(), tensor.data.size() * sizeof(float));
         out.push_back(std::move(tensor));
     }
     return out;
