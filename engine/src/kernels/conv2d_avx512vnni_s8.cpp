@@ -22,13 +22,67 @@ inline __mmask64 tail_mask(std::int32_t remaining) {
     return remaining >= 64 ? ~__mmask64{0} : ((__mmask64{1} << remaining) - 1);
 }
 
-// Horizontal sums of 4 vectors -> [sum a, sum b, sum c, sum d].
-inline __m128i reduce4(__m512i a, __m512i b, __m512i c, __m512i d) {
+// Partial sums of 4 vectors: each 128-bit lane L holds [a_L, b_L, c_L, d_L] (lane-wise sums).
+inline __m512i partial4(__m512i a, __m512i b, __m512i c, __m512i d) {
     const __m512i ab = _mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b));
     const __m512i cd = _mm512_add_epi32(_mm512_unpacklo_epi32(c, d), _mm512_unpackhi_epi32(c, d));
-    const __m512i abcd = _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
-    const __m256i half = _mm256_add_epi32(_mm512_castsi512_si256(abcd), _mm512_extracti64x4_epi64(abcd, 1));
-    return _mm_add_epi32(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+    return _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
+}
+
+// Horizontal sums of a 4 x 4 block of accumulators: lane p of the result holds
+// [sum acc[p][0], ..., sum acc[p][3]].
+inline __m512i reduce16(const __m512i (&acc)[4][4]) {
+    __m512i part[4];
+    for (int px = 0; px < 4; ++px) part[px] = partial4(acc[px][0], acc[px][1], acc[px][2], acc[px][3]);
+    const __m512i s01 = _mm512_add_epi32(_mm512_shuffle_i32x4(part[0], part[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_i32x4(part[0], part[1], _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m512i s23 = _mm512_add_epi32(_mm512_shuffle_i32x4(part[2], part[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_i32x4(part[2], part[3], _MM_SHUFFLE(3, 2, 3, 2)));
+    return _mm512_add_epi32(_mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(2, 0, 2, 0)),
+                            _mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+// Per-channel requantization constants for 4 channels, repeated in every 128-bit lane and
+// split into the even and odd 32-bit elements (64-bit arithmetic works on one of each pair).
+struct Requant16 {
+    __m512i bias, mult, round_even, round_odd, shift_even, shift_odd, zero_point, lo, hi;
+};
+
+inline Requant16 requant_constants(const Requant& rq, const std::int32_t* corr, std::int32_t o, std::int32_t channels) {
+    alignas(16) std::int32_t b[4], m[4], s[4];
+    for (std::int32_t q = 0; q < 4; ++q) {
+        const std::int32_t c = o + (q < channels ? q : channels - 1);
+        b[q] = corr[c];
+        m[q] = rq.multiplier[c];
+        s[q] = rq.shift[c];
+    }
+    Requant16 r;
+    r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(b)));
+    r.mult = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(m)));
+    const __m512i s32 = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(s)));
+    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
+    r.shift_odd = _mm512_srli_epi64(s32, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
+    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
+    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
+    r.lo = _mm512_set1_epi64(rq.act_min);
+    r.hi = _mm512_set1_epi64(rq.act_max);
+    return r;
+}
+
+// docs/quantization.md on 16 accumulators at once, exactly: int64 product, one rounding,
+// arithmetic shift, zero point and clamp in int64, then narrow to int8.
+inline __m128i requantize16(__m512i sums, const Requant16& r) {
+    const __m512i acc = _mm512_add_epi32(sums, r.bias);  // wrapping, as the reference
+    auto half = [&](__m512i a, __m512i m, __m512i round, __m512i shift) {
+        __m512i v = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, m), round), shift);
+        v = _mm512_add_epi64(v, r.zero_point);
+        return _mm512_min_epi64(_mm512_max_epi64(v, r.lo), r.hi);
+    };
+    const __m512i even = half(acc, r.mult, r.round_even, r.shift_even);
+    const __m512i odd = half(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(r.mult, 32), r.round_odd, r.shift_odd);
+    return _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(0xaaaa, even, _mm512_slli_epi64(odd, 32)));
 }
 
 inline std::int32_t weight_sum(const std::int8_t* w, std::int32_t k) {
@@ -81,17 +135,11 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
                     for (std::int32_t q = 0; q < kChannels; ++q) acc[px][q] = _mm512_dpbusd_epi32(acc[px][q], x, wv[q]);
                 }
             }
-            alignas(16) std::int32_t bias4[kChannels] = {0, 0, 0, 0};
-            std::memcpy(bias4, corr + o, sizeof(std::int32_t) * static_cast<std::size_t>(channels));
-            const __m128i bias = _mm_load_si128(reinterpret_cast<const __m128i*>(bias4));
-            for (std::int32_t px = 0; px < valid; ++px) {
-                alignas(16) std::int32_t sums[kChannels];
-                _mm_store_si128(reinterpret_cast<__m128i*>(sums),
-                                _mm_add_epi32(reduce4(acc[px][0], acc[px][1], acc[px][2], acc[px][3]), bias));
-                std::int8_t y[kChannels];
-                detail::requantize4(p.requant, o, sums, y, channels);
-                detail::store_pixel(p, out, (i + px) / sweep.used_w, (i + px) % sweep.used_w, o, y, channels);
-            }
+            alignas(16) std::int8_t y[16];
+            _mm_store_si128(reinterpret_cast<__m128i*>(y),
+                            requantize16(reduce16(acc), requant_constants(p.requant, corr, o, channels)));
+            for (std::int32_t px = 0; px < valid; ++px)
+                detail::store_pixel(p, out, (i + px) / sweep.used_w, (i + px) % sweep.used_w, o, y + 4 * px, channels);
         }
     }
 }
