@@ -11,8 +11,8 @@
 
 namespace tinydigit::tools {
 
-// Keras BatchNormalization's default epsilon, which the trainer uses (trainer/).
-inline constexpr double kBatchNormEpsilon = 1e-3;
+// Keras BatchNormalization's default epsilon, which the trainer passes to oneDNN as a float.
+inline constexpr float kBatchNormEpsilon = 1e-3f;  // bn_relu_layer.hpp kEpsilon
 
 struct FoldedLayer {
     LayerKind kind = LayerKind::Conv2D;
