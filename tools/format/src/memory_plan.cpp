@@ -45,11 +45,10 @@ ChainPlan plan_chain(const ChainPlanRequest& request) {
         const std::size_t bottom = i % 2 == 0 ? i : i + 1;
         plan.scratch_offset.push_back(static_cast<std::int32_t>(align_up(request.activation_bytes[bottom])));
     }
+    // Kept short: it is stored in every model (docs/format.md explains it in full).
     plan.description =
-        "chain plan: activation i at the bottom of the arena when i is even, at the top when odd; "
-        "each op's scratch in the gap between its input and output. Op i needs input, output and "
-        "scratch live together, so no plan for this order can be smaller than the largest "
-        "aligned(in)+aligned(out)+scratch over the ops, and this one equals it.";
+        "chain ping-pong: even activations at offset 0, odd ones at the top, scratch between; "
+        "arena = max over ops of in+out+scratch (16-aligned), the lower bound for this order";
     return plan;
 }
 

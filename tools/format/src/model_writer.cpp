@@ -84,10 +84,9 @@ private:
         const QuantizedLayer& layer = model_.layers[index];
         const std::int32_t input = last_activation_;
 
-        // Weights: symmetric per output channel; one zero point (0) stands for every channel.
+        // Weights: symmetric per output channel; no zero_point vector means 0 for every channel.
         const std::int32_t weight_buffer = add_buffer(layer.weights);
-        auto weight_quant = fbm::CreateQuantization(builder_, builder_.CreateVector(layer.weight_scales),
-                                                    builder_.CreateVector(std::vector<std::int32_t>{0}), 0);
+        auto weight_quant = fbm::CreateQuantization(builder_, builder_.CreateVector(layer.weight_scales), 0, 0);
         tensors_.push_back(fbm::CreateTensor(builder_, builder_.CreateString(layer.name + ".weight"),
                                              fbm::ElementType::INT8, builder_.CreateVector(layer.weight_shape),
                                              weight_quant, weight_buffer, -1));
