@@ -159,3 +159,34 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
     CHECK(is_one_line_error(r, "evaluate"));
     CHECK(r.err.find("10x10") != std::string::npos);
 }
+
+TEST_CASE("predict: prints digit, probabilities, what it did and a preview; bad input is one line") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    std::string pgm = "P5\n28 28\n255\n";
+    for (int p = 0; p < 784; ++p) pgm.push_back(static_cast<char>((p % 28 > 12 && p % 28 < 16) ? 255 : 0));
+    const auto image = dir.write("one.pgm", pgm).string();
+    auto r = run_tool("predict", {model, image});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("one.pgm: ") == 0);
+    CHECK(r.out.find("probabilities: 0:") != std::string::npos);
+    CHECK(r.out.find("used as is") != std::string::npos);
+    CHECK(r.out.find("|             @@@            |") != std::string::npos);
+
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{model}, "expected MODEL.fb and at least one IMAGE"},
+        {{model, (dir.path() / "missing.png").string()}, "cannot open"},
+        {{model, dir.write("x.txt", "not an image").string()}, "not a PGM, PNG or CSV"},
+        {{model, dir.write("t.pgm", "P5\n28 28\n255\n").string()}, "truncated PGM data"},
+        {{dir.write("m.fb", "garbage!").string(), image}, "not a tinydigit model"},
+        {{model, image, "--zoom"}, "unknown option --zoom"},
+        {{model, dir.write("bad.csv", "1,2,3\n").string()}, "bad.csv"},
+    };
+    for (const auto& [args, reason] : cases) {
+        CAPTURE(args);
+        r = run_tool("predict", args);
+        CHECK(r.exit_code > 0);
+        CHECK_MESSAGE(is_one_line_error(r, "predict"), r.err);
+        CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
+    }
+}
