@@ -190,3 +190,33 @@ TEST_CASE("predict: prints digit, probabilities, what it did and a preview; bad 
         CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
     }
 }
+
+TEST_CASE("model_to_c: writes the header; bad input is one line and a non-zero exit") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    const auto header = (dir.path() / "model.h").string();
+    auto r = run_tool("model_to_c", {model, header, "--namespace", "board::model"});
+    REQUIRE(r.exit_code == 0);
+    std::ifstream in(header);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("namespace board::model {") != std::string::npos);
+    CHECK(text.find("kArenaBytes = ") != std::string::npos);
+
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{model}, "expected MODEL.fb and OUT.h"},
+        {{(dir.path() / "missing.fb").string(), header}, "cannot open"},
+        {{dir.write("x.fb", "not a model at all").string(), header}, "file identifier"},
+        {{model, header, "--namespace", "9lives"}, "not a C++ namespace"},
+        {{model, header, "--golden", (dir.path() / "nogolden").string()}, "cannot open"},
+        {{model, header, "--namespace"}, "needs a value"},
+        {{model, header, "--fast"}, "unknown option --fast"},
+        {{model, (dir.path() / "no/such/dir/m.h").string()}, "m.h"},
+    };
+    for (const auto& [args, reason] : cases) {
+        CAPTURE(args);
+        r = run_tool("model_to_c", args);
+        CHECK(r.exit_code > 0);
+        CHECK_MESSAGE(is_one_line_error(r, "model_to_c"), r.err);
+        CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
+    }
+}
