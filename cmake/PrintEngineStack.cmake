@@ -6,7 +6,7 @@ file(GLOB_RECURSE graphs ${DIR}/*.ci)
 if(NOT graphs)
     message(FATAL_ERROR "engine stack: no .ci files under ${DIR} (built without -fcallgraph-info=su?)")
 endif()
-foreach(entry "Engine::load\\(void const\\*, unsigned int\\)" "Engine::run\\(\\)")
+foreach(entry "Engine::load\\(const void\\*, std::size_t\\)" "Engine::run\\(\\)")
     execute_process(COMMAND ${AWK} -v "entry=${entry}" -v "indirect=_s8\\(" -f ${SCRIPT} ${graphs}
                     OUTPUT_VARIABLE report RESULT_VARIABLE status)
     message(STATUS "engine stack from ${entry}:\n${report}")
