@@ -1,0 +1,54 @@
+/* C interface to the tinydigit int8 engine, for C firmware. Same rules as the C++ API
+ * (engine.hpp): no heap, the model is read in place, the caller provides every buffer.
+ *
+ *   static td_engine engine;                       // storage only; no constructor to run
+ *   _Alignas(16) static uint8_t arena[ARENA_BYTES];
+ *   if (td_load(&engine, model, model_size) != TD_OK) ...   // td_status_message() says why
+ *   if (td_bind_arena(&engine, arena, sizeof arena) != TD_OK) ...
+ *   td_set_input_pixels(&engine, pixels, 784);
+ *   td_run(&engine);
+ *   int digit = td_argmax(&engine);
+ */
+#ifndef TINYDIGIT_ENGINE_C_API_H
+#define TINYDIGIT_ENGINE_C_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The numbers equal tinydigit::engine::Status; td_status_message() gives the reason. */
+typedef int td_status;
+#define TD_OK 0
+
+/* Opaque storage for one engine; zero-initialize it (static storage does) before td_load. */
+typedef struct td_engine {
+    union {
+        void* pointers[8];
+        uint64_t align;
+    } opaque;
+} td_engine;
+
+td_status td_load(td_engine* engine, const void* model, size_t size);
+uint32_t td_arena_bytes(const td_engine* engine);
+td_status td_bind_arena(td_engine* engine, void* arena, size_t size);
+size_t td_input_size(const td_engine* engine);
+size_t td_output_size(const td_engine* engine);
+td_status td_set_input_pixels(td_engine* engine, const uint8_t* pixels, size_t count);
+td_status td_set_input_int8(td_engine* engine, const int8_t* values, size_t count);
+td_status td_run(td_engine* engine);
+int td_operator_count(const td_engine* engine);
+td_status td_run_operator(td_engine* engine, int index);
+const int8_t* td_output(const td_engine* engine); /* int8 logits; NULL until an arena is bound */
+int td_argmax(const td_engine* engine);            /* lowest index among ties; -1 until bound */
+td_status td_probabilities(const td_engine* engine, float* out, size_t count);
+const char* td_status_message(td_status status);
+const char* td_status_name(td_status status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,83 @@
+// The int8 engine: verify a model in place, bind the caller's arena, run.
+//
+//   alignas(16) static std::uint8_t arena[kModelArenaBytes];
+//   tinydigit::engine::Engine engine;
+//   if (engine.load(model_bytes, model_size) != Status::kOk) ...   // every check happens here
+//   if (engine.bind_arena(arena, sizeof arena) != Status::kOk) ...
+//   engine.set_input_pixels(pixels, 784);                          // uint8 0..255
+//   engine.run();
+//   int digit = engine.argmax();
+//
+// No heap, no exceptions, no static constructors. The model bytes must stay alive and
+// unchanged while the engine uses them (they are read in place, e.g. from flash).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tinydigit/engine/kernels.hpp"
+#include "tinydigit/engine/status.hpp"
+
+namespace tinydigit::model {
+struct Model;
+}
+
+namespace tinydigit::engine {
+
+// Limits that keep verification bounded in time and stack whatever the bytes say.
+inline constexpr int kMaxTensors = 128;
+inline constexpr int kMaxOperators = 64;
+
+class Engine {
+public:
+    // Verifies `size` bytes at `model` (16-byte aligned) and keeps a pointer to them.
+    // On failure the engine is left unloaded.
+    Status load(const void* model, std::size_t size) noexcept;
+    // Same, running with an explicit kernel set (tests and benchmarks compare variants).
+    Status load(const void* model, std::size_t size, const KernelSet& kernels) noexcept;
+
+    // Bytes of arena the loaded model needs (its MemoryPlan.arena_bytes); 0 when unloaded.
+    std::uint32_t arena_bytes() const noexcept;
+    // `arena` must be 16-byte aligned and at least arena_bytes() long; it is used for
+    // activations and scratch until the next load/bind.
+    Status bind_arena(void* arena, std::size_t size) noexcept;
+
+    std::size_t input_size() const noexcept;   // elements of the input tensor (784 for MNIST)
+    std::size_t output_size() const noexcept;  // number of logits
+    // Pixels 0..255 become q = pixel - 128 (the model's input has scale 1/255, zero point -128).
+    Status set_input_pixels(const std::uint8_t* pixels, std::size_t count) noexcept;
+    Status set_input(const std::int8_t* values, std::size_t count) noexcept;
+
+    // Runs every operator. No checks beyond "loaded and bound": load() verified everything.
+    Status run() noexcept;
+    // The same, one operator at a time (per-layer timing in firmware, layer-by-layer tests).
+    int operator_count() const noexcept;
+    Status run_operator(int index) noexcept;
+
+    const std::int8_t* output() const noexcept;  // int8 logits, null until bound
+    int argmax() const noexcept;                 // lowest index among ties; -1 until bound
+    // Dequantized logits s * (q - z) and their softmax (float helpers, not the int8 path).
+    Status dequantized_logits(float* out, std::size_t count) const noexcept;
+    Status probabilities(float* out, std::size_t count) const noexcept;
+
+    // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
+    const std::int8_t* tensor_data(int tensor_index) const noexcept;
+    const model::Model* model() const noexcept { return model_; }
+    const KernelSet& kernels() const noexcept { return *kernels_; }
+
+private:
+    const model::Model* model_ = nullptr;
+    const KernelSet* kernels_ = nullptr;
+    std::uint8_t* arena_ = nullptr;
+    std::uint32_t arena_bytes_ = 0;
+    std::int32_t input_offset_ = 0;
+    std::int32_t output_offset_ = 0;
+    std::uint32_t input_count_ = 0;
+    std::uint32_t output_count_ = 0;
+};
+
+// The semantic checks alone (load() calls this): FlatBuffers verifier, then everything the
+// verifier cannot see. Exposed for tools that only validate.
+Status verify_model(const void* model, std::size_t size) noexcept;
+
+}  // namespace tinydigit::engine

@@ -1,0 +1,58 @@
+// Every kernel variant, named op_variant_type. The reference variants define the arithmetic;
+// the others must equal them bit for bit (tests/engine/equivalence_core.hpp checks that).
+// A KernelSet is what the engine calls; which set a build uses is chosen in kernel_sets.cpp.
+#pragma once
+
+#include <cstdint>
+
+#include "tinydigit/engine/kernel_params.hpp"
+
+namespace tinydigit::engine {
+
+// scratch: at least conv2d_scratch_bytes(...) / fully_connected_scratch_bytes(...) bytes,
+// aligned to kArenaAlignment, not overlapping in/out. in and out never overlap.
+using Conv2DKernel = void (*)(const Conv2DParams&, const std::int8_t* in, std::int8_t* out, void* scratch);
+using FullyConnectedKernel = void (*)(const FullyConnectedParams&, const std::int8_t* in, std::int8_t* out,
+                                      void* scratch);
+using MaxPool2DKernel = void (*)(const MaxPool2DParams&, const std::int8_t* in, std::int8_t* out);
+using PadKernel = void (*)(const PadParams&, const std::int8_t* in, std::int8_t* out);
+
+struct KernelSet {
+    const char* name;
+    Conv2DKernel conv2d;
+    FullyConnectedKernel fully_connected;
+    MaxPool2DKernel max_pool2d;
+    PadKernel pad;
+};
+
+void conv2d_reference_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_reference_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+void max_pool2d_reference_s8(const MaxPool2DParams&, const std::int8_t*, std::int8_t*);
+void pad_reference_s8(const PadParams&, const std::int8_t*, std::int8_t*);
+
+void conv2d_portable_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_portable_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+void max_pool2d_portable_s8(const MaxPool2DParams&, const std::int8_t*, std::int8_t*);
+void pad_portable_s8(const PadParams&, const std::int8_t*, std::int8_t*);
+
+#if defined(__ARM_FEATURE_DSP)
+void conv2d_dsp_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_dsp_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+#endif
+
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+void conv2d_avx2_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_avx2_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+void conv2d_avx512vnni_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_avx512vnni_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+#endif
+
+// The sets this build contains. default_kernels() is the best one for the build target (on
+// x86 hosts: the best compiled set the running CPU supports).
+const KernelSet& reference_kernels();
+const KernelSet& portable_kernels();
+const KernelSet& default_kernels();
+// All compiled sets the running CPU can execute (reference first); count via the return.
+int available_kernel_sets(const KernelSet** out, int capacity);
+
+}  // namespace tinydigit::engine

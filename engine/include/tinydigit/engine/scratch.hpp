@@ -1,0 +1,64 @@
+// Scratch memory each kernel needs, as constexpr functions callable on the host (the
+// quantizer's memory planner) and on the target (the verifier checks Operator.scratch_bytes
+// against them). One value per op covers every kernel variant (reference, portable, Arm DSP,
+// AVX2, AVX-512 VNNI), so one model file runs with whichever variant a build picks.
+//
+// Planner contract (checked at load, see status.hpp):
+// - the arena base, every Tensor.arena_offset and every Operator.scratch_offset are
+//   multiples of kArenaAlignment;
+// - an op's scratch lives only while the op runs: it may reuse any arena bytes except the
+//   tensors alive during that op (its inputs, its output, and tensors read later);
+// - Operator.scratch_bytes >= the value below (0 means no scratch: scratch_offset may be -1).
+//
+// Why these sizes:
+// - Conv2D gathers the receptive field of a few output pixels into a column ("im2col") so
+//   the inner loop streams two contiguous arrays. Each variant keeps at most 4 x K bytes of
+//   columns (Arm DSP: 2 pixels of int16; AVX-512 VNNI: 4 pixels of uint8; portable/AVX2:
+//   2 pixels of int16), K = kernel_h * kernel_w * in_channels rounded up to 64, plus one
+//   int32 per output channel (VNNI folds the input zero point into a per-channel bias).
+//   Seed network: 3,456 bytes for conv2 (36,000 bytes of live activations -> 39,456 peak),
+//   10,240 bytes for conv6.
+// - A fused max pool needs no scratch: the kernel max-updates the pooled output in place.
+// - FullyConnected keeps its input once as int16 (2 x K bytes) plus one int32 per output.
+// - MaxPool2D and Pad need none.
+#pragma once
+
+#include <cstdint>
+
+namespace tinydigit::engine {
+
+inline constexpr std::uint32_t kArenaAlignment = 16;
+
+// Sizes are computed in 64 bits from int32 parameters, so no argument can overflow them.
+// Parameters < 1 yield 0 (the verifier rejects such ops before asking).
+constexpr std::uint64_t round_up(std::uint64_t value, std::uint64_t multiple) {
+    return (value + multiple - 1) / multiple * multiple;
+}
+
+// Reduction length of one output value of a Conv2D.
+constexpr std::uint64_t conv2d_reduction_length(std::int32_t kernel_h, std::int32_t kernel_w,
+                                                std::int32_t in_channels) {
+    if (kernel_h < 1 || kernel_w < 1 || in_channels < 1) return 0;
+    return std::uint64_t(kernel_h) * std::uint64_t(kernel_w) * std::uint64_t(in_channels);
+}
+
+constexpr std::uint64_t conv2d_scratch_bytes(std::int32_t kernel_h, std::int32_t kernel_w,
+                                             std::int32_t in_channels, std::int32_t out_channels) {
+    const std::uint64_t k = conv2d_reduction_length(kernel_h, kernel_w, in_channels);
+    if (k == 0 || out_channels < 1) return 0;
+    return 4 * round_up(k, 64) + 4 * std::uint64_t(out_channels);
+}
+
+constexpr std::uint64_t fully_connected_scratch_bytes(std::int32_t in_count, std::int32_t out_count) {
+    if (in_count < 1 || out_count < 1) return 0;
+    return 2 * round_up(std::uint64_t(in_count), 64) + 4 * std::uint64_t(out_count);
+}
+
+constexpr std::uint64_t max_pool2d_scratch_bytes() { return 0; }
+constexpr std::uint64_t pad_scratch_bytes() { return 0; }
+
+// Seed network figures, kept here so a change of formula shows up in review.
+static_assert(conv2d_scratch_bytes(5, 5, 32, 32) == 3456);
+static_assert(conv2d_scratch_bytes(3, 3, 256, 256) == 10240);
+
+}  // namespace tinydigit::engine

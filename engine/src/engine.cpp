@@ -1,0 +1,109 @@
+// Engine: load (verify once), bind the arena, run the operators in order with no checks.
+#include "tinydigit/engine/engine.hpp"
+
+#include "decode.hpp"
+#include "tinydigit/engine/scratch.hpp"
+
+namespace tinydigit::engine {
+
+Status Engine::load(const void* model, std::size_t size) noexcept { return load(model, size, default_kernels()); }
+
+Status Engine::load(const void* model, std::size_t size, const KernelSet& kernels) noexcept {
+    *this = Engine{};
+    if (Status s = verify_model(model, size); s != Status::kOk) return s;
+    const model::Model* m = model::GetModel(model);
+    model_ = m;
+    kernels_ = &kernels;
+    const auto* in = detail::tensor(*m, m->input());
+    const auto* out = detail::tensor(*m, m->output());
+    input_offset_ = in->arena_offset();
+    output_offset_ = out->arena_offset();
+    input_count_ = 1;
+    for (auto d : *in->shape()) input_count_ *= static_cast<std::uint32_t>(d);
+    output_count_ = 1;
+    for (auto d : *out->shape()) output_count_ *= static_cast<std::uint32_t>(d);
+    return Status::kOk;
+}
+
+std::uint32_t Engine::arena_bytes() const noexcept { return model_ ? model_->plan()->arena_bytes() : 0; }
+
+Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
+    if (model_ == nullptr) return Status::kNotLoaded;
+    if (arena == nullptr) return Status::kNullArgument;
+    if (reinterpret_cast<std::uintptr_t>(arena) % kArenaAlignment != 0) return Status::kMisalignedArena;
+    if (size < arena_bytes()) return Status::kArenaTooSmall;
+    arena_ = static_cast<std::uint8_t*>(arena);
+    return Status::kOk;
+}
+
+std::size_t Engine::input_size() const noexcept { return input_count_; }
+std::size_t Engine::output_size() const noexcept { return output_count_; }
+
+Status Engine::set_input_pixels(const std::uint8_t* pixels, std::size_t count) noexcept {
+    if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    if (pixels == nullptr) return Status::kNullArgument;
+    if (count != input_count_) return Status::kSizeMismatch;
+    auto* dst = reinterpret_cast<std::int8_t*>(arena_ + input_offset_);
+    for (std::size_t i = 0; i < count; ++i) dst[i] = static_cast<std::int8_t>(pixels[i] - 128);
+    return Status::kOk;
+}
+
+Status Engine::set_input(const std::int8_t* values, std::size_t count) noexcept {
+    if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    if (values == nullptr) return Status::kNullArgument;
+    if (count != input_count_) return Status::kSizeMismatch;
+    auto* dst = reinterpret_cast<std::int8_t*>(arena_ + input_offset_);
+    for (std::size_t i = 0; i < count; ++i) dst[i] = values[i];
+    return Status::kOk;
+}
+
+int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(model_->operators()->size()) : 0; }
+
+Status Engine::run_operator(int index) noexcept {
+    if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    const model::Model& m = *model_;
+    const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+    auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, op.inputs()->Get(0))->arena_offset());
+    auto* out = reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(m, op.outputs()->Get(0))->arena_offset());
+    void* scratch = op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
+    switch (op.params_type()) {
+        case model::OpParams::Conv2D: kernels_->conv2d(detail::decode_conv2d(m, op), in, out, scratch); break;
+        case model::OpParams::FullyConnected:
+            kernels_->fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
+            break;
+        case model::OpParams::MaxPool2D: kernels_->max_pool2d(detail::decode_max_pool2d(m, op), in, out); break;
+        case model::OpParams::Pad: kernels_->pad(detail::decode_pad(m, op), in, out); break;
+        default: break;  // unreachable: load() rejected every other type
+    }
+    return Status::kOk;
+}
+
+Status Engine::run() noexcept {
+    if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    const int n = operator_count();
+    for (int i = 0; i < n; ++i) run_operator(i);
+    return Status::kOk;
+}
+
+const std::int8_t* Engine::output() const noexcept {
+    return arena_ ? reinterpret_cast<const std::int8_t*>(arena_ + output_offset_) : nullptr;
+}
+
+int Engine::argmax() const noexcept {
+    const std::int8_t* logits = output();
+    if (logits == nullptr) return -1;
+    int best = 0;
+    for (std::uint32_t i = 1; i < output_count_; ++i)
+        if (logits[i] > logits[best]) best = static_cast<int>(i);
+    return best;
+}
+
+const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
+    if (arena_ == nullptr || tensor_index < 0 || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())
+        return nullptr;
+    const auto* t = detail::tensor(*model_, tensor_index);
+    return t->arena_offset() >= 0 ? reinterpret_cast<const std::int8_t*>(arena_ + t->arena_offset()) : nullptr;
+}
+
+}  // namespace tinydigit::engine

@@ -1,0 +1,82 @@
+// Pieces every optimized Conv2D variant shares: which conv pixels feed the output, the
+// gather of one pixel's receptive field into a column, and the (pooled) store.
+#pragma once
+
+#include <cstdint>
+
+#include "tinydigit/engine/kernel_params.hpp"
+
+namespace tinydigit::engine::detail {
+
+// Conv pixels the output depends on: all of them, or those inside some pool window.
+struct ConvSweep {
+    std::int32_t used_h, used_w;
+    explicit ConvSweep(const Conv2DParams& p)
+        : used_h(p.pool_h ? (p.out_h - 1) * p.pool_stride_h + p.pool_h : p.conv_h),
+          used_w(p.pool_h ? (p.out_w - 1) * p.pool_stride_w + p.pool_w : p.conv_w) {}
+    std::int32_t count() const { return used_h * used_w; }
+};
+
+// Before a pooled conv, every output is -128 (the identity of max over int8).
+inline void prepare_output(const Conv2DParams& p, std::int8_t* out) {
+    if (p.pool_h == 0) return;
+    const std::int64_t n = std::int64_t{p.out_h} * p.out_w * p.out_c;
+    for (std::int64_t i = 0; i < n; ++i) out[i] = -128;
+}
+
+// Pooled outputs along one axis whose window contains conv index c: [lo, hi].
+inline void pool_range(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count,
+                       std::int32_t& lo, std::int32_t& hi) {
+    const std::int32_t first = c - window + 1;
+    lo = first <= 0 ? 0 : (first + stride - 1) / stride;
+    hi = c / stride;
+    if (hi > count - 1) hi = count - 1;
+}
+
+// Stores output channel values y[0..n) of conv pixel (cy, cx), channels o0..o0+n-1.
+inline void store_pixel(const Conv2DParams& p, std::int8_t* out, std::int32_t cy, std::int32_t cx, std::int32_t o0,
+                        const std::int8_t* y, std::int32_t n) {
+    if (p.pool_h == 0) {
+        std::int8_t* dst = out + (std::int64_t{cy} * p.out_w + cx) * p.out_c + o0;
+        for (std::int32_t i = 0; i < n; ++i) dst[i] = y[i];
+        return;
+    }
+    std::int32_t y_lo, y_hi, x_lo, x_hi;
+    pool_range(cy, p.pool_h, p.pool_stride_h, p.out_h, y_lo, y_hi);
+    pool_range(cx, p.pool_w, p.pool_stride_w, p.out_w, x_lo, x_hi);
+    for (std::int32_t py = y_lo; py <= y_hi; ++py)
+        for (std::int32_t px = x_lo; px <= x_hi; ++px) {
+            std::int8_t* dst = out + (std::int64_t{py} * p.out_w + px) * p.out_c + o0;
+            for (std::int32_t i = 0; i < n; ++i) dst[i] = y[i] > dst[i] ? y[i] : dst[i];
+        }
+}
+
+// Writes the receptive field of conv pixel (cy, cx) in weight order (ky, kx, c):
+// convert(x) for input cells, pad for cells in the padding.
+template <typename T, typename Convert>
+inline void gather_column(const Conv2DParams& p, const std::int8_t* in, std::int32_t cy, std::int32_t cx, T* col,
+                          T pad, Convert convert) {
+    const std::int32_t row = p.kernel_w * p.in_c;
+    const std::int32_t x0 = cx * p.stride_w - p.pad_left;
+    std::int32_t kx_lo = x0 < 0 ? -x0 : 0;
+    std::int32_t kx_hi = p.in_w - x0 < p.kernel_w ? p.in_w - x0 : p.kernel_w;
+    if (kx_lo > p.kernel_w) kx_lo = p.kernel_w;
+    if (kx_hi < kx_lo) kx_hi = kx_lo;
+    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, col += row) {
+        const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
+        if (y < 0 || y >= p.in_h) {
+            for (std::int32_t i = 0; i < row; ++i) col[i] = pad;
+            continue;
+        }
+        const std::int32_t left = kx_lo * p.in_c, mid_end = kx_hi * p.in_c;
+        for (std::int32_t i = 0; i < left; ++i) col[i] = pad;
+        if (mid_end > left) {
+            const std::int8_t* src = in + (std::int64_t{y} * p.in_w + x0 + kx_lo) * p.in_c;
+            T* dst = col + left;
+            for (std::int32_t i = 0; i < mid_end - left; ++i) dst[i] = convert(src[i]);
+        }
+        for (std::int32_t i = mid_end; i < row; ++i) col[i] = pad;
+    }
+}
+
+}  // namespace tinydigit::engine::detail
