@@ -20,7 +20,9 @@ in_map && section != "" && /^ +0x/ {
 function account(section, size_hex, line,    size) {
     if (index(line, archive "(") == 0) return
     size = hex(size_hex)
-    if (section ~ /^\.text/) text += size
+    member = substr(line, index(line, archive "(") + length(archive) + 1)
+    sub(/\).*/, "", member)
+    if (section ~ /^\.text/) { text += size; member_text[member] += size }
     else if (section ~ /^\.rodata/) rodata += size
     else if (section ~ /^\.(data|bss)/) ram += size
 }
@@ -39,4 +41,7 @@ function hex(s,    i, c, v) {
 END {
     printf "engine in this image: .text %d bytes, .rodata %d bytes, .data/.bss %d bytes (%s)\n",
            text, rodata, ram, archive
+    fflush()
+    for (member in member_text) printf "  .text %6d  %s\n", member_text[member], member | "sort -k2 -nr"
+    close("sort -k2 -nr")
 }

@@ -75,7 +75,8 @@ void print_cost(std::size_t images) {
     std::uint64_t total_ticks = 0;
     std::uint64_t total_macs = 0;
     const int ops = engine.operator_count();
-    console_write("cost per inference (executed instructions, QEMU -icount, 40 per timer tick):\n");
+    console_write("cost per inference (executed instructions, QEMU -icount, 40 per timer tick;\n"
+                  "MACs count every kernel tap of the full conv map, padding included):\n");
     for (int op = 0; op < ops; ++op) {
         const LayerInfo& layer = layers[op];
         total_ticks += layer_ticks[op];
