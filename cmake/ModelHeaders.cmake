@@ -4,11 +4,11 @@ include_guard(GLOBAL)
 # tools/model_to_c is a host program; a cross build cannot build it with its own compiler,
 # so it is built for the host as an external project inside the cross build tree. Then
 #
-# tinydigit_model_header(<target> ARCH <arch>)
-#   makes an INTERFACE library whose include directory holds "embedded_model.h": the
-#   committed models/<arch>/model.fb as an alignas(16) constant array with its arena size,
-#   and the golden digits of tests/golden/<arch>/ with their expected logit checksums
-#   (namespace embedded). The header is regenerated when the model or golden files change.
+# tinydigit_model_header(<target> MODEL <model.fb> GOLDEN <dir> NAME <name>)
+#   makes an INTERFACE library whose include directory holds "embedded_model.h": the model
+#   as an alignas(16) constant array with its arena size, and the golden digits of <dir>
+#   (quantize --golden; tests/golden/<arch>/ for the committed models) with their expected
+#   logit checksums, namespace `embedded`. Regenerated when the model or golden files change.
 
 include(ExternalProject)
 
@@ -25,18 +25,16 @@ ExternalProject_Add(model_to_c_host
     USES_TERMINAL_BUILD OFF)
 
 function(tinydigit_model_header target)
-    cmake_parse_arguments(ARG "" "ARCH" "" ${ARGN})
-    set(model ${PROJECT_SOURCE_DIR}/models/${ARG_ARCH}/model.fb)
-    set(golden ${PROJECT_SOURCE_DIR}/tests/golden/${ARG_ARCH})
-    set(out_dir ${CMAKE_BINARY_DIR}/generated/firmware/${ARG_ARCH})
+    cmake_parse_arguments(ARG "" "MODEL;GOLDEN;NAME" "" ${ARGN})
+    set(out_dir ${CMAKE_BINARY_DIR}/generated/firmware/${ARG_NAME})
     set(header ${out_dir}/embedded_model.h)
-    file(GLOB golden_files ${golden}/*)
+    file(GLOB golden_files ${ARG_GOLDEN}/*)
     add_custom_command(
         OUTPUT ${header}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
-        COMMAND ${TINYDIGIT_MODEL_TO_C} ${model} ${header} --namespace embedded --golden ${golden}
-        DEPENDS ${model} ${golden_files} model_to_c_host ${TINYDIGIT_MODEL_TO_C}
-        COMMENT "model_to_c ${ARG_ARCH}: models/${ARG_ARCH}/model.fb + tests/golden/${ARG_ARCH} -> embedded_model.h"
+        COMMAND ${TINYDIGIT_MODEL_TO_C} ${ARG_MODEL} ${header} --namespace embedded --golden ${ARG_GOLDEN}
+        DEPENDS ${ARG_MODEL} ${golden_files} model_to_c_host ${TINYDIGIT_MODEL_TO_C}
+        COMMENT "model_to_c ${ARG_NAME}: ${ARG_MODEL} + ${ARG_GOLDEN} -> embedded_model.h"
         VERBATIM)
     add_custom_target(${target}_generate DEPENDS ${header})
     add_library(${target} INTERFACE)

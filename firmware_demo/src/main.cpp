@@ -75,8 +75,8 @@ void print_cost(std::size_t images) {
     std::uint64_t total_ticks = 0;
     std::uint64_t total_macs = 0;
     const int ops = engine.operator_count();
-    console_write("cost per inference (executed instructions, QEMU -icount, 40 per timer tick;\n"
-                  "MACs count every kernel tap of the full conv map, padding included):\n");
+    console_write("cost per inference, in executed instructions (QEMU -icount: 40 per timer tick).\n"
+                  "MACs count every kernel tap of the full conv map, padding included.\n");
     for (int op = 0; op < ops; ++op) {
         const LayerInfo& layer = layers[op];
         total_ticks += layer_ticks[op];
@@ -103,13 +103,13 @@ void print_cost(std::size_t images) {
         }
         console_write("\n");
     }
-    console_write("cost total instructions ");
+    console_write("instructions per inference ");
     console_ratio(total_ticks * board_instructions_per_tick, images, 0);
-    console_write(" MACs ");
-    console_uint(total_macs);
-    console_write(" per-MAC ");
+    console_write("\ninstructions per MAC ");
     console_ratio(total_ticks * board_instructions_per_tick, total_macs * images, 3);
-    console_write("\n");
+    console_write(" (");
+    console_uint(total_macs);
+    console_write(" MACs per inference)\n");
 }
 
 }  // namespace
