@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, fetches MNIST, then configures, builds
 # and tests every preset (host-release, host-debug, host-sanitize, host-fuzz, cortex-m4,
-# cortex-m3) with
-# `cmake --workflow`. Runs every preset even after a failure and ends with one summary line.
+# cortex-m3) with `cmake --workflow`. Runs every preset even after a failure and ends with one
+# summary line.
 #
 # usage: scripts/test.sh [PRESET...]      (default: all six)
 set -uo pipefail
