@@ -98,6 +98,29 @@ inline std::int32_t weight_sum(const std::int8_t* w, std::int32_t k) {
     return _mm512_reduce_add_epi32(acc);
 }
 
+// Stores (or max-updates into every pooled output it feeds) up to 4 channel values.
+inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int32_t o, const std::int8_t* y,
+                   std::int32_t channels) {
+    if (channels == 4) {
+        const __m128i v = _mm_cvtsi32_si128(*reinterpret_cast<const std::int32_t*>(y));
+        if (p.pool_h == 0) {
+            _mm_storeu_si32(t.first + o, v);
+            return;
+        }
+        for (std::int32_t r = 0; r < t.rows; ++r)
+            for (std::int32_t c = 0; c < t.cols; ++c) {
+                std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
+                _mm_storeu_si32(d, _mm_max_epi8(_mm_loadu_si32(d), v));
+            }
+        return;
+    }
+    for (std::int32_t r = 0; r < t.rows; ++r)
+        for (std::int32_t c = 0; c < t.cols; ++c) {
+            std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
+            for (std::int32_t q = 0; q < channels; ++q) d[q] = p.pool_h == 0 || y[q] > d[q] ? y[q] : d[q];
+        }
+}
+
 }  // namespace
 
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
@@ -121,6 +144,9 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
         for (std::int32_t j = 0; j < valid; ++j)
             detail::gather_column(p, in, (i + j) / sweep.used_w, (i + j) % sweep.used_w, cols + std::int64_t{j} * kp,
                                   pad, to_u8);
+        detail::PixelTarget targets[kPixels];
+        for (std::int32_t j = 0; j < valid; ++j)
+            targets[j] = detail::pixel_target(p, out, (i + j) / sweep.used_w, (i + j) % sweep.used_w);
         const std::uint8_t* c[kPixels];
         for (std::int32_t j = 0; j < kPixels; ++j) c[j] = cols + std::int64_t{j < valid ? j : valid - 1} * kp;
         for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
@@ -173,8 +199,7 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
             alignas(16) std::int8_t y[16];
             _mm_store_si128(reinterpret_cast<__m128i*>(y),
                             requantize16(reduce16(acc), requant_constants(p.requant, corr, o, channels)));
-            for (std::int32_t px = 0; px < valid; ++px)
-                detail::store_pixel(p, out, (i + px) / sweep.used_w, (i + px) % sweep.used_w, o, y + 4 * px, channels);
+            for (std::int32_t px = 0; px < valid; ++px) store4(p, targets[px], o, y + 4 * px, channels);
         }
     }
 }
