@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The README's main job: set-up, MNIST, build, a short training run, quantization, float vs
+# int8 evaluation on the MNIST test set, the firmware demo on the emulated Cortex-M4, and a
+# summary table. A step whose program is not built yet is reported as such, never faked.
+#
+# usage: scripts/demo.sh [--epochs N] [--arch seed|compact] [--out DIR]   (default out/demo)
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+epochs=""
+arch=seed
+out=out/demo
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --epochs) epochs=$2; shift 2 ;;
+        --arch) arch=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+scripts/bootstrap.sh || exit 1
+scripts/fetch_mnist.sh || exit 1
+
+bin=build/host-release/bin
+rows=()
+row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
+missing() { echo "demo: not built yet: $1"; row "$2" "not built yet"; }
+
+echo "=== build (host-release)"
+cmake --preset host-release >/dev/null && cmake --build --preset host-release || exit 1
+mkdir -p "$out"
+
+echo "=== train ($arch)"
+ckpt="$out/best.ckpt"
+if [ -x "$bin/train" ]; then
+    start=$(date +%s)
+    "$bin/train" --arch "$arch" --out "$out" ${epochs:+--epochs "$epochs"} || exit 1
+    row "train ($arch) wall time" "$(( $(date +%s) - start )) s"
+else
+    missing "the trainer (trainer/, issue 3)" "train"
+fi
+
+echo "=== quantize"
+model="$out/model.fb"
+if [ -x "$bin/quantize" ] && [ -f "$ckpt" ]; then
+    "$bin/quantize" "$ckpt" "$model" || exit 1
+else
+    missing "the quantizer (tools/, issue 4), or no checkpoint to quantize" "quantize"
+fi
+
+echo "=== evaluate on the MNIST test set (10,000 images)"
+json_field() { sed -E "s/.*\"$2\": *([0-9.eE+-]+).*/\1/" <<<"$1"; }
+if [ -x "$bin/evaluate" ] && [ -f "$ckpt" ] && [ -f "$model" ]; then
+    f=$("$bin/evaluate" "$ckpt" --json | tail -n 1) || exit 1
+    q=$("$bin/evaluate" "$model" --json | tail -n 1) || exit 1
+    row "float test accuracy" "$(awk -v a="$(json_field "$f" accuracy)" 'BEGIN{printf "%.2f %%", 100*a}')"
+    row "int8 test accuracy" "$(awk -v a="$(json_field "$q" accuracy)" 'BEGIN{printf "%.2f %%", 100*a}')"
+    row "int8 engine throughput" "$(json_field "$q" images_per_second) images/s"
+else
+    missing "evaluate (tools/, issue 4), or nothing to evaluate" "evaluate"
+fi
+
+echo "=== firmware demo (Cortex-M4, QEMU mps2-an386)"
+if [ -f firmware_demo/CMakeLists.txt ] && [ -f "$model" ]; then
+    cmake --preset cortex-m4 -DTINYDIGIT_FIRMWARE_MODEL="$repo/$model" >/dev/null &&
+        cmake --build --preset cortex-m4 || exit 1
+    fw_log="$out/firmware.log"
+    cmake --build --preset cortex-m4 --target run_firmware_demo 2>&1 | tee "$fw_log" || exit 1
+    row "firmware (M4) accuracy" "$(grep -m1 -E '^accuracy' "$fw_log" | cut -d' ' -f2-)"
+    row "firmware (M4) instructions/image" "$(grep -m1 -E '^instructions per inference' "$fw_log" | awk '{print $NF}')"
+else
+    missing "the firmware demo (firmware_demo/, issue 6), or no model" "firmware demo"
+fi
+
+echo
+echo "=== Summary ($out)"
+printf '%s\n' "${rows[@]}"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, fetches MNIST, then configures, builds
+# and tests every preset (host-release, host-debug, host-sanitize, cortex-m4, cortex-m3) with
+# `cmake --workflow`. Runs every preset even after a failure and ends with one summary line.
+#
+# usage: scripts/test.sh [PRESET...]      (default: all five)
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(host-release host-debug host-sanitize cortex-m4 cortex-m3)
+
+scripts/bootstrap.sh || exit 1
+scripts/fetch_mnist.sh || exit 1
+
+logs=build/test-logs
+mkdir -p "$logs"
+total_pass=0 total_fail=0 failed_presets=()
+summary=()
+for preset in "${presets[@]}"; do
+    echo
+    echo "=== $preset: configure, build, test"
+    start=$(date +%s)
+    cmake --workflow --preset "$preset" 2>&1 | tee "$logs/$preset.log"
+    status=${PIPESTATUS[0]}
+    seconds=$(( $(date +%s) - start ))
+    # ctest's closing line: "100% tests passed, 0 tests failed out of 42"
+    line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$logs/$preset.log" | tail -n 1)
+    failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+    ran=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+    [ -n "$line" ] || { failed=0; ran=0; }
+    passed=$(( ran - failed ))
+    total_pass=$(( total_pass + passed )); total_fail=$(( total_fail + failed ))
+    if [ "$status" -ne 0 ] || [ "$ran" -eq 0 ]; then
+        failed_presets+=("$preset")
+        result="FAILED"
+    else
+        result="ok"
+    fi
+    summary+=("$(printf '%-14s %-7s %5d passed %4d failed %6ds' "$preset" "$result" "$passed" "$failed" "$seconds")")
+done
+
+echo
+echo "=== Summary (logs in $logs/)"
+printf '%s\n' "${summary[@]}"
+if [ ${#failed_presets[@]} -gt 0 ]; then
+    echo "failed presets: ${failed_presets[*]}"
+    # A preset that failed to build counts as a failure even if no test ran.
+    [ "$total_fail" -gt 0 ] || total_fail=${#failed_presets[@]}
+fi
+echo "tests: $total_pass passed, $total_fail failed"
+[ ${#failed_presets[@]} -eq 0 ]

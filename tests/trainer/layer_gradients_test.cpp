@@ -1,0 +1,111 @@
+// Every layer's backward pass against central finite differences on small shapes.
+#include <doctest/doctest.h>
+
+#include "gradient_check.hpp"
+#include "tinydigit/trainer/bn_relu_layer.hpp"
+#include "tinydigit/trainer/conv_layer.hpp"
+#include "tinydigit/trainer/dropout_layer.hpp"
+#include "tinydigit/trainer/inner_product_layer.hpp"
+#include "tinydigit/trainer/max_pool_layer.hpp"
+#include "tinydigit/trainer/relu_layer.hpp"
+#include "tinydigit/trainer/zero_pad_layer.hpp"
+
+using namespace tinydigit::trainer;
+using tinydigit::trainer::testing::GradientCheck;
+using tinydigit::trainer::testing::random_values;
+using tinydigit::trainer::testing::write_plain;
+
+namespace {
+
+void randomize_parameters(Device& device, Layer& layer, std::uint64_t key) {
+    for (Parameter* p : layer.parameters()) {
+        write_plain(device, random_values(p->user_desc.get_size() / sizeof(float), key++, -0.5f, 0.5f), p->value);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("convolution backward (data, weights, bias) matches finite differences") {
+    Device device;
+    for (const int padding : {1, 2}) {
+        CAPTURE(padding);
+        const auto src = plain_desc({2, 3, 6, 6});
+        ConvLayer conv(device, "conv", src, 4, 3, padding, true);
+        randomize_parameters(device, conv, 10);
+        GradientCheck(device, conv, src, 1).check(1e-2f, 2e-3);
+    }
+}
+
+TEST_CASE("the first convolution (one input channel, 5x5) gets weight gradients without an input gradient") {
+    Device device;
+    const auto src = plain_desc({2, 1, 8, 8});
+    ConvLayer conv(device, "conv", src, 16, 5, 2, false);
+    randomize_parameters(device, conv, 20);
+    GradientCheck(device, conv, src, 2).check(1e-2f, 2e-3);
+}
+
+TEST_CASE("batch normalization with fused ReLU backward matches finite differences") {
+    Device device;
+    // Blocked channels as in the network (the conv before it chooses them).
+    const dnnl::memory::desc src({4, 16, 3, 3}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw16c);
+    BnReluLayer bn(device, "bn", src);
+    randomize_parameters(device, bn, 30);
+    GradientCheck(device, bn, src, 3).check(1e-3f, 1e-2);
+}
+
+TEST_CASE("max pooling backward routes the gradient to the maximum (odd size drops the last row)") {
+    Device device;
+    const auto src = plain_desc({2, 3, 5, 5});
+    MaxPoolLayer pool(device, src);
+    CHECK(pool.dst_desc().dims() == dnnl::memory::dims{2, 3, 2, 2});
+    GradientCheck(device, pool, src, 4).check(1e-3f, 1e-3);
+}
+
+TEST_CASE("inner product backward matches finite differences for 4-D and 2-D inputs") {
+    Device device;
+    SUBCASE("flattening a 4-D map") {
+        const auto src = plain_desc({3, 4, 2, 2});
+        InnerProductLayer ip(device, "ip", src, 5, true);
+        randomize_parameters(device, ip, 40);
+        GradientCheck(device, ip, src, 5).check(1e-2f, 2e-3);
+    }
+    SUBCASE("2-D") {
+        const auto src = plain_desc({3, 7});
+        InnerProductLayer ip(device, "ip", src, 10, true);
+        randomize_parameters(device, ip, 50);
+        GradientCheck(device, ip, src, 6).check(1e-2f, 2e-3);
+    }
+}
+
+TEST_CASE("ReLU backward matches finite differences") {
+    Device device;
+    const auto src = plain_desc({4, 9});
+    ReluLayer relu(device, src);
+    GradientCheck(device, relu, src, 7).check(1e-3f, 1e-3);
+}
+
+TEST_CASE("dropout backward applies the same mask as forward, and evaluation is the identity") {
+    Device device;
+    const auto src = plain_desc({4, 64});
+    DropoutLayer dropout(device, src, 0.4f);
+    dropout.set_key(99);
+    GradientCheck check(device, dropout, src, 8);
+    check.check(1e-3f, 1e-3, 64);
+
+    dnnl::memory x(src, device.engine);
+    write_plain(device, random_values(256, 3), x);
+    const auto y = tinydigit::trainer::testing::read_plain(device, dropout.forward(x, Mode::kTrain));
+    std::size_t dropped = 0;
+    for (float v : y) dropped += v == 0.0f;
+    CHECK(dropped > 256 * 0.25);
+    CHECK(dropped < 256 * 0.55);
+    CHECK(&dropout.forward(x, Mode::kEval) == &x);
+}
+
+TEST_CASE("zero padding backward takes the interior of the gradient") {
+    Device device;
+    const dnnl::memory::desc src({2, 16, 3, 3}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw16c);
+    ZeroPadLayer pad(device, src, 1);
+    CHECK(pad.dst_desc().dims() == dnnl::memory::dims{2, 16, 5, 5});
+    GradientCheck(device, pad, src, 9).check(1e-3f, 1e-4);
+}

@@ -1,0 +1,118 @@
+// evaluate MODEL [--data SOURCE]... [--labels FILE] [--json] [--logits FILE.csv]
+// MODEL is a model.fb (run through the engine) or a .ckpt (float, trainer's forward pass).
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <type_traits>
+
+#include "cli.hpp"
+#include "float_model_reference.hpp"
+#include "tinydigit/common/atomic_file.hpp"
+#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/tools/evaluation.hpp"
+#include "tinydigit/tools/int8_runner.hpp"
+#include "tinydigit/tools/model_kind.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: evaluate MODEL [--data SOURCE]... [--labels FILE] [--json] [--logits FILE.csv]\n"
+    "  MODEL     model.fb (int8, through the engine) or a .ckpt checkpoint (float)\n"
+    "  --data    an IDX image file (labels from the MNIST-named file beside it, or --labels)\n"
+    "            or a labeled CSV; repeat to concatenate; default: the cached MNIST test set\n"
+    "  --labels  the IDX label file for a single --data IDX file\n"
+    "  --json    make the last line of stdout one JSON object: count, accuracy,\n"
+    "            per_class_accuracy, confusion (10x10, rows = label), images_per_second\n"
+    "  --logits  write label,predicted,l0,...,l9 per image (int8 for model.fb, float for .ckpt)\n";
+
+using Clock = std::chrono::steady_clock;
+using tinydigit::cli::UsageError;
+
+tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
+    namespace ds = tinydigit::dataset;
+    const auto sources = args.values.contains("--data") ? args.values.at("--data") : std::vector<std::string>{};
+    const std::string labels = args.value("--labels");
+    if (!labels.empty() && sources.size() != 1) throw UsageError("--labels needs exactly one --data IDX file");
+    ds::Images all;
+    if (sources.empty()) {
+        const auto mnist = ds::mnist_files();
+        all = ds::read_idx(mnist.test_images, mnist.test_labels);
+    } else {
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+            auto images = ds::load_source(sources[i], labels);
+            if (!images.labeled())
+                throw ds::DataError(sources[i] + ": no labels (put the MNIST-named label file beside it or pass --labels)");
+            if (i == 0) all = std::move(images);
+            else ds::append(all, images);
+        }
+    }
+    if (all.count() == 0) throw ds::DataError("no images to evaluate");
+    return all;
+}
+
+std::string float_text(float v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9g", v);
+    return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return tinydigit::cli::run("evaluate", kUsage, argc, argv, [](int n, char** v) {
+        using namespace tinydigit::tools;
+        const auto args = tinydigit::cli::parse_args(n, v, {"--data", "--labels", "--logits"}, {"--json"});
+        if (args.positional.size() != 1) throw UsageError("expected one MODEL (see --help)");
+        const std::string logits_path = args.value("--logits");
+        const ModelKind kind = model_kind_of(args.positional[0]);
+        const auto data = load_data(args);
+
+        Evaluation eval;
+        std::string csv;
+        auto record = [&](std::size_t i, int predicted, const auto* logits) {
+            eval.add(data.labels[i], predicted);
+            if (logits_path.empty()) return;
+            csv += std::to_string(data.labels[i]);
+            csv += ',';
+            csv += std::to_string(predicted);
+            for (int k = 0; k < 10; ++k) {
+                csv += ',';
+                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*logits)>, float>) csv += float_text(logits[k]);
+                else csv += std::to_string(logits[k]);
+            }
+            csv += '\n';
+        };
+
+        if (kind == ModelKind::Int8Model) {
+            const auto file = ModelFile::read(args.positional[0]);
+            Int8Runner runner(file);
+            if (runner.classes() != 10) throw ModelFileError(args.positional[0] + ": the model does not output 10 classes");
+            const auto start = Clock::now();
+            for (std::size_t i = 0; i < data.count(); ++i) {
+                const auto logits = runner.run(data.image(i));
+                record(i, argmax(logits.data(), logits.size()), logits.data());
+            }
+            eval.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        } else {
+            auto reference = float_reference_from_checkpoint(args.positional[0]);
+            constexpr std::size_t kBatch = 256;
+            double seconds = 0.0;
+            for (std::size_t first = 0; first < data.count(); first += kBatch) {
+                const std::size_t count = std::min(kBatch, data.count() - first);
+                const auto start = Clock::now();
+                const auto logits = reference.logits(data.image(first), count);
+                seconds += std::chrono::duration<double>(Clock::now() - start).count();
+                for (std::size_t i = 0; i < count; ++i)
+                    record(first + i, argmax(logits.data() + i * 10, 10), logits.data() + i * 10);
+            }
+            eval.seconds = seconds;
+        }
+        if (!logits_path.empty()) tinydigit::common::write_file_atomically(logits_path, csv);
+        std::printf("model: %s (%s)\ndata: %s\n", args.positional[0].c_str(),
+                    kind == ModelKind::Int8Model ? "int8, engine" : "float checkpoint", data.source.c_str());
+        std::fputs(eval.text().c_str(), stdout);
+        if (args.has("--json")) std::printf("%s\n", eval.json().c_str());
+        return 0;
+    });
+}

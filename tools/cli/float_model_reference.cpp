@@ -1,0 +1,23 @@
+#include "float_model_reference.hpp"
+
+#include <memory>
+
+#include "tinydigit/tools/fold.hpp"
+#include "tinydigit/trainer/float_model.hpp"
+
+namespace tinydigit::tools {
+
+FloatReference float_reference(const trainer::CheckpointData& checkpoint, int threads) {
+    // fold_checkpoint validates architecture and every tensor shape with a one-line message
+    // before the float model sees the data.
+    (void)fold_checkpoint(checkpoint);
+    auto model = std::make_shared<trainer::FloatModel>(checkpoint, threads);
+    return {[model](const std::uint8_t* pixels, std::size_t n) { return model->logits(pixels, n); },
+            [model](const std::uint8_t* pixels, std::size_t n) { return model->activations(pixels, n); }};
+}
+
+FloatReference float_reference_from_checkpoint(const std::filesystem::path& checkpoint, int threads) {
+    return float_reference(trainer::load_checkpoint(checkpoint), threads);
+}
+
+}  // namespace tinydigit::tools

@@ -1,0 +1,24 @@
+// inspect model.fb: layer table, arena plan, flash and RAM totals.
+#include <cstdio>
+
+#include "cli.hpp"
+#include "tinydigit/tools/describe_model.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: inspect MODEL.fb\n"
+    "  Prints the layers (op, shapes, params, MACs, quantization), the arena plan with each\n"
+    "  tensor's offset and lifetime, and the flash and RAM totals.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return tinydigit::cli::run("inspect", kUsage, argc, argv, [](int n, char** v) {
+        const auto args = tinydigit::cli::parse_args(n, v, {}, {});
+        if (args.positional.size() != 1) throw tinydigit::cli::UsageError("expected one MODEL.fb (see --help)");
+        const auto file = tinydigit::tools::ModelFile::read(args.positional[0]);
+        std::fputs(tinydigit::tools::describe_model(file).c_str(), stdout);
+        return 0;
+    });
+}

@@ -1,0 +1,58 @@
+// predict model.fb IMAGE...: digit, probabilities and an ASCII preview for PGM/PNG files or
+// the rows of a digit CSV, normalized as MNIST was when needed.
+#include <cstdio>
+
+#include "cli.hpp"
+#include "tinydigit/tools/gray_image.hpp"
+#include "tinydigit/tools/int8_runner.hpp"
+#include "tinydigit/tools/mnist_normalize.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: predict MODEL.fb IMAGE...\n"
+    "  IMAGE: a PGM (P2/P5) or PNG file, or a .csv of digits (one 28x28 image per row).\n"
+    "  Images that are not 28x28 white-on-black are normalized as MNIST was (grayscale,\n"
+    "  inverted if the background is light, fitted to 20x20, centred by mass in 28x28);\n"
+    "  the tool says what it did. Prints the digit, the probabilities and a preview.\n";
+
+std::string preview(const std::array<std::uint8_t, 784>& pixels) {
+    static constexpr char kRamp[] = " .:-=+*#%@";
+    std::string out;
+    for (int y = 0; y < 28; ++y) {
+        out += "  |";
+        for (int x = 0; x < 28; ++x) out += kRamp[pixels[static_cast<std::size_t>(y * 28 + x)] * 9 / 255];
+        out += "|\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return tinydigit::cli::run("predict", kUsage, argc, argv, [](int n, char** v) {
+        using namespace tinydigit::tools;
+        const auto args = tinydigit::cli::parse_args(n, v, {}, {});
+        if (args.positional.size() < 2) throw tinydigit::cli::UsageError("expected MODEL.fb and at least one IMAGE (see --help)");
+        const auto file = ModelFile::read(args.positional[0]);
+        Int8Runner runner(file);
+        if (runner.classes() != 10) throw ModelFileError(args.positional[0] + ": the model does not output 10 classes");
+        // Read and normalize every image first, so a bad one fails before any output.
+        std::vector<std::pair<std::string, NormalizedDigit>> digits;
+        for (std::size_t i = 1; i < args.positional.size(); ++i)
+            for (const auto& image : read_images(args.positional[i])) digits.emplace_back(image.name, normalize_like_mnist(image));
+        for (const auto& [name, digit] : digits) {
+            const auto logits = runner.run(digit.pixels.data());
+            float p[10];
+            runner.engine().probabilities(p, 10);
+            const int best = runner.engine().argmax();
+            std::printf("%s: %d (probability %.3f)\n  input: %s\n  probabilities:", name.c_str(), best, p[best],
+                        digit.steps.c_str());
+            for (int k = 0; k < 10; ++k) std::printf(" %d:%.3f", k, p[k]);
+            std::printf("\n  int8 logits:");
+            for (const auto l : logits) std::printf(" %d", l);
+            std::printf("\n%s", preview(digit.pixels).c_str());
+        }
+        return 0;
+    });
+}

@@ -1,0 +1,23 @@
+// Serializes a QuantizedModel and its arena plan to the bytes of a model.fb (schema/model.fbs).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "tinydigit/tools/memory_plan.hpp"
+#include "tinydigit/tools/quantized_model.hpp"
+
+namespace tinydigit::tools {
+
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+inline constexpr std::size_t kConstantAlignment = 16;
+
+// The plan request for the model's chain: activation sizes in execution order plus the
+// scratch bytes the caller computed for each layer (from the engine's scratch-size functions).
+ChainPlanRequest chain_plan_request(const QuantizedModel& model, std::vector<std::uint32_t> scratch_bytes);
+
+// Every constant data vector starts 16-byte aligned relative to the start of the returned
+// buffer, and the buffer length is a multiple of 16.
+std::vector<std::uint8_t> write_model_flatbuffer(const QuantizedModel& model, const ChainPlan& plan);
+
+}  // namespace tinydigit::tools

@@ -1,0 +1,33 @@
+// A model.fb as a C++ header: an alignas(16) constexpr byte array the engine reads in place,
+// the arena size from the model's memory plan, and optionally the golden digits with their
+// expected int8 logits and checksums.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "tinydigit/model_to_c/golden_set.hpp"
+
+namespace tinydigit::model_to_c {
+
+class ModelToCError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct HeaderOptions {
+    std::string name_space = "tinydigit_model";  // C++ namespace of the emitted symbols
+    std::string source_name = "model.fb";        // for the comment at the top
+    const GoldenSet* golden = nullptr;           // embed these digits too
+};
+
+// Throws ModelToCError when the bytes are not a verifiable tinydigit model or the namespace is
+// not a C++ identifier (nested with ::).
+std::string model_header(std::span<const std::uint8_t> model, const HeaderOptions& options);
+
+// The arena size recorded in a verified model's memory plan.
+std::uint32_t arena_bytes_of(std::span<const std::uint8_t> model);
+
+}  // namespace tinydigit::model_to_c

@@ -1,0 +1,40 @@
+// Runs a model.fb through the engine on the host: the int8 path of evaluate, the report and
+// the golden files.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tinydigit/engine/engine.hpp"
+#include "tinydigit/tools/model_file.hpp"
+
+namespace tinydigit::tools {
+
+class Int8Runner {
+public:
+    // Throws ModelFileError "<name>: <engine status message>" when the engine refuses the model.
+    explicit Int8Runner(const ModelFile& file, const engine::KernelSet& kernels = engine::default_kernels());
+    Int8Runner(const Int8Runner&) = delete;
+    Int8Runner& operator=(const Int8Runner&) = delete;
+
+    std::size_t classes() const { return engine_.output_size(); }
+    // int8 logits of one 28x28 image (pixels 0..255).
+    std::span<const std::int8_t> run(const std::uint8_t* pixels);
+    // The same, calling visit(op index, output tensor index, output bytes) after every op.
+    std::span<const std::int8_t> run_layers(
+        const std::uint8_t* pixels, const std::function<void(int, int, std::span<const std::int8_t>)>& visit);
+    const engine::Engine& engine() const { return engine_; }
+
+private:
+    struct Free {
+        void operator()(std::uint8_t* p) const;
+    };
+    engine::Engine engine_;
+    std::unique_ptr<std::uint8_t[], Free> arena_;
+};
+
+}  // namespace tinydigit::tools

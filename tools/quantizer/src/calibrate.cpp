@@ -1,0 +1,41 @@
+#include "tinydigit/tools/calibrate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "tinydigit/tools/quantize_error.hpp"
+
+namespace tinydigit::tools {
+
+float round_outward(float v) {
+    if (v == 0.0f || !std::isfinite(v)) return v;
+    int e = 0;
+    const double fraction = std::frexp(double{v}, &e);  // |fraction| in [0.5, 1)
+    const double scaled = fraction * 256.0;
+    return static_cast<float>(std::ldexp(v > 0 ? std::ceil(scaled) : std::floor(scaled), e - 8));
+}
+
+Ranges calibrate(FloatReference& reference, const std::uint8_t* pixels, std::size_t count,
+                 const std::vector<std::string>& names) {
+    constexpr std::size_t kBatch = 100;
+    constexpr std::size_t kPixels = 28 * 28;
+    Ranges ranges;
+    for (std::size_t first = 0; first < count; first += kBatch) {
+        const std::size_t n = std::min(kBatch, count - first);
+        const auto activations = reference.activations(pixels + first * kPixels, n);
+        for (const auto& name : names) {
+            const auto it = activations.find(name);
+            if (it == activations.end() || it->second.empty())
+                throw QuantizeError("the float model has no activation " + name);
+            const auto [lo, hi] = std::minmax_element(it->second.begin(), it->second.end());
+            if (!std::isfinite(*lo) || !std::isfinite(*hi))
+                throw QuantizeError("activation " + name + " is not finite on the calibration images");
+            auto [range, fresh] = ranges.try_emplace(name, Range{*lo, *hi});
+            if (!fresh) range->second = {std::min(range->second.min, *lo), std::max(range->second.max, *hi)};
+        }
+    }
+    for (auto& [name, range] : ranges) range = {round_outward(range.min), round_outward(range.max)};
+    return ranges;
+}
+
+}  // namespace tinydigit::tools

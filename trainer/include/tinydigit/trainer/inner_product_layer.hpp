@@ -1,0 +1,31 @@
+// Fully connected layer with bias. A 4-D input is flattened by the primitive itself, with
+// weights [O, C, H, W] (the checkpoint's flatten order, see architecture.hpp).
+#pragma once
+
+#include <optional>
+
+#include "tinydigit/trainer/layer.hpp"
+
+namespace tinydigit::trainer {
+
+class InnerProductLayer : public Layer {
+public:
+    InnerProductLayer(Device& device, const std::string& name, const dnnl::memory::desc& src_desc,
+                      int out_features, bool need_diff_src);
+    const dnnl::memory::desc& dst_desc() const override { return dst_desc_; }
+    const dnnl::memory& forward(const dnnl::memory& src, Mode mode) override;
+    const dnnl::memory& backward(const dnnl::memory& diff_dst) override;
+    std::vector<Parameter*> parameters() override { return {&weight_, &bias_}; }
+
+private:
+    Device& device_;
+    dnnl::memory::desc dst_desc_;
+    Parameter weight_, bias_;
+    dnnl::inner_product_forward fwd_;
+    dnnl::inner_product_backward_weights bwd_weights_;
+    std::optional<dnnl::inner_product_backward_data> bwd_data_;
+    const dnnl::memory* src_ = nullptr;
+    dnnl::memory dst_, grad_weight_raw_, bwd_data_weight_, diff_src_;
+};
+
+}  // namespace tinydigit::trainer

@@ -1,0 +1,61 @@
+// One trainable layer built from oneDNN primitives. Layers are chained by memory descriptors:
+// each is constructed with its input's descriptor (whatever layout the previous primitive chose)
+// and exposes its output's, so activations stay in oneDNN's preferred layouts end to end.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace tinydigit::trainer {
+
+enum class Mode { kTrain, kEval };
+
+// The engine and stream every layer of one network executes on (CPU, in order).
+struct Device {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+};
+
+// A trainable tensor: its value and gradient live in the layout the primitives chose; the
+// plain user layout (OIHW, OI, X) is only used at the boundary (checkpoints, initialization).
+struct Parameter {
+    std::string name;
+    std::vector<int> shape;        // user shape, as stored in checkpoints
+    dnnl::memory::desc user_desc;  // plain layout of `shape`
+    dnnl::memory value;
+    dnnl::memory grad;             // same descriptor as value
+    int fan_in = 0, fan_out = 0;   // for Glorot initialization; 0 = constant init
+    float init_constant = 0.0f;    // used when fan_in == 0
+};
+
+// Non-trainable state (BN running statistics), plain float vectors.
+struct Buffer {
+    std::string name;
+    std::vector<float>* values;
+};
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+    virtual const dnnl::memory::desc& dst_desc() const = 0;
+    // src has the descriptor the layer was constructed with. The returned memory is owned by
+    // the layer and stays valid until its next forward().
+    virtual const dnnl::memory& forward(const dnnl::memory& src, Mode mode) = 0;
+    // Gradients of the parameters are overwritten (not accumulated). diff_dst has dst_desc();
+    // returns the gradient w.r.t. src (empty memory when the layer was told it is not needed).
+    virtual const dnnl::memory& backward(const dnnl::memory& diff_dst) = 0;
+    virtual std::vector<Parameter*> parameters() { return {}; }
+    virtual std::vector<Buffer> buffers() { return {}; }
+};
+
+// Helpers shared by the layers.
+dnnl::memory::desc any_desc(const dnnl::memory::dims& dims);
+dnnl::memory::desc plain_desc(const dnnl::memory::dims& dims);  // row-major, f32
+std::size_t element_count(const dnnl::memory& m);  // physical floats, padding included
+float* data_of(const dnnl::memory& m);
+// Copies src into a memory with descriptor `desc`, or returns src when the layouts match.
+void reorder_into(Device& device, const dnnl::memory& src, const dnnl::memory& dst);
+
+}  // namespace tinydigit::trainer

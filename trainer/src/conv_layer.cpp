@@ -1,0 +1,87 @@
+#include "tinydigit/trainer/conv_layer.hpp"
+
+namespace tinydigit::trainer {
+
+using dnnl::algorithm;
+using dnnl::memory;
+using dnnl::prop_kind;
+
+ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc& src_desc,
+                     int out_channels, int kernel, int padding, bool need_diff_src)
+    : device_(device), src_desc_(src_desc) {
+    const auto in = src_desc.dims();
+    const memory::dim n = in[0], c = in[1], h = in[2], w = in[3];
+    const memory::dim oh = h + 2 * padding - kernel + 1, ow = w + 2 * padding - kernel + 1;
+    const memory::dims weight_dims{out_channels, c, kernel, kernel}, bias_dims{out_channels};
+    const memory::dims strides{1, 1}, pad{padding, padding};
+    const auto bias_desc = plain_desc(bias_dims);
+
+    const dnnl::convolution_forward::primitive_desc fwd_pd(
+        {prop_kind::forward_training, algorithm::convolution_direct, any_desc(in), any_desc(weight_dims),
+         bias_desc, any_desc({n, out_channels, oh, ow}), strides, pad, pad},
+        device.engine);
+    fwd_ = dnnl::convolution_forward(fwd_pd);
+    dst_desc_ = fwd_pd.dst_desc();
+    dst_ = memory(dst_desc_, device.engine);
+    src_reordered_ = fwd_pd.src_desc() != src_desc;
+    if (src_reordered_) conv_src_ = memory(fwd_pd.src_desc(), device.engine);
+
+    const int fan = static_cast<int>(kernel * kernel);
+    weight_ = {name + ".weight", {out_channels, static_cast<int>(c), kernel, kernel}, plain_desc(weight_dims),
+               memory(fwd_pd.weights_desc(), device.engine), memory(fwd_pd.weights_desc(), device.engine),
+               static_cast<int>(c) * fan, out_channels * fan, 0.0f};
+    bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device.engine),
+             memory(bias_desc, device.engine), 0, 0, 0.0f};
+
+    const dnnl::convolution_backward_weights::primitive_desc bw_pd(
+        {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims), bias_desc, dst_desc_,
+         strides, pad, pad},
+        device.engine, fwd_pd);
+    bwd_weights_ = dnnl::convolution_backward_weights(bw_pd);
+    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc()) {
+        grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
+    }
+
+    if (need_diff_src) {
+        const dnnl::convolution_backward_data::primitive_desc bd_pd(
+            {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims), dst_desc_, strides,
+             pad, pad},
+            device.engine, fwd_pd);
+        bwd_data_ = dnnl::convolution_backward_data(bd_pd);
+        if (bd_pd.weights_desc() != fwd_pd.weights_desc()) {
+            bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
+        }
+        conv_diff_src_ = memory(fwd_pd.src_desc(), device.engine);
+        diff_src_ = src_reordered_ ? memory(src_desc, device.engine) : conv_diff_src_;
+    }
+}
+
+const memory& ConvLayer::forward(const memory& src, Mode) {
+    src_ = &src;
+    if (src_reordered_) reorder_into(device_, src, conv_src_);
+    const memory& conv_src = src_reordered_ ? conv_src_ : src;
+    fwd_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
+                                  {DNNL_ARG_WEIGHTS, weight_.value},
+                                  {DNNL_ARG_BIAS, bias_.value},
+                                  {DNNL_ARG_DST, dst_}});
+    return dst_;
+}
+
+const memory& ConvLayer::backward(const memory& diff_dst) {
+    const memory& conv_src = src_reordered_ ? conv_src_ : *src_;
+    const memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
+    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
+                                          {DNNL_ARG_DIFF_DST, diff_dst},
+                                          {DNNL_ARG_DIFF_WEIGHTS, raw},
+                                          {DNNL_ARG_DIFF_BIAS, bias_.grad}});
+    if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);
+    if (!bwd_data_) return diff_src_;
+    if (bwd_data_weight_) reorder_into(device_, weight_.value, bwd_data_weight_);
+    bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
+                                        {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
+                                        {DNNL_ARG_DIFF_SRC, conv_diff_src_}});
+    if (src_reordered_) reorder_into(device_, conv_diff_src_, diff_src_);
+    return diff_src_;
+}
+
+}  // namespace tinydigit::trainer

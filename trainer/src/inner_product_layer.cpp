@@ -1,0 +1,75 @@
+#include "tinydigit/trainer/inner_product_layer.hpp"
+
+namespace tinydigit::trainer {
+
+using dnnl::memory;
+using dnnl::prop_kind;
+
+InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, const memory::desc& src_desc,
+                                     int out_features, bool need_diff_src)
+    : device_(device) {
+    const auto in = src_desc.dims();
+    memory::dims weight_dims = in;
+    weight_dims[0] = out_features;
+    int fan_in = 1;
+    std::vector<int> shape{out_features};
+    for (std::size_t i = 1; i < in.size(); ++i) {
+        fan_in *= static_cast<int>(in[i]);
+        shape.push_back(static_cast<int>(in[i]));
+    }
+    const auto bias_desc = plain_desc({out_features});
+    // The logits stay plain (n x classes) for the hand-written loss.
+    const auto dst_desc = plain_desc({in[0], out_features});
+
+    const dnnl::inner_product_forward::primitive_desc fwd_pd(
+        {prop_kind::forward_training, src_desc, any_desc(weight_dims), bias_desc, dst_desc}, device.engine);
+    fwd_ = dnnl::inner_product_forward(fwd_pd);
+    dst_desc_ = fwd_pd.dst_desc();
+    dst_ = memory(dst_desc_, device.engine);
+    weight_ = {name + ".weight", shape, plain_desc(weight_dims), memory(fwd_pd.weights_desc(), device.engine),
+               memory(fwd_pd.weights_desc(), device.engine), fan_in, out_features, 0.0f};
+    bias_ = {name + ".bias", {out_features}, bias_desc, memory(bias_desc, device.engine),
+             memory(bias_desc, device.engine), 0, 0, 0.0f};
+
+    const dnnl::inner_product_backward_weights::primitive_desc bw_pd(
+        {src_desc, any_desc(weight_dims), bias_desc, dst_desc_}, device.engine, fwd_pd);
+    bwd_weights_ = dnnl::inner_product_backward_weights(bw_pd);
+    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc()) {
+        grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
+    }
+    if (need_diff_src) {
+        const dnnl::inner_product_backward_data::primitive_desc bd_pd(
+            {src_desc, any_desc(weight_dims), dst_desc_}, device.engine, fwd_pd);
+        bwd_data_ = dnnl::inner_product_backward_data(bd_pd);
+        if (bd_pd.weights_desc() != fwd_pd.weights_desc()) {
+            bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
+        }
+        diff_src_ = memory(src_desc, device.engine);
+    }
+}
+
+const memory& InnerProductLayer::forward(const memory& src, Mode) {
+    src_ = &src;
+    fwd_.execute(device_.stream, {{DNNL_ARG_SRC, src},
+                                  {DNNL_ARG_WEIGHTS, weight_.value},
+                                  {DNNL_ARG_BIAS, bias_.value},
+                                  {DNNL_ARG_DST, dst_}});
+    return dst_;
+}
+
+const memory& InnerProductLayer::backward(const memory& diff_dst) {
+    const memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
+    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, *src_},
+                                          {DNNL_ARG_DIFF_DST, diff_dst},
+                                          {DNNL_ARG_DIFF_WEIGHTS, raw},
+                                          {DNNL_ARG_DIFF_BIAS, bias_.grad}});
+    if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);
+    if (!bwd_data_) return diff_src_;
+    if (bwd_data_weight_) reorder_into(device_, weight_.value, bwd_data_weight_);
+    bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
+                                        {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
+                                        {DNNL_ARG_DIFF_SRC, diff_src_}});
+    return diff_src_;
+}
+
+}  // namespace tinydigit::trainer

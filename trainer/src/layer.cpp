@@ -1,0 +1,26 @@
+#include "tinydigit/trainer/layer.hpp"
+
+namespace tinydigit::trainer {
+
+using dnnl::memory;
+
+memory::desc any_desc(const memory::dims& dims) {
+    return memory::desc(dims, memory::data_type::f32, memory::format_tag::any);
+}
+
+memory::desc plain_desc(const memory::dims& dims) {
+    static constexpr memory::format_tag kTags[] = {memory::format_tag::undef, memory::format_tag::a,
+                                                   memory::format_tag::ab, memory::format_tag::abc,
+                                                   memory::format_tag::abcd};
+    return memory::desc(dims, memory::data_type::f32, kTags[dims.size()]);
+}
+
+std::size_t element_count(const memory& m) { return m.get_desc().get_size() / sizeof(float); }
+
+float* data_of(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
+
+void reorder_into(Device& device, const memory& src, const memory& dst) {
+    dnnl::reorder(src, dst).execute(device.stream, const_cast<memory&>(src), const_cast<memory&>(dst));
+}
+
+}  // namespace tinydigit::trainer

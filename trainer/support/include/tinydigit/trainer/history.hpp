@@ -1,0 +1,54 @@
+// The per-epoch training history: a CSV rewritten atomically after every epoch (and read
+// back on --resume), and an SVG plot of the loss and accuracy curves.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tinydigit::trainer {
+
+// One line of history.csv. Accuracies are fractions 0..1; lr is the rate used in the epoch.
+struct HistoryRow {
+    int epoch = 0;  // 1-based, strictly increasing down the file
+    double loss = 0.0;
+    double acc = 0.0;
+    double val_loss = 0.0;
+    double val_acc = 0.0;
+    double lr = 0.0;
+    double seconds = 0.0;
+    double images_per_s = 0.0;
+};
+
+// A history file that cannot be parsed; what() is "<path>:<line>: <reason>".
+class HistoryError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+inline constexpr const char* kHistoryHeader = "epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s";
+
+// The CSV text: the header, then one line per row. Numbers are written in their shortest
+// form that reads back to the same double (nan/inf as "nan"/"inf").
+std::string history_csv(const std::vector<HistoryRow>& rows);
+
+// Writes history_csv(rows) atomically (common::write_file_atomically; throws common::IoError).
+void write_history_csv(const std::filesystem::path& path, const std::vector<HistoryRow>& rows);
+
+// Reads a file written by write_history_csv, bit for bit. Accepts CRLF line ends and a final
+// line without a newline. Throws common::IoError when unreadable, and HistoryError for a
+// wrong header, a line without exactly 8 fields, a field that is not a number, or epochs
+// that are not positive and strictly increasing.
+std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path);
+
+// A standalone SVG (900x380): the loss panel on the left, the accuracy panel on the right,
+// each with a train and a val polyline (classes "train-loss", "val-loss", "train-acc",
+// "val-acc"), ticked and labelled axes and a legend. Non-finite values (a diverged epoch)
+// are left out of their curve. Any number of rows is valid; with none the panels are empty.
+std::string history_svg(const std::vector<HistoryRow>& rows);
+
+// Writes history_svg(rows) atomically; throws common::IoError.
+void write_history_svg(const std::filesystem::path& path, const std::vector<HistoryRow>& rows);
+
+}  // namespace tinydigit::trainer
