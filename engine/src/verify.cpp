@@ -193,7 +193,7 @@ unsigned expected_inputs(OpParams type) {
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
 // every activation: written by op first[t] (-1: the model input, alive from the start),
 // last read by op last[t] (n: the model output, alive to the end).
-Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t* last) {
+Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
@@ -212,8 +212,8 @@ Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t*
             return Status::kBadTensorKind;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
-        first[out_index] = static_cast<std::int16_t>(i);
-        last[in_index] = static_cast<std::int16_t>(i);
+        first[out_index] = static_cast<std::int8_t>(i);
+        last[in_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
         Operands o{};
@@ -244,7 +244,7 @@ Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t*
 }
 
 // Tensors alive during the same operator must not share bytes; nor may its scratch.
-Status check_lifetimes(const model::Model& m, const std::int16_t* first, const std::int16_t* last) {
+Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     auto alive = [&](std::int32_t t, std::int32_t i) {
@@ -294,8 +294,10 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (!is_activation(input) || !is_activation(output) || detail::zero_point(input) != -128)
         return Status::kBadInputOutput;
 
-    std::int16_t first[kMaxTensors];  // kMaxOperators = not written (yet)
-    std::int16_t last[kMaxTensors];   // -1 = not read (yet)
+    // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
+    static_assert(kMaxOperators < 127);
+    std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
+    std::int8_t last[kMaxTensors];   // -1 = not read (yet)
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         first[t] = kMaxOperators;
         last[t] = -1;
@@ -306,7 +308,7 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (m.output() == m.input() || first[m.output()] == kMaxOperators) return Status::kBadInputOutput;
     for (std::int32_t t = 0; t < n_tensors; ++t)
         if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
-    last[m.output()] = static_cast<std::int16_t>(m.operators()->size());
+    last[m.output()] = static_cast<std::int8_t>(m.operators()->size());
     return check_lifetimes(m, first, last);
 }
 
