@@ -17,8 +17,10 @@ using model::OpParams;
 
 constexpr std::int64_t kInt32Max = 2147483647;
 
+// [begin, end) in the arena; 32-bit because check_tensor has put every region inside the
+// (uint32) arena before lifetimes are compared.
 struct Region {
-    std::int64_t begin = 0, end = 0;  // [begin, end) in the arena
+    std::uint32_t begin = 0, end = 0;
     bool overlaps(const Region& o) const { return begin < o.end && o.begin < end; }
 };
 
@@ -29,7 +31,8 @@ std::int64_t element_count(const model::Tensor* t) { return detail::shape_of(t).
 std::int64_t element_bytes(const model::Tensor* t) { return t->type() == model::ElementType::INT32 ? 4 : 1; }
 
 Region region_of(const model::Tensor* t) {
-    return Region{t->arena_offset(), std::int64_t{t->arena_offset()} + element_count(t) * element_bytes(t)};
+    const auto begin = static_cast<std::uint32_t>(t->arena_offset());
+    return Region{begin, begin + static_cast<std::uint32_t>(element_count(t) * element_bytes(t))};
 }
 
 bool zero_points_all_zero(const model::Tensor* t) {
@@ -107,7 +110,7 @@ Status check_requant(const model::Operator& op, std::int32_t channels, std::int8
     return Status::kOk;
 }
 
-bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
+__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
     return s.rank == 3 && s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
 }
 
@@ -254,7 +257,8 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
         if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
-        const Region scratch{op.scratch_offset(), std::int64_t{op.scratch_offset()} + op.scratch_bytes()};
+        const auto scratch_begin = static_cast<std::uint32_t>(op.scratch_offset());
+        const Region scratch{scratch_begin, scratch_begin + static_cast<std::uint32_t>(op.scratch_bytes())};
         for (std::int32_t a = 0; a < n_tensors; ++a) {
             if (!alive(a, i)) continue;
             const Region ra = region_of(tensor(m, a));
