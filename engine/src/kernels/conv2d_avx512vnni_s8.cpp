@@ -121,8 +121,8 @@ inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int
         }
 }
 
-// The broadcast form, for layers with at most 64 output channels whose repacked weights fit
-// a 64 KB stack buffer (seed: conv1-conv4). Weights are repacked once per call as
+// The broadcast form, for layers whose repacked weights (64 channels at a time) fit a 64 KB
+// stack buffer (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form). Weights are repacked once per call as
 // [k/4][channel][4]; a group of 4 column bytes is broadcast and one VPDPBUSD advances 16
 // channels of one pixel. Blocks of 8 pixels x 32 channels or 4 pixels x 64 channels keep 16
 // accumulators in registers; no horizontal sums, and results come out in channel order for
@@ -135,7 +135,6 @@ std::int32_t broadcast_blocks(std::int32_t out_c) { return out_c <= 32 ? 2 : 4; 
 
 bool use_broadcast_form(const Conv2DParams& p, std::int32_t k) {
     const std::int64_t groups = (k + 3) / 4;
-    if (p.out_c > 64) return false;
     const std::int64_t blocks = broadcast_blocks(p.out_c);
     return groups * blocks * 64 <= kPackedBytes && (16 / blocks) * groups * 4 <= kColumnBytes;
 }
@@ -257,30 +256,10 @@ void broadcast_4x4(const std::uint8_t* const* col, const std::int8_t* packed, st
 
 void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, const std::int32_t* corr,
                          std::int32_t k) {
-    const std::int32_t blocks = broadcast_blocks(p.out_c), pixels = 16 / blocks;
     const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
-    alignas(64) std::int8_t packed[kPackedBytes];
-    for (std::int32_t g = 0; g < groups; ++g)
-        for (std::int32_t o = 0; o < blocks * 16; ++o)
-            for (std::int32_t r = 0; r < 4; ++r) {
-                const std::int32_t kk = 4 * g + r;
-                packed[(g * blocks * 16 + o) * 4 + r] =
-                    (o < p.out_c && kk < k) ? p.weights[std::int64_t{o} * k + kk] : std::int8_t{0};
-            }
     const auto pad = static_cast<std::uint8_t>(128 + p.in_zero_point);
     auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
     const detail::ConvSweep sweep(p);
-    alignas(64) std::uint8_t cols[kColumnBytes];
-    for (std::int32_t j = 0; j < pixels; ++j)
-        for (std::int32_t i = k; i < k4; ++i) cols[j * k4 + i] = 0;  // weights there are 0 too
-    Requant16 rq[4];
-    __mmask16 store_mask[4];
-    for (std::int32_t b = 0; b < blocks; ++b) {
-        std::int32_t channels = p.out_c - 16 * b;
-        channels = channels < 0 ? 0 : channels > 16 ? 16 : channels;
-        rq[b] = requant_constants16(p.requant, corr, 16 * b, channels);
-        store_mask[b] = static_cast<__mmask16>((1u << channels) - 1);
-    }
     // With the whole input padded once (uint8, padding = z_in + 128), a pixel's column is
     // kernel_h straight copies of kernel_w * in_c bytes: no per-pixel padding logic.
     const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
@@ -304,38 +283,72 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
     }
     const std::int32_t window_row = p.kernel_w * p.in_c;
     const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += pixels) {
-        const std::int32_t valid = n - i < pixels ? n - i : pixels;
-        const std::uint8_t* col[8];
-        detail::PixelTarget targets[8];
-        for (std::int32_t j = 0; j < valid; ++j) {
-            const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
-            std::uint8_t* c = cols + j * k4;
-            if (pre_padded) {
-                const std::uint8_t* src =
-                    image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
-                for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
-                    copy_bytes(c + ky * window_row, src, window_row);
-            } else {
-                detail::gather_column(p, in, cy, cx, c, pad, to_u8);
+    alignas(64) std::int8_t packed[kPackedBytes];
+    alignas(64) std::uint8_t cols[kColumnBytes];
+    // Wider layers run in slices of 64 output channels (weights repacked per slice).
+    for (std::int32_t base = 0; base < p.out_c; base += 64) {
+        const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
+        const std::int32_t blocks = broadcast_blocks(slice), pixels = 16 / blocks;
+        // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past k / slice).
+        const std::int32_t full = k / 4, lanes = blocks * 16;
+        auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
+        for (std::int32_t o = 0; o < lanes; ++o) {
+            if (o >= slice) {
+                for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
+                continue;
             }
-            col[j] = c;
-            targets[j] = detail::pixel_target(p, out, cy, cx);
+            const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
+            for (std::int32_t g = 0; g < full; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
+            if (full < groups) {
+                std::uint8_t last[4] = {0, 0, 0, 0};
+                std::memcpy(last, w + 4 * full, static_cast<std::size_t>(k - 4 * full));
+                std::memcpy(&packed32[full * lanes + o], last, 4);
+            }
         }
-        for (std::int32_t j = valid; j < pixels; ++j) col[j] = col[valid - 1];
-        __m512i acc[16][4];
-        if (blocks == 2) broadcast_8x2(col, packed, groups, acc);
-        else broadcast_4x4(col, packed, groups, acc);
-        for (std::int32_t j = 0; j < valid; ++j) {
-            const detail::PixelTarget& t = targets[j];
-            for (std::int32_t b = 0; b < blocks && 16 * b < p.out_c; ++b) {
-                const __m128i y = requantize16(acc[j][b], rq[b]);
-                for (std::int32_t r = 0; r < t.rows; ++r)
-                    for (std::int32_t c = 0; c < t.cols; ++c) {
-                        std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + 16 * b;
-                        const __m128i v = p.pool_h == 0 ? y : _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d));
-                        _mm_mask_storeu_epi8(d, store_mask[b], v);
-                    }
+        for (std::int32_t j = 0; j < pixels; ++j)
+            for (std::int32_t i = k; i < k4; ++i) cols[j * k4 + i] = 0;  // weights there are 0 too
+        Requant16 rq[4];
+        __mmask16 store_mask[4];
+        for (std::int32_t b = 0; b < blocks; ++b) {
+            std::int32_t channels = slice - 16 * b;
+            channels = channels < 0 ? 0 : channels > 16 ? 16 : channels;
+            rq[b] = requant_constants16(p.requant, corr, base + 16 * b, channels);
+            store_mask[b] = static_cast<__mmask16>((1u << channels) - 1);
+        }
+        for (std::int32_t i = 0; i < n; i += pixels) {
+            const std::int32_t valid = n - i < pixels ? n - i : pixels;
+            const std::uint8_t* col[8];
+            detail::PixelTarget targets[8];
+            for (std::int32_t j = 0; j < valid; ++j) {
+                const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
+                std::uint8_t* c = cols + j * k4;
+                if (pre_padded) {
+                    const std::uint8_t* src =
+                        image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
+                    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
+                        copy_bytes(c + ky * window_row, src, window_row);
+                } else {
+                    detail::gather_column(p, in, cy, cx, c, pad, to_u8);
+                }
+                col[j] = c;
+                targets[j] = detail::pixel_target(p, out, cy, cx);
+            }
+            for (std::int32_t j = valid; j < pixels; ++j) col[j] = col[valid - 1];
+            __m512i acc[16][4];
+            if (blocks == 2) broadcast_8x2(col, packed, groups, acc);
+            else broadcast_4x4(col, packed, groups, acc);
+            for (std::int32_t j = 0; j < valid; ++j) {
+                const detail::PixelTarget& t = targets[j];
+                for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
+                    const __m128i y = requantize16(acc[j][b], rq[b]);
+                    for (std::int32_t r = 0; r < t.rows; ++r)
+                        for (std::int32_t c = 0; c < t.cols; ++c) {
+                            std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + base + 16 * b;
+                            const __m128i v =
+                                p.pool_h == 0 ? y : _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d));
+                            _mm_mask_storeu_epi8(d, store_mask[b], v);
+                        }
+                }
             }
         }
     }
