@@ -1,60 +1,54 @@
-// Names and one-line reasons of every Status (kept in the order of status.hpp).
+// One-line reasons for every Status (in the order of status.hpp). Terse on purpose: they are
+// linked into firmware that prints them (engine/README.md has the long form of each).
+// status_name() lives in status_name.cpp.
 #include "tinydigit/engine/status.hpp"
 
 namespace tinydigit::engine {
 
-namespace {
-struct Entry { const char* name; const char* message; };
-constexpr Entry kEntries[] = {
-    {"kOk", "ok"},
-    {"kNullArgument", "a required pointer argument is null"},
-    {"kMisalignedModel", "the model bytes do not start on a 16-byte boundary"},
-    {"kNotAModel", "too short, or the file identifier is not \"TDM8\""},
-    {"kMalformedModel", "the FlatBuffers verifier rejected the bytes (truncated or corrupt)"},
-    {"kUnsupportedVersion", "format_version is not 1"},
-    {"kTooLarge", "more tensors or operators than the engine's limits"},
-    {"kEmptyGraph", "the model has no operators"},
-    {"kUnknownOperator", "an operator type this engine does not implement"},
-    {"kBadOperator", "wrong number of inputs or outputs for the operator type"},
-    {"kBadTensorIndex", "an index refers to a tensor that does not exist"},
-    {"kBadTensorKind", "a tensor is not constant data where data is needed (or not an activation where one is)"},
-    {"kBadType", "a tensor has the wrong element type for its use"},
-    {"kBadShape", "a shape has no dimensions, too many, or a dimension < 1"},
-    {"kShapeOverflow", "a tensor's element count exceeds int32"},
-    {"kBadBuffer", "a constant tensor refers to a buffer that does not exist or has no data"},
-    {"kBufferSizeMismatch", "a buffer's byte length differs from its tensor's shape"},
-    {"kMisalignedBuffer", "an int32 buffer is not 4-byte aligned"},
-    {"kArenaOutOfBounds", "a tensor or scratch area extends outside the planned arena"},
-    {"kMisalignedOffset", "an arena offset is not a multiple of 16"},
-    {"kOverlap", "two tensors alive at the same time share arena bytes"},
-    {"kAliasedOutput", "an operator's output overlaps its own input (no kernel works in place)"},
-    {"kScratchTooSmall", "an operator declares less scratch than its kernel needs"},
-    {"kScratchOverlap", "an operator's scratch overlaps a tensor alive during that operator"},
-    {"kBadParameter", "an operator parameter is out of range (kernel, stride, padding, pool, clamp)"},
-    {"kKernelTooLarge", "a kernel or pool window is larger than its (padded) input"},
-    {"kReductionTooLong", "kernel_h * kernel_w * in_channels (or FC inputs) exceeds 65,536"},
-    {"kShapeMismatch", "an operator's tensor shapes disagree with each other or its parameters"},
-    {"kBadRequantization", "requant missing, wrong length, multiplier outside [2^30, 2^31-1] or shift outside [1, 62]"},
-    {"kBadZeroPoint", "a zero point is missing, outside int8, nonzero on weights, or differs across a pool"},
-    {"kReadBeforeWrite", "an operator reads an activation that no earlier operator wrote"},
-    {"kWrittenTwice", "an activation is written twice, or an operator overwrites the model input"},
-    {"kBadInputOutput", "model input/output is not an int8 activation, input zero point != -128, or output never written"},
-    {"kNotLoaded", "no model loaded yet"},
-    {"kArenaNotBound", "run() or input/output access before bind_arena()"},
-    {"kArenaTooSmall", "the arena is smaller than the model's plan (MemoryPlan.arena_bytes)"},
-    {"kMisalignedArena", "the arena does not start on a 16-byte boundary"},
-    {"kSizeMismatch", "the caller's input/output count differs from the model's"},
-};
-static_assert(sizeof(kEntries) / sizeof(kEntries[0]) == kStatusCount);
-
-const Entry& entry(Status s) noexcept {
-    const auto i = static_cast<unsigned>(s);
-    static constexpr Entry kUnknown{"kUnknown", "unknown status code"};
-    return i < static_cast<unsigned>(kStatusCount) ? kEntries[i] : kUnknown;
+const char* status_message(Status status) noexcept {
+    static constexpr const char* kMessages[] = {
+        "ok",  // kOk
+        "null argument",  // kNullArgument
+        "model not 16-byte aligned",  // kMisalignedModel
+        "not a TDM8 model",  // kNotAModel
+        "corrupt or truncated model",  // kMalformedModel
+        "unknown format_version",  // kUnsupportedVersion
+        "too many tensors or operators",  // kTooLarge
+        "no operators",  // kEmptyGraph
+        "unknown operator",  // kUnknownOperator
+        "wrong operand count",  // kBadOperator
+        "tensor index out of range",  // kBadTensorIndex
+        "constant/activation misuse",  // kBadTensorKind
+        "wrong element type",  // kBadType
+        "bad rank or dimension",  // kBadShape
+        "element count overflows int32",  // kShapeOverflow
+        "missing constant buffer",  // kBadBuffer
+        "buffer size != shape",  // kBufferSizeMismatch
+        "int32 data misaligned",  // kMisalignedBuffer
+        "outside the arena",  // kArenaOutOfBounds
+        "arena offset not 16-aligned",  // kMisalignedOffset
+        "live tensors overlap",  // kOverlap
+        "output overlaps input",  // kAliasedOutput
+        "scratch too small",  // kScratchTooSmall
+        "scratch overlaps a live tensor",  // kScratchOverlap
+        "parameter out of range",  // kBadParameter
+        "window larger than input",  // kKernelTooLarge
+        "reduction > 65536",  // kReductionTooLong
+        "inconsistent shapes",  // kShapeMismatch
+        "bad multiplier or shift",  // kBadRequantization
+        "bad zero point",  // kBadZeroPoint
+        "reads an unwritten tensor",  // kReadBeforeWrite
+        "tensor written twice",  // kWrittenTwice
+        "unusable model input/output",  // kBadInputOutput
+        "no model loaded",  // kNotLoaded
+        "no arena bound",  // kArenaNotBound
+        "arena too small",  // kArenaTooSmall
+        "arena not 16-byte aligned",  // kMisalignedArena
+        "wrong element count",  // kSizeMismatch
+    };
+    static_assert(sizeof(kMessages) / sizeof(kMessages[0]) == kStatusCount);
+    const auto i = static_cast<unsigned>(status);
+    return i < static_cast<unsigned>(kStatusCount) ? kMessages[i] : "unknown status code";
 }
-}  // namespace
-
-const char* status_message(Status status) noexcept { return entry(status).message; }
-const char* status_name(Status status) noexcept { return entry(status).name; }
 
 }  // namespace tinydigit::engine
