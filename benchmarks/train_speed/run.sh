@@ -20,12 +20,14 @@ steps128=${2:-100}
 rounds=${3:-2}
 threads=2
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
+# Debian's interpreter: python3-torch installs there (a pyenv python3 on PATH would miss it).
+python=${PYTHON:-/usr/bin/python3}
 
 [ -x "$ours" ] || { echo "run.sh: $ours missing; build the train_speed target first" >&2; exit 1; }
-python3 -c "import torch" 2>/dev/null || { echo "run.sh: PyTorch missing; run scripts/bootstrap.sh --bench" >&2; exit 1; }
+$python -c "import torch" 2>/dev/null || { echo "run.sh: PyTorch missing; run scripts/bootstrap.sh --bench" >&2; exit 1; }
 [ -d "$openblas" ] || echo "run.sh: warning: $openblas missing; PyTorch falls back to the reference BLAS" >&2
 
-torch_speed() { LD_LIBRARY_PATH=$openblas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} python3 "$here/torch_train.py" --batch "$1" --steps "$2" --threads $threads; }
+torch_speed() { LD_LIBRARY_PATH=$openblas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} $python "$here/torch_train.py" --batch "$1" --steps "$2" --threads $threads; }
 our_speed() { OMP_NUM_THREADS=$threads "$ours" "$1" "$2"; }
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared machines make these figures noisy)"

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The seed network trained with PyTorch at its fastest CPU settings here (2 threads,
 channels_last, Adam), as the peer for our trainer. Prints images per second.
 
