@@ -37,7 +37,8 @@ Data
                       test set is then no test: the run refuses to report a test accuracy.
 Recipe
   --arch seed|compact network family (architecture.hpp); default seed
-  --epochs N          epochs to train (default 2, the short run; the full recipe uses 30)
+  --epochs N          epochs to train (default 2, the short run; the full recipe uses 30).
+                      0 trains nothing: evaluates (and predicts with) best.ckpt in --out
   --batch N           batch size (default 32)
   --lr X              initial Adam learning rate (default 0.001); halved when validation
                       accuracy stalls for 3 epochs (ReduceLROnPlateau, min 1e-5)

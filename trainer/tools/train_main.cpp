@@ -97,7 +97,7 @@ int run(const CommandLine& cl) {
     FloatModel model(load_checkpoint(best));
     if (cl.leak_test_set) {
         std::printf("test accuracy: not reported (the MNIST test set was trained on: %s)\n", kLeakFlag);
-    } else if (epochs > 0) {
+    } else {
         const auto mnist = td::dataset::mnist_files();
         const auto test = td::dataset::read_idx(mnist.test_images, mnist.test_labels);
         std::printf("float test accuracy (MNIST test set, %zu images, best.ckpt): %.2f %%\n", test.count(),
