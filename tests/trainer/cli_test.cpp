@@ -1,5 +1,6 @@
 // The `train` executable refuses bad command lines and bad data with one line and a non-zero
 // exit, before writing anything.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -132,4 +133,36 @@ TEST_CASE("an --out folder holding another architecture's checkpoint is refused 
     check_one_line_error(r, "holds a compact network");
     CHECK(slurp(last) == before);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "run" / "history.csv"));
+}
+
+TEST_CASE("a short run writes its outputs, reports the test accuracy and a Kaggle submission") {
+    tinydigit::testing::TempDir dir;
+    std::string header = "pixel0";
+    for (int i = 1; i < 784; ++i) header += ",pixel" + std::to_string(i);
+    std::string rows = header + "\n";
+    for (int r = 0; r < 3; ++r) rows += csv_row(0, 0).substr(2);  // 784 zero pixels, no label
+    const auto test_csv = dir.write("test.csv", rows);
+    const auto out = dir.path() / "run";
+    const auto submission = dir.path() / "submission.csv";
+    const Run r = run_train(dir, "--arch compact --limit 64 --epochs 1 --batch 16 --threads 1 --out " + out.string() +
+                                     " --predict " + test_csv.string() + " --submission " + submission.string());
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    for (const char* file : {"best.ckpt", "last.ckpt", "history.csv", "history.svg"}) CHECK(std::filesystem::exists(out / file));
+    CHECK(r.out.find("float test accuracy (MNIST test set, 10000 images, best.ckpt)") != std::string::npos);
+    const std::string csv = slurp(submission);
+    CHECK(csv.find("ImageId,Label\n1,") == 0);
+    CHECK(csv.find("\n3,") != std::string::npos);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
+}
+
+TEST_CASE("training on the MNIST test set is announced and no test accuracy is reported") {
+    tinydigit::testing::TempDir dir;
+    const Run r = run_train(dir, "--arch compact --limit 32 --epochs 1 --batch 16 --threads 1 "
+                                 "--train-on-test-set-leaks-labels --out " + (dir.path() / "run").string());
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning: --train-on-test-set-leaks-labels") != std::string::npos);
+    CHECK(r.out.find("test accuracy: not reported") != std::string::npos);
+    CHECK(r.out.find("float test accuracy") == std::string::npos);
 }

@@ -31,7 +31,7 @@ Data
                       (labels from the MNIST-named file beside it) or a CSV file (Kaggle
                       train.csv with header, or mnist_train.csv without). Default: the cached
                       MNIST training set (data/mnist, or $TINYDIGIT_DATA_DIR).
-  --limit N           use only the first N images of the data (quick experiments)
+  --limit N           use only the first N images of each source (quick experiments)
   --train-on-test-set-leaks-labels
                       also train on the MNIST test set (the Kaggle leaderboard trick). The
                       test set is then no test: the run refuses to report a test accuracy.
