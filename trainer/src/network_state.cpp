@@ -30,7 +30,7 @@ std::vector<NamedTensor> export_layouted(Network& net, const std::vector<std::ve
     const auto& params = net.parameters();
     for (std::size_t i = 0; i < params.size(); ++i) {
         const Parameter& p = *params[i];
-        dnnl::memory m(p.value.get_desc(), dnnl::engine(dnnl::engine::kind::cpu, 0), values[i]->data());
+        dnnl::memory m(p.value.get_desc(), net.engine(), values[i]->data());
         out.push_back({p.name, p.shape, net.to_user(m, p.user_desc)});
     }
     return out;
@@ -75,7 +75,7 @@ void import_adam(const AdamState& state, Network& net, Adam& adam) {
     const auto& params = net.parameters();
     for (std::size_t i = 0; i < params.size(); ++i) {
         const Parameter& p = *params[i];
-        const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+        const dnnl::engine& engine = net.engine();
         net.from_user(checked(state.m, p.name, p.shape, net).data, p.user_desc,
                       dnnl::memory(p.value.get_desc(), engine, adam.m(i).data()));
         net.from_user(checked(state.v, p.name, p.shape, net).data, p.user_desc,

@@ -23,6 +23,8 @@ public:
 
     const Architecture& architecture() const { return arch_; }
     int batch() const { return batch_; }
+    // Memories passed to to_user()/from_user() must belong to this engine.
+    const dnnl::engine& engine() const { return device_.engine; }
     // batch x 1 x 28 x 28 floats, pixel / 255; fill before forward().
     float* input() { return data_of(input_); }
     // Returns batch x kClasses logits. dropout_key seeds this batch's masks (training only).

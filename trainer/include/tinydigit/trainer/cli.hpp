@@ -1,0 +1,45 @@
+// The `train` command line: parsing into options (no side effects) and the usage text.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tinydigit/trainer/architecture.hpp"
+
+namespace tinydigit::trainer {
+
+// A bad command line; what() is one line naming the flag.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct CommandLine {
+    std::vector<std::filesystem::path> data;  // empty: the cached MNIST training set
+    std::optional<int> epochs;                // unset: the short default
+    int batch = 32;
+    float learning_rate = 1e-3f;
+    std::uint64_t seed = 1;
+    int threads = 0;  // 0: oneDNN's default (all cores)
+    Architecture arch = kSeed;
+    std::filesystem::path out = "runs/train";
+    bool resume = false;
+    bool augment = true;
+    std::size_t limit = 0;  // 0: all images
+    std::filesystem::path predict, submission;
+    bool leak_test_set = false;
+    bool help = false;
+};
+
+inline constexpr int kDefaultEpochs = 2;
+inline constexpr const char* kLeakFlag = "--train-on-test-set-leaks-labels";
+
+// Throws UsageError.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+std::string usage_text();
+
+}  // namespace tinydigit::trainer

@@ -1,0 +1,63 @@
+// The training loop: split, per-epoch shuffle and augmentation, Adam, ReduceLROnPlateau,
+// keep-the-best, and checkpoints that let --resume continue bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <vector>
+
+#include "tinydigit/dataset/images.hpp"
+#include "tinydigit/trainer/architecture.hpp"
+#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/trainer/network.hpp"
+
+namespace tinydigit::trainer {
+
+struct TrainOptions {
+    Architecture arch = kSeed;
+    int epochs = 2;
+    int batch = 32;
+    float learning_rate = 1e-3f;
+    std::uint64_t seed = 1;
+    std::filesystem::path out;  // best.ckpt, last.ckpt, history.csv, history.svg
+    bool resume = false;        // continue from out/last.ckpt
+    bool augment = true;
+    double validation_fraction = 0.1;
+    std::FILE* log = stderr;    // progress and per-epoch summaries; null for silence
+};
+
+// ReduceLROnPlateau on validation accuracy, as Keras does it (mode max, min_delta 1e-4,
+// patience 3, factor 0.5, min_lr 1e-5, no cooldown).
+struct Plateau {
+    static constexpr int kPatience = 3;
+    static constexpr float kFactor = 0.5f, kMinRate = 1e-5f;
+    static constexpr double kMinDelta = 1e-4;
+    PlateauState state{-1.0f, 0};
+    // Returns the learning rate for the next epoch.
+    float update(float val_accuracy, float rate);
+};
+
+struct EvalResult {
+    double loss = 0.0;
+    double accuracy = 0.0;
+};
+
+// Evaluation mode (running BN statistics, no dropout) over labeled images.
+EvalResult evaluate(Network& net, const dataset::Images& images);
+
+struct TrainSummary {
+    int epochs_done = 0;
+    float best_val_accuracy = 0.0f;
+    double seconds = 0.0;
+};
+
+// Trains on `data` (labeled), writing checkpoints and history into options.out (created if
+// needed). Throws CheckpointError / std::runtime_error with a one-line message when a resume
+// does not match (other architecture, other data, missing last.ckpt).
+TrainSummary train(const TrainOptions& options, const dataset::Images& data, const std::vector<DataSource>& sources);
+
+// The architecture recorded in an --out folder's checkpoints (empty when it holds none).
+std::string architecture_in(const std::filesystem::path& out);
+
+}  // namespace tinydigit::trainer

@@ -1,0 +1,113 @@
+#include "tinydigit/trainer/cli.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace tinydigit::trainer {
+
+namespace {
+
+template <typename T>
+T number(const std::string& flag, const std::string& text, T min, T max) {
+    T value{};
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || !(value >= min && value <= max)) {
+        throw UsageError(flag + ": expected a number from " + std::to_string(min) + " to " + std::to_string(max) +
+                         ", got '" + text + "'");
+    }
+    return value;
+}
+
+}  // namespace
+
+std::string usage_text() {
+    return R"(Usage: train [options]
+Trains the digit CNN (oneDNN, fp32) and writes best.ckpt, last.ckpt, history.csv and
+history.svg into --out; prints the float accuracy on the MNIST test set at the end.
+
+Data
+  --data PATH         training data, repeatable (sources are concatenated): an IDX image file
+                      (labels from the MNIST-named file beside it) or a CSV file (Kaggle
+                      train.csv with header, or mnist_train.csv without). Default: the cached
+                      MNIST training set (data/mnist, or $TINYDIGIT_DATA_DIR).
+  --limit N           use only the first N images of the data (quick experiments)
+  --train-on-test-set-leaks-labels
+                      also train on the MNIST test set (the Kaggle leaderboard trick). The
+                      test set is then no test: the run refuses to report a test accuracy.
+Recipe
+  --arch seed|compact network family (architecture.hpp); default seed
+  --epochs N          epochs to train (default 2, the short run; the full recipe uses 30)
+  --batch N           batch size (default 32)
+  --lr X              initial Adam learning rate (default 0.001); halved when validation
+                      accuracy stalls for 3 epochs (ReduceLROnPlateau, min 1e-5)
+  --seed N            seed of the split, shuffling, augmentation, dropout and initial
+                      weights (default 1). Same seed, data and --threads: same weights, bit
+                      for bit.
+  --no-augment        train on the images as they are (no random affine)
+  --threads N         CPU threads (default: all cores)
+Output
+  --out DIR           output folder (default runs/train). A folder holding another
+                      architecture's checkpoints is refused.
+  --resume            continue the run in --out from last.ckpt up to --epochs
+  --predict CSV       after training, classify the images of this file (Kaggle test.csv)
+                      with best.ckpt ...
+  --submission CSV    ... and write the Kaggle submission (ImageId,Label) here. With
+                      --epochs 0 this only predicts from the best.ckpt already in --out.
+  --help              this text
+)";
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+    CommandLine cl;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& flag = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
+            return args[++i];
+        };
+        if (flag == "--help" || flag == "-h") {
+            cl.help = true;
+        } else if (flag == "--data") {
+            cl.data.emplace_back(value());
+        } else if (flag == "--limit") {
+            cl.limit = number<std::size_t>(flag, value(), 1, std::size_t{1} << 40);
+        } else if (flag == kLeakFlag) {
+            cl.leak_test_set = true;
+        } else if (flag == "--arch") {
+            const auto& name = value();
+            const auto arch = architecture_by_name(name);
+            if (!arch) throw UsageError("--arch: expected seed or compact, got '" + name + "'");
+            cl.arch = *arch;
+        } else if (flag == "--epochs") {
+            cl.epochs = number<int>(flag, value(), 0, 100000);
+        } else if (flag == "--batch") {
+            cl.batch = number<int>(flag, value(), 1, 4096);
+        } else if (flag == "--lr") {
+            cl.learning_rate = number<float>(flag, value(), 1e-8f, 10.0f);
+        } else if (flag == "--seed") {
+            cl.seed = number<std::uint64_t>(flag, value(), 0, ~std::uint64_t{0});
+        } else if (flag == "--no-augment") {
+            cl.augment = false;
+        } else if (flag == "--threads") {
+            cl.threads = number<int>(flag, value(), 1, 1024);
+        } else if (flag == "--out") {
+            cl.out = value();
+        } else if (flag == "--resume") {
+            cl.resume = true;
+        } else if (flag == "--predict") {
+            cl.predict = value();
+        } else if (flag == "--submission") {
+            cl.submission = value();
+        } else {
+            throw UsageError("unknown option '" + flag + "' (see --help)");
+        }
+    }
+    if (cl.predict.empty() != cl.submission.empty()) {
+        throw UsageError("--predict and --submission go together");
+    }
+    if (cl.out.empty()) throw UsageError("--out: empty folder name");
+    return cl;
+}
+
+}  // namespace tinydigit::trainer

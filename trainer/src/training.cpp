@@ -1,0 +1,266 @@
+#include "tinydigit/trainer/training.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <future>
+#include <numeric>
+#include <stdexcept>
+
+#include "tinydigit/trainer/adam.hpp"
+#include "tinydigit/trainer/augment.hpp"
+#include "tinydigit/trainer/counter_rng.hpp"
+#include "tinydigit/trainer/float_model.hpp"
+#include "tinydigit/trainer/history.hpp"
+#include "tinydigit/trainer/network_state.hpp"
+#include "tinydigit/trainer/progress.hpp"
+#include "tinydigit/trainer/softmax_cross_entropy.hpp"
+
+namespace tinydigit::trainer {
+
+namespace {
+
+constexpr std::size_t kPixels = dataset::kPixels;
+constexpr int kClasses = Architecture::kClasses;
+constexpr int kEvalBatch = 128;
+constexpr const char* kToolVersion = "tinydigit-train 0.1.0";
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// One training batch prepared off the compute thread.
+struct Batch {
+    std::vector<float> pixels;  // batch x 784, augmented, in [0, 1]
+    std::vector<std::uint8_t> labels;
+};
+
+Batch prepare_batch(const dataset::Images& data, const std::vector<std::size_t>& order, std::size_t first,
+                    std::size_t size, std::uint64_t augment_key, bool augment) {
+    Batch b{std::vector<float>(size * kPixels), std::vector<std::uint8_t>(size)};
+    for (std::size_t i = 0; i < size; ++i) {
+        const std::size_t index = order[first + i];
+        const std::uint8_t* src = data.image(index);
+        float* dst = b.pixels.data() + i * kPixels;
+        for (std::size_t p = 0; p < kPixels; ++p) dst[p] = static_cast<float>(src[p]) / 255.0f;
+        b.labels[i] = data.labels[index];
+    }
+    if (augment) augment_batch(b.pixels.data(), b.pixels.data(), size, augment_key);
+    return b;
+}
+
+dataset::Images subset(const dataset::Images& data, const std::vector<std::size_t>& indices) {
+    dataset::Images out;
+    out.source = data.source;
+    out.pixels.resize(indices.size() * kPixels);
+    out.labels.resize(indices.size());
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+        std::memcpy(out.pixels.data() + i * kPixels, data.image(indices[i]), kPixels);
+        out.labels[i] = data.labels[indices[i]];
+    }
+    return out;
+}
+
+std::vector<std::size_t> permutation(std::size_t n, std::uint64_t key) {
+    std::vector<std::size_t> p(n);
+    std::iota(p.begin(), p.end(), std::size_t{0});
+    CounterRng rng(key);
+    for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[rng.below(i)]);
+    return p;
+}
+
+std::vector<std::uint8_t> rng_state(std::uint64_t seed, int epoch) {
+    // All randomness is counter-based on (seed, epoch, batch): this is all a resume needs.
+    std::vector<std::uint8_t> bytes(12);
+    std::memcpy(bytes.data(), &seed, 8);
+    std::memcpy(bytes.data() + 8, &epoch, 4);
+    return bytes;
+}
+
+bool same_sources(const std::vector<DataSource>& a, const std::vector<DataSource>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].sha256 != b[i].sha256 || a[i].count != b[i].count) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+float Plateau::update(float val_accuracy, float rate) {
+    if (static_cast<double>(val_accuracy) - kMinDelta > static_cast<double>(state.best)) {
+        state.best = val_accuracy;
+        state.epochs_without_improvement = 0;
+        return rate;
+    }
+    if (++state.epochs_without_improvement >= kPatience && rate > kMinRate) {
+        state.epochs_without_improvement = 0;
+        return std::max(rate * kFactor, kMinRate);
+    }
+    return rate;
+}
+
+EvalResult evaluate(Network& net, const dataset::Images& images) {
+    const std::size_t n = images.count();
+    const auto batch = static_cast<std::size_t>(net.batch());
+    double loss = 0.0;
+    std::size_t correct = 0;
+    for (std::size_t first = 0; first < n; first += batch) {
+        const std::size_t count = std::min(batch, n - first);
+        set_input(net, images.image(first), count);
+        const float* logits = net.forward(Mode::kEval);
+        const auto r = softmax_cross_entropy(logits, images.labels.data() + first, count, kClasses, nullptr);
+        loss += r.loss_sum;
+        correct += r.correct;
+    }
+    return n ? EvalResult{loss / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)}
+             : EvalResult{};
+}
+
+std::string architecture_in(const std::filesystem::path& out) {
+    for (const char* name : {"last.ckpt", "best.ckpt"}) {
+        if (std::filesystem::exists(out / name)) return load_checkpoint(out / name).architecture;
+    }
+    return {};
+}
+
+TrainSummary train(const TrainOptions& options, const dataset::Images& data, const std::vector<DataSource>& sources) {
+    const auto started = Clock::now();
+    if (!data.labeled()) throw std::runtime_error(data.source + ": training data must be labeled");
+    const std::size_t n = data.count();
+    auto n_val = static_cast<std::size_t>(std::llround(static_cast<double>(n) * options.validation_fraction));
+    if (n_val == 0 || n_val >= n) throw std::runtime_error("need at least 2 training images (got " + std::to_string(n) + ")");
+
+    // The split depends on the seed only.
+    const auto split = permutation(n, stream_key(options.seed, 0, 0, Purpose::kSplit));
+    const dataset::Images val = subset(data, {split.begin(), split.begin() + static_cast<std::ptrdiff_t>(n_val)});
+    const std::vector<std::size_t> train_ids(split.begin() + static_cast<std::ptrdiff_t>(n_val), split.end());
+    const std::size_t n_train = train_ids.size();
+    const auto batch = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(options.batch), n_train));
+    const std::size_t batches = n_train / batch;  // the last partial batch is dropped (it changes every epoch)
+
+    Network net(options.arch, static_cast<int>(batch));
+    Network eval_net(options.arch, static_cast<int>(std::min<std::size_t>(kEvalBatch, n_val)));
+    Adam adam(net.parameters());
+    Plateau plateau;
+    float rate = options.learning_rate;
+    float best_val = -1.0f;
+    int start_epoch = 0;
+    std::vector<HistoryRow> history;
+    const auto last_path = options.out / "last.ckpt";
+    const auto best_path = options.out / "best.ckpt";
+
+    if (options.resume) {
+        if (!std::filesystem::exists(last_path)) {
+            throw std::runtime_error(last_path.string() + ": nothing to resume (no last.ckpt)");
+        }
+        const CheckpointData last = load_checkpoint(last_path);
+        if (last.architecture != options.arch.name) {
+            throw std::runtime_error(last_path.string() + ": holds a " + last.architecture + " network, not " +
+                                     std::string(options.arch.name));
+        }
+        if (!last.resume) throw std::runtime_error(last_path.string() + ": has no optimizer state to resume from");
+        if (last.seed != options.seed) {
+            throw std::runtime_error(last_path.string() + ": was trained with --seed " + std::to_string(last.seed) +
+                                     ", not " + std::to_string(options.seed));
+        }
+        if (!same_sources(last.data, sources)) {
+            throw std::runtime_error(last_path.string() + ": was trained on other data; resume with the same --data");
+        }
+        import_parameters(last.params, last.buffers, net);
+        import_adam(last.resume->adam, net, adam);
+        plateau.state = last.resume->plateau;
+        rate = last.learning_rate;
+        best_val = last.metrics.best_val_accuracy;
+        start_epoch = last.epoch;
+        if (std::filesystem::exists(options.out / "history.csv")) {
+            history = read_history_csv(options.out / "history.csv");
+            std::erase_if(history, [&](const HistoryRow& r) { return r.epoch > start_epoch; });
+        }
+    } else {
+        net.initialize(options.seed);
+    }
+    std::filesystem::create_directories(options.out);
+
+    CheckpointData ckpt;
+    ckpt.architecture = std::string(options.arch.name);
+    ckpt.seed = options.seed;
+    ckpt.data = sources;
+    ckpt.tool_version = kToolVersion;
+
+    std::vector<float> diff(batch * kClasses);
+    for (int epoch = start_epoch; epoch < options.epochs; ++epoch) {
+        const auto epoch_started = Clock::now();
+        const auto order_local = permutation(n_train, stream_key(options.seed, static_cast<std::uint64_t>(epoch), 0,
+                                                                 Purpose::kShuffle));
+        std::vector<std::size_t> order(n_train);
+        for (std::size_t i = 0; i < n_train; ++i) order[i] = train_ids[order_local[i]];
+        auto prepare = [&, epoch](std::size_t b) {
+            return prepare_batch(data, order, b * batch, batch,
+                                 stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kAugment),
+                                 options.augment);
+        };
+        std::optional<EpochProgress> progress;
+        if (options.log) progress.emplace(epoch + 1, options.epochs, batches * batch, options.log);
+        double loss_sum = 0.0;
+        std::size_t correct = 0;
+        // The next batch is augmented in the background while this one trains.
+        std::future<Batch> next = std::async(std::launch::async, prepare, std::size_t{0});
+        for (std::size_t b = 0; b < batches; ++b) {
+            Batch current = next.get();
+            if (b + 1 < batches) next = std::async(std::launch::async, prepare, b + 1);
+            std::copy(current.pixels.begin(), current.pixels.end(), net.input());
+            const float* logits =
+                net.forward(Mode::kTrain, stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kDropout));
+            const auto r = softmax_cross_entropy(logits, current.labels.data(), batch, kClasses, diff.data());
+            net.backward(diff.data());
+            adam.step(rate);
+            loss_sum += r.loss_sum;
+            correct += r.correct;
+            const double seen = static_cast<double>((b + 1) * batch);
+            if (progress) progress->update((b + 1) * batch, loss_sum / seen, static_cast<double>(correct) / seen);
+        }
+        const double seen = static_cast<double>(batches * batch);
+        const double train_loss = loss_sum / seen, train_acc = static_cast<double>(correct) / seen;
+        if (progress) progress->finish(train_loss, train_acc);
+        const double train_seconds = seconds_since(epoch_started);
+
+        copy_state(net, eval_net);
+        const EvalResult v = evaluate(eval_net, val);
+        const float used_rate = rate;
+        rate = plateau.update(static_cast<float>(v.accuracy), rate);
+
+        ckpt.epoch = epoch + 1;
+        ckpt.learning_rate = rate;
+        ckpt.params = export_parameters(net);
+        ckpt.buffers = export_buffers(net);
+        const bool improved = static_cast<float>(v.accuracy) > best_val;
+        if (improved) best_val = static_cast<float>(v.accuracy);
+        ckpt.metrics = {static_cast<float>(train_loss), static_cast<float>(train_acc), static_cast<float>(v.loss),
+                        static_cast<float>(v.accuracy), best_val};
+        if (improved) {
+            ckpt.resume.reset();
+            save_checkpoint(best_path, ckpt);
+        }
+        ckpt.resume = ResumeState{export_adam(net, adam), plateau.state, rng_state(options.seed, epoch + 1)};
+        save_checkpoint(last_path, ckpt);
+
+        history.push_back({epoch + 1, train_loss, train_acc, v.loss, v.accuracy, used_rate, train_seconds,
+                           seen / train_seconds});
+        write_history_csv(options.out / "history.csv", history);
+        write_history_svg(options.out / "history.svg", history);
+        if (options.log) {
+            std::fprintf(options.log,
+                         "epoch %d/%d: loss %.4f acc %.4f  val_loss %.4f val_acc %.4f  lr %.3g%s  %.0f s, %.0f img/s\n",
+                         epoch + 1, options.epochs, train_loss, train_acc, v.loss, v.accuracy,
+                         static_cast<double>(used_rate), improved ? "  (best so far)" : "", train_seconds,
+                         seen / train_seconds);
+            if (rate != used_rate) std::fprintf(options.log, "learning rate reduced to %.3g\n", static_cast<double>(rate));
+            std::fflush(options.log);
+        }
+    }
+    return {std::max(options.epochs, start_epoch), best_val, seconds_since(started)};
+}
+
+}  // namespace tinydigit::trainer

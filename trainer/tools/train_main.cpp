@@ -1,0 +1,136 @@
+// `train`: the command-line trainer. See usage_text() in src/cli.cpp.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <omp.h>
+
+#include "tinydigit/common/sha256.hpp"
+#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/trainer/cli.hpp"
+#include "tinydigit/trainer/float_model.hpp"
+#include "tinydigit/trainer/softmax_cross_entropy.hpp"
+#include "tinydigit/trainer/submission.hpp"
+#include "tinydigit/trainer/training.hpp"
+
+namespace td = tinydigit;
+using namespace tinydigit::trainer;
+
+namespace {
+
+struct LoadedData {
+    td::dataset::Images images;
+    std::vector<DataSource> sources;
+};
+
+void add_source(LoadedData& all, const std::filesystem::path& path, std::size_t limit) {
+    td::dataset::Images images = td::dataset::load_source(path);
+    if (!images.labeled()) throw td::dataset::DataError(path.string() + ": has no labels; training needs labeled data");
+    if (images.count() == 0) throw td::dataset::DataError(path.string() + ": holds no images");
+    if (limit && all.images.count() + images.count() > limit) {
+        const std::size_t keep = limit > all.images.count() ? limit - all.images.count() : 0;
+        images.pixels.resize(keep * td::dataset::kPixels);
+        images.labels.resize(keep);
+    }
+    if (images.count() == 0) return;
+    all.sources.push_back({std::filesystem::absolute(path).string(), td::common::sha256_hex_of_file(path),
+                           static_cast<int>(images.count())});
+    if (all.images.pixels.empty()) {
+        all.images = std::move(images);
+    } else {
+        td::dataset::append(all.images, images);
+    }
+}
+
+double accuracy(FloatModel& model, const td::dataset::Images& images) {
+    const auto logits = model.logits(images.pixels.data(), images.count());
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < images.count(); ++i) correct += argmax(&logits[i * 10], 10) == images.labels[i];
+    return static_cast<double>(correct) / static_cast<double>(images.count());
+}
+
+int run(const CommandLine& cl) {
+    if (cl.threads > 0) omp_set_num_threads(cl.threads);
+    // Everything that can be refused is checked before anything is written.
+    const std::string existing = architecture_in(cl.out);
+    if (!existing.empty() && existing != cl.arch.name) {
+        throw std::runtime_error(cl.out.string() + ": holds a " + existing + " network's checkpoints; refusing to mix in " +
+                                 std::string(cl.arch.name) + " (choose another --out)");
+    }
+    td::dataset::Images to_predict;
+    if (!cl.predict.empty()) to_predict = td::dataset::load_source(cl.predict);
+
+    const int epochs = cl.epochs.value_or(kDefaultEpochs);
+    if (epochs > 0) {
+        LoadedData data;
+        if (cl.data.empty()) {
+            const auto mnist = td::dataset::mnist_files();
+            add_source(data, mnist.train_images, cl.limit);
+        }
+        for (const auto& path : cl.data) add_source(data, path, cl.limit);
+        if (cl.leak_test_set) {
+            std::fprintf(stderr, "warning: %s: the MNIST test set is mixed into training; no test accuracy will be reported\n",
+                         kLeakFlag);
+            add_source(data, td::dataset::mnist_files().test_images, 0);
+        }
+        TrainOptions options;
+        options.arch = cl.arch;
+        options.epochs = epochs;
+        options.batch = cl.batch;
+        options.learning_rate = cl.learning_rate;
+        options.seed = cl.seed;
+        options.out = cl.out;
+        options.resume = cl.resume;
+        options.augment = cl.augment;
+        std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads -> %s\n",
+                     std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,
+                     omp_get_max_threads(), cl.out.string().c_str());
+        const TrainSummary summary = train(options, data.images, data.sources);
+        std::printf("trained %d epochs in %.0f s; best validation accuracy %.2f %% -> %s\n", summary.epochs_done,
+                    summary.seconds, 100.0 * summary.best_val_accuracy, (cl.out / "best.ckpt").string().c_str());
+    }
+
+    const auto best = cl.out / "best.ckpt";
+    if (!std::filesystem::exists(best)) throw std::runtime_error(best.string() + ": no checkpoint to evaluate");
+    FloatModel model(load_checkpoint(best));
+    if (cl.leak_test_set) {
+        std::printf("test accuracy: not reported (the MNIST test set was trained on: %s)\n", kLeakFlag);
+    } else if (epochs > 0) {
+        const auto mnist = td::dataset::mnist_files();
+        const auto test = td::dataset::read_idx(mnist.test_images, mnist.test_labels);
+        std::printf("float test accuracy (MNIST test set, %zu images, best.ckpt): %.2f %%\n", test.count(),
+                    100.0 * accuracy(model, test));
+    }
+    if (!cl.predict.empty()) {
+        const auto logits = model.logits(to_predict.pixels.data(), to_predict.count());
+        std::vector<std::uint8_t> labels(to_predict.count());
+        for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint8_t>(argmax(&logits[i * 10], 10));
+        write_submission(cl.submission, labels);
+        std::printf("wrote %zu predictions to %s\n", labels.size(), cl.submission.string().c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CommandLine cl;
+    try {
+        cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "train: %s\n", e.what());
+        return 2;
+    }
+    if (cl.help) {
+        std::fputs(usage_text().c_str(), stdout);
+        return 0;
+    }
+    try {
+        return run(cl);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "train: error: %s\n", e.what());
+        return 1;
+    }
+}
