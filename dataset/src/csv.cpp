@@ -32,6 +32,18 @@ Layout detect_layout(std::string_view first, const std::filesystem::path& path) 
     return layout;
 }
 
+// A field quoted in a one-line message: cut short, control characters shown as '?', so that
+// whatever the file holds cannot make the message long or break the line.
+std::string quoted(std::string_view field) {
+    constexpr std::size_t kMaxShown = 20;
+    std::string text = "'";
+    for (const char c : field.substr(0, kMaxShown)) {
+        const auto u = static_cast<unsigned char>(c);
+        text += (u < 0x20 || u == 0x7F) ? '?' : c;
+    }
+    return text + (field.size() > kMaxShown ? "...'" : "'");
+}
+
 }  // namespace
 
 Images read_csv(const std::filesystem::path& path) {
@@ -61,8 +73,9 @@ Images read_csv(const std::filesystem::path& path) {
             auto [next, ec] = std::from_chars(p, end, value);
             if (ec != std::errc() || next == p || (next != end && *next != ',')) {
                 const char* field_end = std::find(p, end, ',');
-                throw DataError(where() + "column " + std::to_string(col + 1) + ": '" +
-                                std::string(p, field_end) + "' is not a non-negative integer");
+                throw DataError(where() + "column " + std::to_string(col + 1) + ": " +
+                                quoted(std::string_view(p, static_cast<std::size_t>(field_end - p))) +
+                                " is not a non-negative integer");
             }
             const bool is_label = layout.labeled && col == 0;
             if (is_label && value > 9) {

@@ -1,5 +1,6 @@
 #include "tinydigit/dataset/idx.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -24,12 +25,22 @@ std::uint32_t read_be32(std::ifstream& in, const std::filesystem::path& path) {
     return std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3];
 }
 
+// The buffer grows with the bytes actually read, chunk by chunk: a header that claims
+// millions of images in a short file costs the file's size, not gigabytes allocated up front.
 void read_payload(std::ifstream& in, const std::filesystem::path& path,
                   std::vector<std::uint8_t>& out, std::size_t bytes) {
-    out.resize(bytes);
-    if (!in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(bytes))) {
-        throw DataError(path.string() + ": truncated: expected " + std::to_string(bytes) +
-                        " payload bytes, found " + std::to_string(in.gcount()));
+    constexpr std::size_t kChunk = std::size_t{1} << 20;
+    out.clear();
+    while (out.size() < bytes) {
+        const std::size_t have = out.size();
+        const std::size_t want = std::min(kChunk, bytes - have);
+        out.resize(have + want);
+        in.read(reinterpret_cast<char*>(out.data() + have), static_cast<std::streamsize>(want));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got < want) {
+            throw DataError(path.string() + ": truncated: expected " + std::to_string(bytes) +
+                            " payload bytes, found " + std::to_string(have + got));
+        }
     }
     if (in.peek() != std::ifstream::traits_type::eof()) {
         throw DataError(path.string() + ": trailing bytes after the IDX payload");

@@ -69,10 +69,10 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
             return Status::kMisalignedBuffer;
     }
     if (activation) {
+        if (t->type() != model::ElementType::INT8) return Status::kBadType;
         if (t->arena_offset() < 0 || std::int64_t{t->arena_offset()} + bytes > arena_bytes)
             return Status::kArenaOutOfBounds;
         if (t->arena_offset() % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
-        if (t->type() != model::ElementType::INT8) return Status::kBadType;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
@@ -293,8 +293,11 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
         return Status::kBadInputOutput;
 
     std::int16_t first[kMaxTensors];  // kMaxOperators = not written (yet)
-    std::int16_t last[kMaxTensors];
-    for (std::int32_t t = 0; t < n_tensors; ++t) first[t] = last[t] = kMaxOperators;
+    std::int16_t last[kMaxTensors];   // -1 = not read (yet)
+    for (std::int32_t t = 0; t < n_tensors; ++t) {
+        first[t] = kMaxOperators;
+        last[t] = -1;
+    }
     first[m.input()] = -1;
     last[m.input()] = -1;
     if (Status s = check_operators(m, first, last); s != Status::kOk) return s;

@@ -12,7 +12,7 @@ namespace tinydigit::trainer::detail {
 // "tensor conv1.weight has 10 values for shape [32,1,5,5]".
 std::string checkpoint_problem(const CheckpointData& checkpoint);
 
-// "[32,1,5,5]"
+// "[32,1,5,5]"; past 6 dimensions "[1,2,3,4,5,6,... 9 dimensions]".
 std::string shape_text(const std::vector<int>& shape);
 
 // A name fit for a one-line message: control characters become '?', long names are cut.

@@ -9,11 +9,15 @@ namespace tinydigit::trainer {
 namespace detail {
 
 std::string shape_text(const std::vector<int>& shape) {
+    // Real shapes have at most 4 dimensions; a corrupt file may list thousands, and the
+    // message must stay one readable line.
+    constexpr std::size_t kMaxShown = 6;
     std::string text = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) {
+    for (std::size_t i = 0; i < shape.size() && i < kMaxShown; ++i) {
         if (i > 0) text += ',';
         text += std::to_string(shape[i]);
     }
+    if (shape.size() > kMaxShown) text += ",... " + std::to_string(shape.size()) + " dimensions";
     return text + "]";
 }
 

@@ -1,0 +1,36 @@
+include_guard(GLOBAL)
+# Bare-metal firmware images for the MPS2 boards QEMU emulates (cross presets only).
+#
+# tinydigit_firmware(<target> SOURCES <files...> [LIBS <targets...>])
+#   builds <target>.elf against the board support (startup, vector table, console, cost
+#   clock) and the linker script of ${TINYDIGIT_QEMU_MACHINE}. After linking it proves the
+#   embedded rules on the image (no heap, exceptions, unwinder or RTTI; the build fails
+#   otherwise) and prints the flash and RAM footprint.
+
+set(TINYDIGIT_BOARD_DIR ${PROJECT_SOURCE_DIR}/firmware_demo/board CACHE INTERNAL "")
+find_program(TINYDIGIT_NM arm-none-eabi-nm REQUIRED)
+find_program(TINYDIGIT_OBJDUMP arm-none-eabi-objdump REQUIRED)
+find_program(TINYDIGIT_SIZE arm-none-eabi-size REQUIRED)
+
+function(tinydigit_firmware target)
+    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+    set(linker_script ${TINYDIGIT_BOARD_DIR}/${TINYDIGIT_QEMU_MACHINE}.ld)
+    if(NOT EXISTS ${linker_script})
+        message(FATAL_ERROR "no linker script for board '${TINYDIGIT_QEMU_MACHINE}' (${linker_script})")
+    endif()
+    add_executable(${target} ${ARG_SOURCES})
+    set_target_properties(${target} PROPERTIES SUFFIX .elf LINK_DEPENDS
+        "${linker_script};${TINYDIGIT_BOARD_DIR}/mps2-sections.ld")
+    target_link_libraries(${target} PRIVATE tinydigit_board ${ARG_LIBS})
+    target_link_options(${target} PRIVATE
+        -nostartfiles
+        -L${TINYDIGIT_BOARD_DIR} -T${linker_script}
+        -Wl,-Map=$<TARGET_FILE:${target}>.map)
+    tinydigit_warnings(${target})
+    add_custom_command(TARGET ${target} POST_BUILD
+        COMMAND ${CMAKE_COMMAND} -DNM=${TINYDIGIT_NM} -DOBJDUMP=${TINYDIGIT_OBJDUMP}
+                -DELF=$<TARGET_FILE:${target}> -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/CheckEmbeddedRules.cmake
+        COMMAND ${CMAKE_COMMAND} -DSIZE=${TINYDIGIT_SIZE} -DELF=$<TARGET_FILE:${target}>
+                -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PrintFirmwareSize.cmake
+        VERBATIM)
+endfunction()

@@ -1,0 +1,147 @@
+// Conv2D with AVX-512 VNNI (VPDPBUSD: u8 x s8 -> s32, 64 MACs per instruction).
+// Activations enter as u = x + 128 (uint8); padding cells hold z_in + 128. Then
+//   sum_k (x_k - z_in) w_k = sum_k u_k w_k - (128 + z_in) sum_k w_k,
+// so a per-channel correction (bias - (128 + z_in) * sum w, computed once per call into
+// scratch) makes the result identical to the reference in wrapping int32 arithmetic.
+// Block: 4 output pixels x 4 output channels, 16 zmm accumulators, 64 reduction steps per
+// iteration; weights are read in place (OHWI), the last partial step with a masked load.
+#include <cstring>
+
+#include "conv_support.hpp"
+#include "tinydigit/engine/kernels.hpp"
+#include "tinydigit/engine/scratch.hpp"
+#include "x86_support.hpp"
+
+namespace tinydigit::engine {
+namespace {
+
+constexpr int kPixels = 4;
+constexpr int kChannels = 4;
+
+inline __mmask64 tail_mask(std::int32_t remaining) {
+    return remaining >= 64 ? ~__mmask64{0} : ((__mmask64{1} << remaining) - 1);
+}
+
+// Partial sums of 4 vectors: each 128-bit lane L holds [a_L, b_L, c_L, d_L] (lane-wise sums).
+inline __m512i partial4(__m512i a, __m512i b, __m512i c, __m512i d) {
+    const __m512i ab = _mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b));
+    const __m512i cd = _mm512_add_epi32(_mm512_unpacklo_epi32(c, d), _mm512_unpackhi_epi32(c, d));
+    return _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
+}
+
+// Horizontal sums of a 4 x 4 block of accumulators: lane p of the result holds
+// [sum acc[p][0], ..., sum acc[p][3]].
+inline __m512i reduce16(const __m512i (&acc)[4][4]) {
+    __m512i part[4];
+    for (int px = 0; px < 4; ++px) part[px] = partial4(acc[px][0], acc[px][1], acc[px][2], acc[px][3]);
+    const __m512i s01 = _mm512_add_epi32(_mm512_shuffle_i32x4(part[0], part[1], _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_i32x4(part[0], part[1], _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m512i s23 = _mm512_add_epi32(_mm512_shuffle_i32x4(part[2], part[3], _MM_SHUFFLE(1, 0, 1, 0)),
+                                         _mm512_shuffle_i32x4(part[2], part[3], _MM_SHUFFLE(3, 2, 3, 2)));
+    return _mm512_add_epi32(_mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(2, 0, 2, 0)),
+                            _mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+// Per-channel requantization constants for 4 channels, repeated in every 128-bit lane and
+// split into the even and odd 32-bit elements (64-bit arithmetic works on one of each pair).
+struct Requant16 {
+    __m512i bias, mult, round_even, round_odd, shift_even, shift_odd, zero_point, lo, hi;
+};
+
+inline Requant16 requant_constants(const Requant& rq, const std::int32_t* corr, std::int32_t o, std::int32_t channels) {
+    alignas(16) std::int32_t b[4], m[4], s[4];
+    for (std::int32_t q = 0; q < 4; ++q) {
+        const std::int32_t c = o + (q < channels ? q : channels - 1);
+        b[q] = corr[c];
+        m[q] = rq.multiplier[c];
+        s[q] = rq.shift[c];
+    }
+    Requant16 r;
+    r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(b)));
+    r.mult = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(m)));
+    const __m512i s32 = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(s)));
+    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
+    r.shift_odd = _mm512_srli_epi64(s32, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
+    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
+    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
+    r.lo = _mm512_set1_epi64(rq.act_min);
+    r.hi = _mm512_set1_epi64(rq.act_max);
+    return r;
+}
+
+// docs/quantization.md on 16 accumulators at once, exactly: int64 product, one rounding,
+// arithmetic shift, zero point and clamp in int64, then narrow to int8.
+inline __m128i requantize16(__m512i sums, const Requant16& r) {
+    const __m512i acc = _mm512_add_epi32(sums, r.bias);  // wrapping, as the reference
+    auto half = [&](__m512i a, __m512i m, __m512i round, __m512i shift) {
+        __m512i v = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, m), round), shift);
+        v = _mm512_add_epi64(v, r.zero_point);
+        return _mm512_min_epi64(_mm512_max_epi64(v, r.lo), r.hi);
+    };
+    const __m512i even = half(acc, r.mult, r.round_even, r.shift_even);
+    const __m512i odd = half(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(r.mult, 32), r.round_odd, r.shift_odd);
+    return _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(0xaaaa, even, _mm512_slli_epi64(odd, 32)));
+}
+
+inline std::int32_t weight_sum(const std::int8_t* w, std::int32_t k) {
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i acc = _mm512_setzero_si512();
+    for (std::int32_t j = 0; j < k; j += 64)
+        acc = _mm512_dpbusd_epi32(acc, ones, _mm512_maskz_loadu_epi8(tail_mask(k - j), w + j));
+    return _mm512_reduce_add_epi32(acc);
+}
+
+}  // namespace
+
+void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
+    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
+    const auto kp = static_cast<std::int32_t>(round_up(static_cast<std::uint64_t>(k), 64));
+    auto* cols = static_cast<std::uint8_t*>(scratch);
+    auto* corr = reinterpret_cast<std::int32_t*>(cols + std::int64_t{kPixels} * kp);
+    const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
+    for (std::int32_t o = 0; o < p.out_c; ++o) {
+        const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
+        corr[o] = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.bias[o]) - offset * sum);
+    }
+    const detail::ConvSweep sweep(p);
+    detail::prepare_output(p, out);
+    const auto pad = static_cast<std::uint8_t>(offset);
+    auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
+    for (std::int32_t j = 0; j < kPixels; ++j) std::memset(cols + std::int64_t{j} * kp + k, 0, static_cast<std::size_t>(kp - k));
+    const std::int32_t n = sweep.count();
+    for (std::int32_t i = 0; i < n; i += kPixels) {
+        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
+        for (std::int32_t j = 0; j < valid; ++j)
+            detail::gather_column(p, in, (i + j) / sweep.used_w, (i + j) % sweep.used_w, cols + std::int64_t{j} * kp,
+                                  pad, to_u8);
+        const std::uint8_t* c[kPixels];
+        for (std::int32_t j = 0; j < kPixels; ++j) c[j] = cols + std::int64_t{j < valid ? j : valid - 1} * kp;
+        for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
+            const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
+            const std::int8_t* w[kChannels];
+            for (std::int32_t q = 0; q < kChannels; ++q)
+                w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
+            __m512i acc[kPixels][kChannels];
+            for (auto& row : acc)
+                for (auto& a : row) a = _mm512_setzero_si512();
+            for (std::int32_t j = 0; j < k; j += 64) {
+                const __mmask64 mask = tail_mask(k - j);
+                __m512i wv[kChannels];
+                for (std::int32_t q = 0; q < kChannels; ++q) wv[q] = _mm512_maskz_loadu_epi8(mask, w[q] + j);
+                for (std::int32_t px = 0; px < kPixels; ++px) {
+                    const __m512i x = _mm512_loadu_si512(c[px] + j);
+                    for (std::int32_t q = 0; q < kChannels; ++q) acc[px][q] = _mm512_dpbusd_epi32(acc[px][q], x, wv[q]);
+                }
+            }
+            alignas(16) std::int8_t y[16];
+            _mm_store_si128(reinterpret_cast<__m128i*>(y),
+                            requantize16(reduce16(acc), requant_constants(p.requant, corr, o, channels)));
+            for (std::int32_t px = 0; px < valid; ++px)
+                detail::store_pixel(p, out, (i + px) / sweep.used_w, (i + px) % sweep.used_w, o, y + 4 * px, channels);
+        }
+    }
+}
+
+}  // namespace tinydigit::engine

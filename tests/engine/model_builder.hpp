@@ -1,0 +1,64 @@
+// Builds int8 models in code (random weights, a valid arena plan) for engine tests and the
+// latency benchmark, until the quantizer's real model.fb exists. Not part of the engine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tinydigit/schema/model_generated.h"  // object API variant generated for tests
+
+namespace tinydigit::engine::test {
+
+struct ConvLayer {
+    int out_c, kernel, pad;  // square kernel, same padding on all four sides
+    bool pool;               // fused 2x2 / 2 max pool
+};
+
+struct NetSpec {
+    int in_h = 28, in_w = 28, in_c = 1;
+    std::vector<ConvLayer> convs;
+    std::vector<int> dense;  // units of each FullyConnected after the flatten
+};
+
+NetSpec seed_spec();     // the seed network (architecture.hpp), ZeroPads folded, pools fused
+NetSpec compact_spec();  // the compact network
+NetSpec tiny_spec();     // small and fast, for tests that build many models
+
+// A random model following `spec`, with a valid ping-pong arena plan (plan_arena).
+std::unique_ptr<model::ModelT> make_model(const NetSpec& spec, std::uint64_t seed);
+// Places activations alternately at the bottom and top of the arena, each op's scratch
+// between them, and sets the plan's arena_bytes to the smallest such arena.
+void plan_arena(model::ModelT& m);
+
+// Model bytes in an exactly sized, 16-byte aligned allocation (so ASan sees any overread).
+class ModelBytes {
+public:
+    explicit ModelBytes(std::size_t size);
+    ModelBytes(const std::uint8_t* data, std::size_t size);
+    ModelBytes(const ModelBytes&) = delete;
+    ModelBytes& operator=(const ModelBytes&) = delete;
+    ModelBytes(ModelBytes&& o) noexcept;
+    ~ModelBytes();
+    std::uint8_t* data() { return data_; }
+    const std::uint8_t* data() const { return data_; }
+    std::size_t size() const { return size_; }
+
+private:
+    std::uint8_t* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+// Serializes with every Buffer.data vector 16-byte aligned, as tools/quantize does.
+ModelBytes serialize(const model::ModelT& m);
+
+// A 16-byte aligned arena of `bytes`.
+struct Arena {
+    explicit Arena(std::size_t bytes);
+    std::vector<std::uint8_t> storage;
+    std::uint8_t* data;
+    std::size_t size;
+};
+
+}  // namespace tinydigit::engine::test

@@ -1,0 +1,168 @@
+// The engine API end to end on seed-shaped models: every kernel set gives the same logits,
+// layer-by-layer equals run(), inputs map as documented, and misuse gets its status.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "model_builder.hpp"
+#include "tinydigit/engine/c_api.h"
+#include "tinydigit/engine/engine.hpp"
+
+extern "C" int c_api_classify(const void* model, size_t size, void* arena, size_t arena_size, const uint8_t* pixels);
+extern "C" const char* c_api_message(int status);
+
+using namespace tinydigit::engine;
+using namespace tinydigit::engine::test;
+
+namespace {
+
+std::vector<std::uint8_t> random_pixels(std::uint32_t seed, std::size_t n) {
+    std::mt19937 rng(seed);
+    std::vector<std::uint8_t> p(n);
+    for (auto& v : p) v = static_cast<std::uint8_t>(rng() % 3 == 0 ? 0 : rng() % 256);
+    return p;
+}
+
+std::vector<std::int8_t> logits(const ModelBytes& model, const KernelSet& kernels, const std::vector<std::uint8_t>& px) {
+    Engine engine;
+    REQUIRE(engine.load(model.data(), model.size(), kernels) == Status::kOk);
+    Arena arena(engine.arena_bytes());
+    REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+    REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+    REQUIRE(engine.run() == Status::kOk);
+    return std::vector<std::int8_t>(engine.output(), engine.output() + engine.output_size());
+}
+
+}  // namespace
+
+TEST_CASE("seed-shaped model: every kernel set gives the reference logits") {
+    const ModelBytes model = serialize(*make_model(seed_spec(), 11));
+    const KernelSet* sets[8];
+    const int n = available_kernel_sets(sets, 8);
+    for (std::uint32_t image = 0; image < 3; ++image) {
+        const auto px = random_pixels(image, 784);
+        const auto expected = logits(model, reference_kernels(), px);
+        REQUIRE(expected.size() == 10);
+        bool varied = false;
+        for (auto v : expected) varied |= v != expected[0];
+        CHECK(varied);  // the random model does not saturate to a constant
+        for (int i = 1; i < n; ++i) {
+            CAPTURE(std::string(sets[i]->name));
+            CHECK(logits(model, *sets[i], px) == expected);
+        }
+    }
+}
+
+TEST_CASE("seed-shaped model fits the RAM target: arena (scratch included) <= 40 KB") {
+    const auto m = make_model(seed_spec(), 11);
+    CHECK(m->plan->arena_bytes == 39456);  // conv2: 28,800 in + 7,200 pooled out + 3,456 scratch
+    CHECK(m->plan->arena_bytes <= 40 * 1024);
+}
+
+TEST_CASE("running operator by operator equals run(), and tensors are readable") {
+    const ModelBytes model = serialize(*make_model(compact_spec(), 4));
+    const auto px = random_pixels(9, 784);
+    Engine engine;
+    REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
+    Arena arena(engine.arena_bytes());
+    REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+    REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+    for (int i = 0; i < engine.operator_count(); ++i) REQUIRE(engine.run_operator(i) == Status::kOk);
+    const std::vector<std::int8_t> stepwise(engine.output(), engine.output() + 10);
+    CHECK(stepwise == logits(model, default_kernels(), px));
+    CHECK(engine.run_operator(engine.operator_count()) == Status::kBadParameter);
+    CHECK(engine.tensor_data(engine.model() ? 0 : -1) != nullptr);
+    CHECK(engine.tensor_data(1) == nullptr);  // a constant
+}
+
+TEST_CASE("inputs: pixels map to q = p - 128, int8 copies as is") {
+    const ModelBytes model = serialize(*make_model(tiny_spec(), 1));
+    Engine engine;
+    REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
+    Arena arena(engine.arena_bytes());
+    REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+    std::vector<std::uint8_t> px(64);
+    for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<std::uint8_t>(i * 4);
+    REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+    for (std::size_t i = 0; i < px.size(); ++i) CHECK(engine.tensor_data(0)[i] == static_cast<int>(px[i]) - 128);
+    std::vector<std::int8_t> q(64, -7);
+    REQUIRE(engine.set_input(q.data(), q.size()) == Status::kOk);
+    CHECK(engine.tensor_data(0)[63] == -7);
+    CHECK(engine.set_input(q.data(), 63) == Status::kSizeMismatch);
+    CHECK(engine.set_input_pixels(nullptr, 64) == Status::kNullArgument);
+}
+
+TEST_CASE("argmax, dequantized logits and probabilities") {
+    const ModelBytes model = serialize(*make_model(tiny_spec(), 3));
+    Engine engine;
+    REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
+    Arena arena(engine.arena_bytes());
+    REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+    const auto px = random_pixels(1, 64);
+    REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+    REQUIRE(engine.run() == Status::kOk);
+    const std::int8_t* out = engine.output();
+    int best = 0;
+    for (int i = 1; i < 10; ++i)
+        if (out[i] > out[best]) best = i;
+    CHECK(engine.argmax() == best);
+    float p[10];
+    REQUIRE(engine.probabilities(p, 10) == Status::kOk);
+    float sum = 0;
+    for (float v : p) sum += v;
+    CHECK(sum == doctest::Approx(1.0f).epsilon(1e-5));
+    CHECK(p[best] >= p[(best + 1) % 10]);
+    float d[10];
+    REQUIRE(engine.dequantized_logits(d, 10) == Status::kOk);
+    CHECK(engine.probabilities(p, 9) == Status::kSizeMismatch);
+}
+
+TEST_CASE("misuse: not loaded, arena not bound, too small, misaligned") {
+    Engine engine;
+    CHECK(engine.run() == Status::kNotLoaded);
+    CHECK(engine.argmax() == -1);
+    CHECK(engine.arena_bytes() == 0);
+    const ModelBytes model = serialize(*make_model(tiny_spec(), 1));
+    REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
+    CHECK(engine.run() == Status::kArenaNotBound);
+    CHECK(engine.output() == nullptr);
+    Arena arena(engine.arena_bytes() + 16);
+    CHECK(engine.bind_arena(arena.data, engine.arena_bytes() - 1) == Status::kArenaTooSmall);
+    CHECK(engine.bind_arena(arena.data + 8, engine.arena_bytes()) == Status::kMisalignedArena);
+    CHECK(engine.bind_arena(nullptr, 1000) == Status::kNullArgument);
+    CHECK(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+    // A failed load leaves the engine unloaded.
+    CHECK(engine.load(model.data(), 10) == Status::kMalformedModel);
+    CHECK(engine.run() == Status::kNotLoaded);
+}
+
+TEST_CASE("every status has a name and a one-line reason") {
+    for (int i = 0; i < kStatusCount; ++i) {
+        const std::string msg = status_message(static_cast<Status>(i));
+        CHECK(!msg.empty());
+        CHECK(msg.find('\n') == std::string::npos);
+        CHECK(std::string(status_name(static_cast<Status>(i))).rfind("k", 0) == 0);
+    }
+    CHECK(std::string(status_name(Status::kOverlap)) == "kOverlap");
+    CHECK(std::string(td_status_message(-3)) == "unknown status code");
+    CHECK(std::string(c_api_message(static_cast<int>(Status::kEmptyGraph))) == "the model has no operators");
+}
+
+TEST_CASE("C API classifies like the C++ API") {
+    const ModelBytes model = serialize(*make_model(compact_spec(), 8));
+    const auto px = random_pixels(2, 784);
+    Engine engine;
+    REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
+    Arena arena(engine.arena_bytes());
+    REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+    REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+    REQUIRE(engine.run() == Status::kOk);
+    Arena arena2(engine.arena_bytes());
+    CHECK(c_api_classify(model.data(), model.size(), arena2.data, arena2.size, px.data()) == engine.argmax());
+    CHECK(c_api_classify(model.data(), 3, arena2.data, arena2.size, px.data()) ==
+          -static_cast<int>(Status::kNotAModel));
+}

@@ -1,0 +1,56 @@
+// Every optimized kernel set equals the reference bit for bit, on the target: the engine's
+// freestanding equivalence core (tests/engine/equivalence_core.hpp, the same code the host
+// tests run) over random shapes, paddings, zero points, multipliers, shifts and clamps,
+// under QEMU. On Cortex-M4 that covers the Arm DSP kernels, on Cortex-M3 the portable ones.
+#include <cstddef>
+#include <cstdint>
+
+#include "board.h"
+#include "equivalence_core.hpp"
+#include "tinydigit/engine/kernels.hpp"
+
+namespace {
+
+namespace engine = tinydigit::engine;
+
+constexpr std::uint64_t kSeeds[] = {1, 2, 3, 0x7D1617ull};
+constexpr int kCasesPerSeed = 250;
+
+alignas(16) std::uint8_t work[engine::test::kEquivalenceWorkBytes];
+
+}  // namespace
+
+int main() {
+    const engine::KernelSet* sets[8];
+    const int count = engine::available_kernel_sets(sets, 8);
+    int failures = 0;
+    int compared = 0;
+    for (int s = 0; s < count; ++s) {
+        if (sets[s] == &engine::reference_kernels()) continue;
+        ++compared;
+        for (const std::uint64_t seed : kSeeds) {
+            const auto result = engine::test::check_equivalence(seed, *sets[s], kCasesPerSeed, work, sizeof work);
+            console_write(result.pass ? "ok   " : "FAIL ");
+            console_write(sets[s]->name);
+            console_write(" seed ");
+            console_uint(seed);
+            console_write(": ");
+            console_uint(static_cast<std::uint64_t>(result.cases_run));
+            console_write(" cases");
+            if (!result.pass) {
+                console_write(": ");
+                console_write(result.message);
+            }
+            console_write("\n");
+            failures += !result.pass;
+        }
+    }
+    console_write("default kernel set: ");
+    console_write(engine::default_kernels().name);
+    console_write("\n");
+    if (compared == 0) {
+        console_write("no optimized kernel set to compare\n");
+        return 1;
+    }
+    return failures == 0 ? 0 : 1;
+}
