@@ -57,3 +57,25 @@ TEST_CASE("calibration: ranges are rounded outward to 8 significant bits") {
     CHECK(round_outward(0.0f) == 0.0f);
     CHECK(round_outward(3.0f) == 3.0f);
 }
+
+TEST_CASE("calibration: ordinary ranges are min/max; the logits range starts at the lowest second-largest logit") {
+    // Two images; "conv1" is 3 values each, "dense2" 10 logits each.
+    FloatReference fake;
+    fake.activations = [](const std::uint8_t*, std::size_t n) {
+        std::map<std::string, std::vector<float>> out;
+        REQUIRE(n == 2);
+        out["conv1"] = {0.0f, 1.5f, 0.25f, 3.0f, 0.0f, 0.5f};
+        out["dense2"] = {5, 1, 0, -9, -9, -9, -9, -9, -9, -9,  //
+                         -9, -2, 3, -9, -9, -9, -9, -9, -9, -9};
+        return out;
+    };
+    const std::vector<std::uint8_t> pixels(2 * 784);
+    const Ranges r = calibrate(fake, pixels.data(), 2, {"conv1", "dense2"}, "dense2");
+    CHECK(r.at("conv1").min == 0.0f);
+    CHECK(r.at("conv1").max == 3.0f);
+    CHECK(r.at("dense2").min == -2.0f);
+    CHECK(r.at("dense2").max == 5.0f);
+    const Ranges plain = calibrate(fake, pixels.data(), 2, {"dense2"});
+    CHECK(plain.at("dense2").min == -9.0f);
+    CHECK_THROWS_WITH(calibrate(fake, pixels.data(), 2, {"pool9"}), doctest::Contains("no activation pool9"));
+}
