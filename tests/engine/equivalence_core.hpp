@@ -180,7 +180,7 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     p.in_h = rng.range(1, 12);
     p.in_w = rng.range(1, 12);
     p.in_c = rng.chance(50) ? 4 * rng.range(1, 8) : rng.range(1, 9);
-    p.out_c = rng.range(1, 20);
+    p.out_c = rng.chance(15) ? rng.range(21, 70) : rng.range(1, 20);  // wide layers reach other code paths
     p.kernel_h = rng.range(1, 5);
     p.kernel_w = rng.range(1, 5);
     p.stride_h = rng.range(1, 3);

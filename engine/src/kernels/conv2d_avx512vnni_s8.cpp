@@ -121,6 +121,239 @@ inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int
         }
 }
 
+// The broadcast form, for layers whose repacked weights (64 channels at a time) fit a 64 KB
+// stack buffer (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form). Weights are repacked once per call as
+// [k/4][channel][4]; a group of 4 column bytes is broadcast and one VPDPBUSD advances 16
+// channels of one pixel. Blocks of 8 pixels x 32 channels or 4 pixels x 64 channels keep 16
+// accumulators in registers; no horizontal sums, and results come out in channel order for
+// a 16-lane requantization. Host stack: up to about 140 KB (weights, padded input, columns).
+constexpr std::int64_t kPackedBytes = 64 * 1024;
+constexpr std::int64_t kPaddedImageBytes = 48 * 1024;
+constexpr std::int64_t kColumnBytes = 24 * 1024;
+
+std::int32_t broadcast_blocks(std::int32_t out_c) { return out_c <= 32 ? 2 : 4; }
+
+bool use_broadcast_form(const Conv2DParams& p, std::int32_t k) {
+    const std::int64_t groups = (k + 3) / 4;
+    const std::int64_t blocks = broadcast_blocks(p.out_c);
+    return groups * blocks * 64 <= kPackedBytes && (16 / blocks) * groups * 4 <= kColumnBytes;
+}
+
+// Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert).
+Requant16 requant_constants16(const Requant& rq, const std::int32_t* corr, std::int32_t o, std::int32_t channels) {
+    alignas(64) std::int32_t b[16], m[16], sh[16];
+    for (std::int32_t q = 0; q < 16; ++q) {
+        const bool live = q < channels;
+        b[q] = live ? corr[o + q] : 0;
+        m[q] = live ? rq.multiplier[o + q] : (1 << 30);
+        sh[q] = live ? rq.shift[o + q] : 1;
+    }
+    Requant16 r;
+    r.bias = _mm512_load_si512(b);
+    r.mult = _mm512_load_si512(m);
+    const __m512i s32 = _mm512_load_si512(sh);
+    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
+    r.shift_odd = _mm512_srli_epi64(s32, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
+    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
+    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
+    r.lo = _mm512_set1_epi64(rq.act_min);
+    r.hi = _mm512_set1_epi64(rq.act_max);
+    return r;
+}
+
+inline void copy_bytes(std::uint8_t* dst, const std::uint8_t* src, std::int32_t n) {
+    for (; n >= 64; n -= 64, src += 64, dst += 64) _mm512_storeu_si512(dst, _mm512_loadu_si512(src));
+    if (n > 0) {
+        const __mmask64 m = (__mmask64{1} << n) - 1;
+        _mm512_mask_storeu_epi8(dst, m, _mm512_maskz_loadu_epi8(m, src));
+    }
+}
+
+inline __m512i broadcast4(const std::uint8_t* p) {
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm512_set1_epi32(v);
+}
+
+// 8 pixels x 2 blocks of 16 channels; named accumulators so they stay in registers.
+void broadcast_8x2(const std::uint8_t* const* col, const std::int8_t* packed, std::int32_t groups,
+                   __m512i (&out)[16][4]) {
+    __m512i a00 = _mm512_setzero_si512(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+            a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+    const std::uint8_t *c0 = col[0], *c1 = col[1], *c2 = col[2], *c3 = col[3], *c4 = col[4], *c5 = col[5],
+                       *c6 = col[6], *c7 = col[7];
+    for (std::int32_t g = 0; g < groups; ++g) {
+        const __m512i w0 = _mm512_load_si512(packed + g * 128), w1 = _mm512_load_si512(packed + g * 128 + 64);
+        __m512i x = broadcast4(c0 + 4 * g);
+        dpbusd(a00, x, w0);
+        dpbusd(a01, x, w1);
+        x = broadcast4(c1 + 4 * g);
+        dpbusd(a10, x, w0);
+        dpbusd(a11, x, w1);
+        x = broadcast4(c2 + 4 * g);
+        dpbusd(a20, x, w0);
+        dpbusd(a21, x, w1);
+        x = broadcast4(c3 + 4 * g);
+        dpbusd(a30, x, w0);
+        dpbusd(a31, x, w1);
+        x = broadcast4(c4 + 4 * g);
+        dpbusd(a40, x, w0);
+        dpbusd(a41, x, w1);
+        x = broadcast4(c5 + 4 * g);
+        dpbusd(a50, x, w0);
+        dpbusd(a51, x, w1);
+        x = broadcast4(c6 + 4 * g);
+        dpbusd(a60, x, w0);
+        dpbusd(a61, x, w1);
+        x = broadcast4(c7 + 4 * g);
+        dpbusd(a70, x, w0);
+        dpbusd(a71, x, w1);
+    }
+    out[0][0] = a00; out[0][1] = a01; out[1][0] = a10; out[1][1] = a11;
+    out[2][0] = a20; out[2][1] = a21; out[3][0] = a30; out[3][1] = a31;
+    out[4][0] = a40; out[4][1] = a41; out[5][0] = a50; out[5][1] = a51;
+    out[6][0] = a60; out[6][1] = a61; out[7][0] = a70; out[7][1] = a71;
+}
+
+// 4 pixels x 4 blocks of 16 channels.
+void broadcast_4x4(const std::uint8_t* const* col, const std::int8_t* packed, std::int32_t groups,
+                   __m512i (&out)[16][4]) {
+    __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
+            a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    const std::uint8_t *c0 = col[0], *c1 = col[1], *c2 = col[2], *c3 = col[3];
+    for (std::int32_t g = 0; g < groups; ++g) {
+        const std::int8_t* w = packed + g * 256;
+        const __m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + 64), w2 = _mm512_load_si512(w + 128),
+                      w3 = _mm512_load_si512(w + 192);
+        __m512i x = broadcast4(c0 + 4 * g);
+        dpbusd(a00, x, w0);
+        dpbusd(a01, x, w1);
+        dpbusd(a02, x, w2);
+        dpbusd(a03, x, w3);
+        x = broadcast4(c1 + 4 * g);
+        dpbusd(a10, x, w0);
+        dpbusd(a11, x, w1);
+        dpbusd(a12, x, w2);
+        dpbusd(a13, x, w3);
+        x = broadcast4(c2 + 4 * g);
+        dpbusd(a20, x, w0);
+        dpbusd(a21, x, w1);
+        dpbusd(a22, x, w2);
+        dpbusd(a23, x, w3);
+        x = broadcast4(c3 + 4 * g);
+        dpbusd(a30, x, w0);
+        dpbusd(a31, x, w1);
+        dpbusd(a32, x, w2);
+        dpbusd(a33, x, w3);
+    }
+    out[0][0] = a00; out[0][1] = a01; out[0][2] = a02; out[0][3] = a03;
+    out[1][0] = a10; out[1][1] = a11; out[1][2] = a12; out[1][3] = a13;
+    out[2][0] = a20; out[2][1] = a21; out[2][2] = a22; out[2][3] = a23;
+    out[3][0] = a30; out[3][1] = a31; out[3][2] = a32; out[3][3] = a33;
+}
+
+void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, const std::int32_t* corr,
+                         std::int32_t k) {
+    const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
+    const auto pad = static_cast<std::uint8_t>(128 + p.in_zero_point);
+    auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
+    const detail::ConvSweep sweep(p);
+    // With the whole input padded once (uint8, padding = z_in + 128), a pixel's column is
+    // kernel_h straight copies of kernel_w * in_c bytes: no per-pixel padding logic.
+    const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
+    const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
+    const std::int64_t row_bytes = padded_w * p.in_c;
+    const bool pre_padded = padded_h * row_bytes <= kPaddedImageBytes;
+    alignas(64) std::uint8_t image[kPaddedImageBytes];
+    if (pre_padded) {
+        for (std::int64_t y = 0; y < padded_h; ++y)
+            for (std::int64_t x = 0; x < padded_w; ++x) {
+                const std::int64_t iy = y - p.pad_top, ix = x - p.pad_left;
+                const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
+                std::uint8_t* dst = image + y * row_bytes + x * p.in_c;
+                if (!inside) {
+                    for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = pad;
+                } else {
+                    const std::int8_t* src = in + (iy * p.in_w + ix) * p.in_c;
+                    for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = to_u8(src[c]);
+                }
+            }
+    }
+    const std::int32_t window_row = p.kernel_w * p.in_c;
+    const std::int32_t n = sweep.count();
+    alignas(64) std::int8_t packed[kPackedBytes];
+    alignas(64) std::uint8_t cols[kColumnBytes];
+    // Wider layers run in slices of 64 output channels (weights repacked per slice).
+    for (std::int32_t base = 0; base < p.out_c; base += 64) {
+        const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
+        const std::int32_t blocks = broadcast_blocks(slice), pixels = 16 / blocks;
+        // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past k / slice).
+        const std::int32_t full = k / 4, lanes = blocks * 16;
+        auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
+        for (std::int32_t o = 0; o < lanes; ++o) {
+            if (o >= slice) {
+                for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
+                continue;
+            }
+            const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
+            for (std::int32_t g = 0; g < full; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
+            if (full < groups) {
+                std::uint8_t last[4] = {0, 0, 0, 0};
+                std::memcpy(last, w + 4 * full, static_cast<std::size_t>(k - 4 * full));
+                std::memcpy(&packed32[full * lanes + o], last, 4);
+            }
+        }
+        for (std::int32_t j = 0; j < pixels; ++j)
+            for (std::int32_t i = k; i < k4; ++i) cols[j * k4 + i] = 0;  // weights there are 0 too
+        Requant16 rq[4];
+        __mmask16 store_mask[4];
+        for (std::int32_t b = 0; b < blocks; ++b) {
+            std::int32_t channels = slice - 16 * b;
+            channels = channels < 0 ? 0 : channels > 16 ? 16 : channels;
+            rq[b] = requant_constants16(p.requant, corr, base + 16 * b, channels);
+            store_mask[b] = static_cast<__mmask16>((1u << channels) - 1);
+        }
+        for (std::int32_t i = 0; i < n; i += pixels) {
+            const std::int32_t valid = n - i < pixels ? n - i : pixels;
+            const std::uint8_t* col[8];
+            detail::PixelTarget targets[8];
+            for (std::int32_t j = 0; j < valid; ++j) {
+                const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
+                std::uint8_t* c = cols + j * k4;
+                if (pre_padded) {
+                    const std::uint8_t* src =
+                        image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
+                    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
+                        copy_bytes(c + ky * window_row, src, window_row);
+                } else {
+                    detail::gather_column(p, in, cy, cx, c, pad, to_u8);
+                }
+                col[j] = c;
+                targets[j] = detail::pixel_target(p, out, cy, cx);
+            }
+            for (std::int32_t j = valid; j < pixels; ++j) col[j] = col[valid - 1];
+            __m512i acc[16][4];
+            if (blocks == 2) broadcast_8x2(col, packed, groups, acc);
+            else broadcast_4x4(col, packed, groups, acc);
+            for (std::int32_t j = 0; j < valid; ++j) {
+                const detail::PixelTarget& t = targets[j];
+                for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
+                    const __m128i y = requantize16(acc[j][b], rq[b]);
+                    for (std::int32_t r = 0; r < t.rows; ++r)
+                        for (std::int32_t c = 0; c < t.cols; ++c) {
+                            std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + base + 16 * b;
+                            const __m128i v =
+                                p.pool_h == 0 ? y : _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d));
+                            _mm_mask_storeu_epi8(d, store_mask[b], v);
+                        }
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
@@ -133,8 +366,12 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
         const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
         corr[o] = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.bias[o]) - offset * sum);
     }
-    const detail::ConvSweep sweep(p);
     detail::prepare_output(p, out);
+    if (use_broadcast_form(p, k)) {
+        conv_broadcast_form(p, in, out, corr, k);
+        return;
+    }
+    const detail::ConvSweep sweep(p);
     const auto pad = static_cast<std::uint8_t>(offset);
     auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
     for (std::int32_t j = 0; j < kPixels; ++j) std::memset(cols + std::int64_t{j} * kp + k, 0, static_cast<std::size_t>(kp - k));
