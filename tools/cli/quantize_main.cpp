@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
                                   std::to_string(train.count()) + " training images");
         std::vector<std::string> names;
         for (const auto& layer : folded.layers) names.push_back(layer.output_name);
-        const Ranges ranges = calibrate(reference, train.pixels.data(), calibration_count, names);
+        const Ranges ranges = calibrate(reference, train.pixels.data(), calibration_count, names, names.back());
 
         QuantizedModel model = quantize_network(folded, ranges);
         model.provenance.source_checkpoint = checkpoint_path.string();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "tinydigit/tools/quantize_error.hpp"
 
@@ -15,8 +16,28 @@ float round_outward(float v) {
     return static_cast<float>(std::ldexp(v > 0 ? std::ceil(scaled) : std::floor(scaled), e - 8));
 }
 
+namespace {
+
+// Lowest second-largest value over the rows, and the largest value.
+Range decision_range(const std::vector<float>& logits, std::size_t classes) {
+    Range r{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
+    for (std::size_t row = 0; row + classes <= logits.size(); row += classes) {
+        float first = -std::numeric_limits<float>::infinity(), second = first;
+        for (std::size_t k = 0; k < classes; ++k) {
+            const float v = logits[row + k];
+            if (v > first) second = first, first = v;
+            else if (v > second) second = v;
+        }
+        r.min = std::min(r.min, second);
+        r.max = std::max(r.max, first);
+    }
+    return r;
+}
+
+}  // namespace
+
 Ranges calibrate(FloatReference& reference, const std::uint8_t* pixels, std::size_t count,
-                 const std::vector<std::string>& names) {
+                 const std::vector<std::string>& names, const std::string& logits_name, std::size_t classes) {
     constexpr std::size_t kBatch = 100;
     constexpr std::size_t kPixels = 28 * 28;
     Ranges ranges;
@@ -30,8 +51,10 @@ Ranges calibrate(FloatReference& reference, const std::uint8_t* pixels, std::siz
             const auto [lo, hi] = std::minmax_element(it->second.begin(), it->second.end());
             if (!std::isfinite(*lo) || !std::isfinite(*hi))
                 throw QuantizeError("activation " + name + " is not finite on the calibration images");
-            auto [range, fresh] = ranges.try_emplace(name, Range{*lo, *hi});
-            if (!fresh) range->second = {std::min(range->second.min, *lo), std::max(range->second.max, *hi)};
+            const Range batch = name == logits_name && classes >= 2 ? decision_range(it->second, classes)
+                                                                      : Range{*lo, *hi};
+            auto [range, fresh] = ranges.try_emplace(name, batch);
+            if (!fresh) range->second = {std::min(range->second.min, batch.min), std::max(range->second.max, batch.max)};
         }
     }
     for (auto& [name, range] : ranges) range = {round_outward(range.min), round_outward(range.max)};

@@ -22,6 +22,7 @@ double seconds_since(Clock::time_point start) {
 
 struct ErrorSums {
     double signal = 0.0, noise = 0.0, max_abs = 0.0, float_max = 0.0;
+    std::size_t values = 0, saturated = 0;
 };
 
 }  // namespace
@@ -74,7 +75,14 @@ QuantizeReport measure_report(const ModelFile& model, FloatReference& reference,
                 const int zero = t->quantization()->zero_point()->Get(0);
                 const float* f = it->second.data() + i * out.size();
                 ErrorSums& s = sums[static_cast<std::size_t>(op)];
+                // Half a step beyond the int8 ends still rounds onto them: not saturated.
+                const double lowest = double{scale} * (-128.5 - zero), highest = double{scale} * (127.5 - zero);
                 for (std::size_t k = 0; k < out.size(); ++k) {
+                    ++s.values;
+                    if (f[k] < lowest || f[k] > highest) {
+                        ++s.saturated;
+                        continue;
+                    }
                     const double deq = double{scale} * (out[k] - zero);
                     const double err = deq - f[k];
                     s.signal += double{f[k]} * f[k];
@@ -88,7 +96,8 @@ QuantizeReport measure_report(const ModelFile& model, FloatReference& reference,
     for (std::size_t op = 0; op < sums.size() && report.layer_images > 0; ++op) {
         const auto& s = sums[op];
         const double snr = s.noise > 0 ? 10.0 * std::log10(s.signal / s.noise) : std::numeric_limits<double>::infinity();
-        report.layers.push_back({names[op], s.max_abs, s.float_max, snr});
+        report.layers.push_back({names[op], s.max_abs, s.float_max, snr,
+                                 s.values ? double(s.saturated) / double(s.values) : 0.0});
     }
     return report;
 }
@@ -104,14 +113,18 @@ std::string QuantizeReport::text() const {
                   100.0 * (int8_eval.accuracy() - float_eval.accuracy()), 100.0 * agreement(), argmax_agreement,
                   int8_eval.count);
     out += line;
-    std::snprintf(line, sizeof line, "\nPer-layer error of int8 outputs vs float (first %zu test images)\n%-8s %14s %14s %10s\n",
-                  layer_images, "tensor", "max |error|", "max |float|", "SNR dB");
+    std::snprintf(line, sizeof line,
+                  "\nPer-layer error of int8 outputs (dequantized, fed by the int8 layers before them) vs float\n"
+                  "(first %zu test images; error over values inside the int8 range, saturated values counted)\n"
+                  "%-8s %14s %14s %10s %11s\n",
+                  layer_images, "tensor", "max |error|", "max |float|", "SNR dB", "saturated");
     out += line;
     for (const auto& l : layers) {
-        std::snprintf(line, sizeof line, "%-8s %14.6f %14.6f %10.2f\n", l.tensor.c_str(), l.max_abs_error, l.float_max_abs,
-                      l.snr_db);
+        std::snprintf(line, sizeof line, "%-8s %14.6f %14.6f %10.2f %10.4f%%\n", l.tensor.c_str(), l.max_abs_error,
+                      l.float_max_abs, l.snr_db, 100.0 * l.saturated);
         out += line;
     }
+    out += "Logits below the lowest second-largest calibration logit saturate by design (docs/format.md).\n";
     return out;
 }
 

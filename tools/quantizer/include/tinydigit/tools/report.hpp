@@ -12,11 +12,16 @@
 
 namespace tinydigit::tools {
 
+// Errors are measured over the float values the tensor's int8 range can represent; values
+// outside it (saturated) are counted separately. Only the logits saturate by design (their
+// range starts at the lowest second-largest logit, see calibrate.hpp); elsewhere it shows
+// test images exceeding the calibration range.
 struct LayerError {
     std::string tensor;
     double max_abs_error = 0.0;
     double float_max_abs = 0.0;
     double snr_db = 0.0;  // 10 log10(sum f^2 / sum (f - dequantized)^2)
+    double saturated = 0.0;  // fraction of values outside the representable range
 };
 
 struct QuantizeReport {
