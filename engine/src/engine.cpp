@@ -64,8 +64,8 @@ Status Engine::run_operator(int index) noexcept {
     if (index < 0 || index >= operator_count()) return Status::kBadParameter;
     const model::Model& m = *model_;
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, op.inputs()->Get(0))->arena_offset());
-    auto* out = reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(m, op.outputs()->Get(0))->arena_offset());
+    auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, detail::op_input(op, 0))->arena_offset());
+    auto* out = reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(m, detail::op_output(op))->arena_offset());
     void* scratch = op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
     switch (op.params_type()) {
         case model::OpParams::Conv2D: kernels_->conv2d(detail::decode_conv2d(m, op), in, out, scratch); break;

@@ -1,60 +1,53 @@
-// Names and one-line reasons of every Status (kept in the order of status.hpp).
+// One-line reasons for every Status (in the order of status.hpp). Kept short: they are
+// linked into firmware that prints them. status_name() lives in status_name.cpp.
 #include "tinydigit/engine/status.hpp"
 
 namespace tinydigit::engine {
 
-namespace {
-struct Entry { const char* name; const char* message; };
-constexpr Entry kEntries[] = {
-    {"kOk", "ok"},
-    {"kNullArgument", "a required pointer argument is null"},
-    {"kMisalignedModel", "the model bytes do not start on a 16-byte boundary"},
-    {"kNotAModel", "too short, or the file identifier is not \"TDM8\""},
-    {"kMalformedModel", "the FlatBuffers verifier rejected the bytes (truncated or corrupt)"},
-    {"kUnsupportedVersion", "format_version is not 1"},
-    {"kTooLarge", "more tensors or operators than the engine's limits"},
-    {"kEmptyGraph", "the model has no operators"},
-    {"kUnknownOperator", "an operator type this engine does not implement"},
-    {"kBadOperator", "wrong number of inputs or outputs for the operator type"},
-    {"kBadTensorIndex", "an index refers to a tensor that does not exist"},
-    {"kBadTensorKind", "a tensor is not constant data where data is needed (or not an activation where one is)"},
-    {"kBadType", "a tensor has the wrong element type for its use"},
-    {"kBadShape", "a shape has no dimensions, too many, or a dimension < 1"},
-    {"kShapeOverflow", "a tensor's element count exceeds int32"},
-    {"kBadBuffer", "a constant tensor refers to a buffer that does not exist or has no data"},
-    {"kBufferSizeMismatch", "a buffer's byte length differs from its tensor's shape"},
-    {"kMisalignedBuffer", "an int32 buffer is not 4-byte aligned"},
-    {"kArenaOutOfBounds", "a tensor or scratch area extends outside the planned arena"},
-    {"kMisalignedOffset", "an arena offset is not a multiple of 16"},
-    {"kOverlap", "two tensors alive at the same time share arena bytes"},
-    {"kAliasedOutput", "an operator's output overlaps its own input (no kernel works in place)"},
-    {"kScratchTooSmall", "an operator declares less scratch than its kernel needs"},
-    {"kScratchOverlap", "an operator's scratch overlaps a tensor alive during that operator"},
-    {"kBadParameter", "an operator parameter is out of range (kernel, stride, padding, pool, clamp)"},
-    {"kKernelTooLarge", "a kernel or pool window is larger than its (padded) input"},
-    {"kReductionTooLong", "kernel_h * kernel_w * in_channels (or FC inputs) exceeds 65,536"},
-    {"kShapeMismatch", "an operator's tensor shapes disagree with each other or its parameters"},
-    {"kBadRequantization", "requant missing, wrong length, multiplier outside [2^30, 2^31-1] or shift outside [1, 62]"},
-    {"kBadZeroPoint", "a zero point is missing, outside int8, nonzero on weights, or differs across a pool"},
-    {"kReadBeforeWrite", "an operator reads an activation that no earlier operator wrote"},
-    {"kWrittenTwice", "an activation is written twice, or an operator overwrites the model input"},
-    {"kBadInputOutput", "model input/output is not an int8 activation, input zero point != -128, or output never written"},
-    {"kNotLoaded", "no model loaded yet"},
-    {"kArenaNotBound", "run() or input/output access before bind_arena()"},
-    {"kArenaTooSmall", "the arena is smaller than the model's plan (MemoryPlan.arena_bytes)"},
-    {"kMisalignedArena", "the arena does not start on a 16-byte boundary"},
-    {"kSizeMismatch", "the caller's input/output count differs from the model's"},
-};
-static_assert(sizeof(kEntries) / sizeof(kEntries[0]) == kStatusCount);
-
-const Entry& entry(Status s) noexcept {
-    const auto i = static_cast<unsigned>(s);
-    static constexpr Entry kUnknown{"kUnknown", "unknown status code"};
-    return i < static_cast<unsigned>(kStatusCount) ? kEntries[i] : kUnknown;
+const char* status_message(Status status) noexcept {
+    static constexpr const char* kMessages[] = {
+        "ok",  // kOk
+        "null pointer argument",  // kNullArgument
+        "model bytes not 16-byte aligned",  // kMisalignedModel
+        "not a tinydigit model (too short or identifier is not TDM8)",  // kNotAModel
+        "FlatBuffers verification failed (truncated or corrupt)",  // kMalformedModel
+        "unsupported format_version (expects 1)",  // kUnsupportedVersion
+        "more tensors or operators than the engine supports",  // kTooLarge
+        "the model has no operators",  // kEmptyGraph
+        "unknown operator type",  // kUnknownOperator
+        "wrong number of operator inputs or outputs",  // kBadOperator
+        "tensor index out of range",  // kBadTensorIndex
+        "constant where an activation is needed, or the reverse",  // kBadTensorKind
+        "wrong tensor element type",  // kBadType
+        "tensor rank not 1-4 or a dimension < 1",  // kBadShape
+        "tensor element count overflows int32",  // kShapeOverflow
+        "constant tensor without a valid buffer",  // kBadBuffer
+        "buffer length differs from the tensor shape",  // kBufferSizeMismatch
+        "int32 data not 4-byte aligned",  // kMisalignedBuffer
+        "tensor or scratch outside the arena",  // kArenaOutOfBounds
+        "arena offset not a multiple of 16",  // kMisalignedOffset
+        "tensors alive at the same time overlap",  // kOverlap
+        "operator output overlaps its input",  // kAliasedOutput
+        "operator scratch smaller than its kernel needs",  // kScratchTooSmall
+        "scratch overlaps a live tensor",  // kScratchOverlap
+        "operator parameter out of range",  // kBadParameter
+        "kernel or pool window larger than its padded input",  // kKernelTooLarge
+        "reduction longer than 65536 (int32 accumulator bound)",  // kReductionTooLong
+        "operator shapes inconsistent",  // kShapeMismatch
+        "requantization missing or out of range",  // kBadRequantization
+        "zero point missing, outside int8, or nonzero on weights",  // kBadZeroPoint
+        "operator reads a tensor before it is written",  // kReadBeforeWrite
+        "tensor written twice, or model input overwritten",  // kWrittenTwice
+        "unusable model input or output",  // kBadInputOutput
+        "no model loaded",  // kNotLoaded
+        "no arena bound",  // kArenaNotBound
+        "arena smaller than the model's plan",  // kArenaTooSmall
+        "arena not 16-byte aligned",  // kMisalignedArena
+        "element count differs from the model's",  // kSizeMismatch
+    };
+    static_assert(sizeof(kMessages) / sizeof(kMessages[0]) == kStatusCount);
+    const auto i = static_cast<unsigned>(status);
+    return i < static_cast<unsigned>(kStatusCount) ? kMessages[i] : "unknown status code";
 }
-}  // namespace
-
-const char* status_message(Status status) noexcept { return entry(status).message; }
-const char* status_name(Status status) noexcept { return entry(status).name; }
 
 }  // namespace tinydigit::engine

@@ -12,7 +12,6 @@
 namespace tinydigit::engine {
 namespace {
 
-using detail::dim;
 using detail::tensor;
 using model::OpParams;
 
@@ -23,13 +22,9 @@ struct Region {
     bool overlaps(const Region& o) const { return begin < o.end && o.begin < end; }
 };
 
-bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
+__attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
-std::int64_t element_count(const model::Tensor* t) {  // valid after check_tensor
-    std::int64_t n = 1;
-    for (auto d : *t->shape()) n *= d;
-    return n;
-}
+std::int64_t element_count(const model::Tensor* t) { return detail::shape_of(t).count; }  // after check_tensor
 
 std::int64_t element_bytes(const model::Tensor* t) { return t->type() == model::ElementType::INT32 ? 4 : 1; }
 
@@ -81,11 +76,15 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
     return Status::kOk;
 }
 
+using detail::Shape;
+using detail::shape_of;
+
 // An op's constant operand: weights (INT8, zero point 0) or bias (INT32, zero point 0).
-Status check_constant(const model::Tensor* t, model::ElementType type, unsigned rank) {
+Status check_constant(const model::Tensor* t, model::ElementType type, std::int32_t rank, Shape& shape) {
     if (is_activation(t) || t->buffer() < 0) return Status::kBadTensorKind;
     if (t->type() != type) return Status::kBadType;
-    if (t->shape()->size() != rank) return Status::kShapeMismatch;
+    shape = shape_of(t);
+    if (shape.rank != rank) return Status::kShapeMismatch;
     if (!zero_points_all_zero(t)) return Status::kBadZeroPoint;
     return Status::kOk;
 }
@@ -93,99 +92,96 @@ Status check_constant(const model::Tensor* t, model::ElementType type, unsigned 
 Status check_requant(const model::Operator& op, std::int32_t channels, std::int8_t act_min, std::int8_t act_max) {
     if (act_min > act_max) return Status::kBadParameter;
     const auto* rq = op.requant();
-    if (rq == nullptr || rq->multiplier()->size() != static_cast<std::uint32_t>(channels) ||
-        rq->shift()->size() != static_cast<std::uint32_t>(channels))
+    if (rq == nullptr) return Status::kBadRequantization;
+    const auto* mult = rq->multiplier();
+    const auto* shift = rq->shift();
+    if (mult->size() != static_cast<std::uint32_t>(channels) || shift->size() != static_cast<std::uint32_t>(channels))
         return Status::kBadRequantization;
-    if (reinterpret_cast<std::uintptr_t>(rq->multiplier()->data()) % 4 != 0) return Status::kMisalignedBuffer;
-    for (auto mult : *rq->multiplier())
-        if (mult < (std::int32_t{1} << 30)) return Status::kBadRequantization;  // upper bound is int32's
-    for (auto s : *rq->shift())
-        if (s < 1 || s > 62) return Status::kBadRequantization;
-    return Status::kOk;
-}
-
-bool has_shape(const model::Tensor* t, std::int64_t d0, std::int64_t d1, std::int64_t d2) {
-    return t->shape()->size() == 3 && dim(t, 0) == d0 && dim(t, 1) == d1 && dim(t, 2) == d2;
-}
-
-Status check_conv2d(const model::Model& m, const model::Operator& op, std::uint64_t& scratch) {
-    const auto* c = op.params_as_Conv2D();
-    const auto* in = tensor(m, op.inputs()->Get(0));
-    const auto* w = tensor(m, op.inputs()->Get(1));
-    const auto* b = tensor(m, op.inputs()->Get(2));
-    const auto* out = tensor(m, op.outputs()->Get(0));
-    if (Status s = check_constant(w, model::ElementType::INT8, 4); s != Status::kOk) return s;
-    if (Status s = check_constant(b, model::ElementType::INT32, 1); s != Status::kOk) return s;
-    if (in->shape()->size() != 3 || out->shape()->size() != 3) return Status::kShapeMismatch;
-    if (c->kernel_h() < 1 || c->kernel_w() < 1 || c->stride_h() < 1 || c->stride_w() < 1 || c->pad_top() < 0 ||
-        c->pad_bottom() < 0 || c->pad_left() < 0 || c->pad_right() < 0)
-        return Status::kBadParameter;
-    const std::int32_t channels = dim(w, 0);
-    if (dim(w, 1) != c->kernel_h() || dim(w, 2) != c->kernel_w() || dim(w, 3) != dim(in, 2) ||
-        dim(b, 0) != channels)
-        return Status::kShapeMismatch;
-    if (conv2d_reduction_length(c->kernel_h(), c->kernel_w(), dim(in, 2)) >
-        static_cast<std::uint64_t>(kMaxReductionLength))
-        return Status::kReductionTooLong;
-    const std::int64_t padded_h = std::int64_t{dim(in, 0)} + c->pad_top() + c->pad_bottom();
-    const std::int64_t padded_w = std::int64_t{dim(in, 1)} + c->pad_left() + c->pad_right();
-    if (c->kernel_h() > padded_h || c->kernel_w() > padded_w) return Status::kKernelTooLarge;
-    std::int64_t out_h = detail::sweep(padded_h, c->kernel_h(), c->stride_h());
-    std::int64_t out_w = detail::sweep(padded_w, c->kernel_w(), c->stride_w());
-    if (c->pool_h() != 0 || c->pool_w() != 0) {
-        if (c->pool_h() < 1 || c->pool_w() < 1 || c->pool_stride_h() < 1 || c->pool_stride_w() < 1)
-            return Status::kBadParameter;
-        if (c->pool_h() > out_h || c->pool_w() > out_w) return Status::kKernelTooLarge;
-        out_h = detail::sweep(out_h, c->pool_h(), c->pool_stride_h());
-        out_w = detail::sweep(out_w, c->pool_w(), c->pool_stride_w());
+    if (reinterpret_cast<std::uintptr_t>(mult->data()) % 4 != 0) return Status::kMisalignedBuffer;
+    for (std::int32_t o = 0; o < channels; ++o) {
+        const auto i = static_cast<flatbuffers::uoffset_t>(o);
+        // The multiplier's upper bound 2^31 - 1 is int32's own.
+        if (mult->Get(i) < (std::int32_t{1} << 30) || shift->Get(i) < 1 || shift->Get(i) > 62)
+            return Status::kBadRequantization;
     }
-    if (!has_shape(out, out_h, out_w, channels)) return Status::kShapeMismatch;
-    if (Status s = check_requant(op, channels, c->act_min(), c->act_max()); s != Status::kOk) return s;
-    scratch = conv2d_scratch_bytes(c->kernel_h(), c->kernel_w(), dim(in, 2), channels);
     return Status::kOk;
 }
 
-Status check_fully_connected(const model::Model& m, const model::Operator& op, std::uint64_t& scratch) {
+bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
+    return s.rank == 3 && s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
+}
+
+// The operands every op type shares: activation in/out shapes, and for Conv2D/FC the
+// weights and bias (constant, typed, ranked).
+struct Operands {
+    Shape in, out, weights, bias;
+};
+
+Status check_weighted(const model::Model& m, const model::Operator& op, std::int32_t weight_rank, Operands& o) {
+    if (Status s = check_constant(tensor(m, detail::op_input(op, 1)), model::ElementType::INT8, weight_rank, o.weights);
+        s != Status::kOk)
+        return s;
+    return check_constant(tensor(m, detail::op_input(op, 2)), model::ElementType::INT32, 1, o.bias);
+}
+
+Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
+    const detail::ConvFields f = detail::conv_fields(*op.params_as_Conv2D());
+    if (o.in.rank != 3 || o.out.rank != 3) return Status::kShapeMismatch;
+    if (f.kernel_h < 1 || f.kernel_w < 1 || f.stride_h < 1 || f.stride_w < 1 || f.pad_top < 0 || f.pad_bottom < 0 ||
+        f.pad_left < 0 || f.pad_right < 0)
+        return Status::kBadParameter;
+    const std::int32_t channels = o.weights.dim[0], in_c = o.in.dim[2];
+    if (o.weights.dim[1] != f.kernel_h || o.weights.dim[2] != f.kernel_w || o.weights.dim[3] != in_c ||
+        o.bias.dim[0] != channels)
+        return Status::kShapeMismatch;
+    if (conv2d_reduction_length(f.kernel_h, f.kernel_w, in_c) > static_cast<std::uint64_t>(kMaxReductionLength))
+        return Status::kReductionTooLong;
+    const std::int64_t padded_h = std::int64_t{o.in.dim[0]} + f.pad_top + f.pad_bottom;
+    const std::int64_t padded_w = std::int64_t{o.in.dim[1]} + f.pad_left + f.pad_right;
+    if (f.kernel_h > padded_h || f.kernel_w > padded_w) return Status::kKernelTooLarge;
+    std::int64_t out_h = detail::sweep(padded_h, f.kernel_h, f.stride_h);
+    std::int64_t out_w = detail::sweep(padded_w, f.kernel_w, f.stride_w);
+    if (f.pool_h != 0 || f.pool_w != 0) {
+        if (f.pool_h < 1 || f.pool_w < 1 || f.pool_stride_h < 1 || f.pool_stride_w < 1) return Status::kBadParameter;
+        if (f.pool_h > out_h || f.pool_w > out_w) return Status::kKernelTooLarge;
+        out_h = detail::sweep(out_h, f.pool_h, f.pool_stride_h);
+        out_w = detail::sweep(out_w, f.pool_w, f.pool_stride_w);
+    }
+    if (!is_map(o.out, out_h, out_w, channels)) return Status::kShapeMismatch;
+    if (Status s = check_requant(op, channels, f.act_min, f.act_max); s != Status::kOk) return s;
+    scratch = conv2d_scratch_bytes(f.kernel_h, f.kernel_w, in_c, channels);
+    return Status::kOk;
+}
+
+Status check_fully_connected(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
     const auto* f = op.params_as_FullyConnected();
-    const auto* in = tensor(m, op.inputs()->Get(0));
-    const auto* w = tensor(m, op.inputs()->Get(1));
-    const auto* b = tensor(m, op.inputs()->Get(2));
-    const auto* out = tensor(m, op.outputs()->Get(0));
-    if (Status s = check_constant(w, model::ElementType::INT8, 2); s != Status::kOk) return s;
-    if (Status s = check_constant(b, model::ElementType::INT32, 1); s != Status::kOk) return s;
-    const std::int32_t channels = dim(w, 0);
-    if (dim(w, 1) != element_count(in) || dim(b, 0) != channels || element_count(out) != channels)
-        return Status::kShapeMismatch;
-    if (dim(w, 1) > kMaxReductionLength) return Status::kReductionTooLong;
+    const std::int32_t channels = o.weights.dim[0], in_count = o.weights.dim[1];
+    if (in_count != o.in.count || o.bias.dim[0] != channels || o.out.count != channels) return Status::kShapeMismatch;
+    if (in_count > kMaxReductionLength) return Status::kReductionTooLong;
     if (Status s = check_requant(op, channels, f->act_min(), f->act_max()); s != Status::kOk) return s;
-    scratch = fully_connected_scratch_bytes(dim(w, 1), channels);
+    scratch = fully_connected_scratch_bytes(in_count, channels);
     return Status::kOk;
 }
 
-Status check_max_pool2d(const model::Model& m, const model::Operator& op) {
+Status check_max_pool2d(const model::Model& m, const model::Operator& op, const Operands& o) {
     const auto* mp = op.params_as_MaxPool2D();
-    const auto* in = tensor(m, op.inputs()->Get(0));
-    const auto* out = tensor(m, op.outputs()->Get(0));
-    if (in->shape()->size() != 3) return Status::kShapeMismatch;
-    if (mp->pool_h() < 1 || mp->pool_w() < 1 || mp->stride_h() < 1 || mp->stride_w() < 1)
-        return Status::kBadParameter;
-    if (mp->pool_h() > dim(in, 0) || mp->pool_w() > dim(in, 1)) return Status::kKernelTooLarge;
-    if (!has_shape(out, detail::sweep(dim(in, 0), mp->pool_h(), mp->stride_h()),
-                   detail::sweep(dim(in, 1), mp->pool_w(), mp->stride_w()), dim(in, 2)))
+    const std::int32_t ph = mp->pool_h(), pw = mp->pool_w(), sh = mp->stride_h(), sw = mp->stride_w();
+    if (o.in.rank != 3) return Status::kShapeMismatch;
+    if (ph < 1 || pw < 1 || sh < 1 || sw < 1) return Status::kBadParameter;
+    if (ph > o.in.dim[0] || pw > o.in.dim[1]) return Status::kKernelTooLarge;
+    if (!is_map(o.out, detail::sweep(o.in.dim[0], ph, sh), detail::sweep(o.in.dim[1], pw, sw), o.in.dim[2]))
         return Status::kShapeMismatch;
-    if (detail::zero_point(in) != detail::zero_point(out)) return Status::kBadZeroPoint;
+    if (detail::zero_point(tensor(m, detail::op_input(op, 0))) != detail::zero_point(tensor(m, detail::op_output(op))))
+        return Status::kBadZeroPoint;
     return Status::kOk;
 }
 
-Status check_pad(const model::Model& m, const model::Operator& op) {
+Status check_pad(const model::Operator& op, const Operands& o) {
     const auto* pd = op.params_as_Pad();
-    const auto* in = tensor(m, op.inputs()->Get(0));
-    const auto* out = tensor(m, op.outputs()->Get(0));
-    if (in->shape()->size() != 3) return Status::kShapeMismatch;
-    if (pd->pad_top() < 0 || pd->pad_bottom() < 0 || pd->pad_left() < 0 || pd->pad_right() < 0)
-        return Status::kBadParameter;
-    if (!has_shape(out, std::int64_t{dim(in, 0)} + pd->pad_top() + pd->pad_bottom(),
-                   std::int64_t{dim(in, 1)} + pd->pad_left() + pd->pad_right(), dim(in, 2)))
+    const std::int32_t t = pd->pad_top(), b = pd->pad_bottom(), l = pd->pad_left(), r = pd->pad_right();
+    if (o.in.rank != 3) return Status::kShapeMismatch;
+    if (t < 0 || b < 0 || l < 0 || r < 0) return Status::kBadParameter;
+    if (!is_map(o.out, std::int64_t{o.in.dim[0]} + t + b, std::int64_t{o.in.dim[1]} + l + r, o.in.dim[2]))
         return Status::kShapeMismatch;
     return Status::kOk;
 }
@@ -209,9 +205,9 @@ Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t*
         if (op.inputs()->size() != expected_inputs(type) || op.outputs()->size() != 1) return Status::kBadOperator;
         for (auto index : *op.inputs())
             if (index < 0 || index >= n_tensors) return Status::kBadTensorIndex;
-        const std::int32_t out_index = op.outputs()->Get(0);
+        const std::int32_t out_index = detail::op_output(op);
         if (out_index < 0 || out_index >= n_tensors) return Status::kBadTensorIndex;
-        const std::int32_t in_index = op.inputs()->Get(0);
+        const std::int32_t in_index = detail::op_input(op, 0);
         if (!is_activation(tensor(m, in_index)) || !is_activation(tensor(m, out_index)))
             return Status::kBadTensorKind;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
@@ -220,13 +216,19 @@ Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t*
         last[in_index] = static_cast<std::int16_t>(i);
 
         std::uint64_t scratch = 0;
+        Operands o{};
+        o.in = shape_of(tensor(m, in_index));
+        o.out = shape_of(tensor(m, out_index));
         Status s = Status::kOk;
-        switch (type) {
-            case OpParams::Conv2D: s = check_conv2d(m, op, scratch); break;
-            case OpParams::FullyConnected: s = check_fully_connected(m, op, scratch); break;
-            case OpParams::MaxPool2D: s = check_max_pool2d(m, op); break;
-            case OpParams::Pad: s = check_pad(m, op); break;
-            default: s = Status::kUnknownOperator; break;
+        if (type == OpParams::Conv2D || type == OpParams::FullyConnected)
+            s = check_weighted(m, op, type == OpParams::Conv2D ? 4 : 2, o);
+        if (s == Status::kOk) {
+            switch (type) {
+                case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
+                case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
+                case OpParams::MaxPool2D: s = check_max_pool2d(m, op, o); break;
+                default: s = check_pad(op, o); break;
+            }
         }
         if (s != Status::kOk) return s;
         if (op.scratch_bytes() < 0) return Status::kBadParameter;
@@ -250,7 +252,7 @@ Status check_lifetimes(const model::Model& m, const std::int16_t* first, const s
     };
     for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
-        const std::int32_t in = op.inputs()->Get(0), out = op.outputs()->Get(0);
+        const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
         if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
         const Region scratch{op.scratch_offset(), std::int64_t{op.scratch_offset()} + op.scratch_bytes()};
         for (std::int32_t a = 0; a < n_tensors; ++a) {

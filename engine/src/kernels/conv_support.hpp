@@ -51,32 +51,43 @@ inline void store_pixel(const Conv2DParams& p, std::int8_t* out, std::int32_t cy
         }
 }
 
-// Writes the receptive field of conv pixel (cy, cx) in weight order (ky, kx, c):
-// convert(x) for input cells, pad for cells in the padding.
-template <typename T, typename Convert>
-inline void gather_column(const Conv2DParams& p, const std::int8_t* in, std::int32_t cy, std::int32_t cx, T* col,
-                          T pad, Convert convert) {
+// Visits the receptive field of conv pixel (cy, cx) in weight order (ky, kx, c) as runs:
+// visit(k, src, n) for n input values at src landing at reduction index k, and
+// visit(k, nullptr, n) for n padding cells. Runs come in increasing k and cover [0, K).
+template <typename Visit>
+inline void for_each_run(const Conv2DParams& p, const std::int8_t* in, std::int32_t cy, std::int32_t cx, Visit visit) {
     const std::int32_t row = p.kernel_w * p.in_c;
     const std::int32_t x0 = cx * p.stride_w - p.pad_left;
     std::int32_t kx_lo = x0 < 0 ? -x0 : 0;
     std::int32_t kx_hi = p.in_w - x0 < p.kernel_w ? p.in_w - x0 : p.kernel_w;
     if (kx_lo > p.kernel_w) kx_lo = p.kernel_w;
     if (kx_hi < kx_lo) kx_hi = kx_lo;
-    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, col += row) {
+    const std::int32_t left = kx_lo * p.in_c, mid_end = kx_hi * p.in_c;
+    for (std::int32_t ky = 0, k = 0; ky < p.kernel_h; ++ky, k += row) {
         const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
         if (y < 0 || y >= p.in_h) {
-            for (std::int32_t i = 0; i < row; ++i) col[i] = pad;
+            visit(k, nullptr, row);
             continue;
         }
-        const std::int32_t left = kx_lo * p.in_c, mid_end = kx_hi * p.in_c;
-        for (std::int32_t i = 0; i < left; ++i) col[i] = pad;
-        if (mid_end > left) {
-            const std::int8_t* src = in + (std::int64_t{y} * p.in_w + x0 + kx_lo) * p.in_c;
-            T* dst = col + left;
-            for (std::int32_t i = 0; i < mid_end - left; ++i) dst[i] = convert(src[i]);
-        }
-        for (std::int32_t i = mid_end; i < row; ++i) col[i] = pad;
+        if (left > 0) visit(k, nullptr, left);
+        if (mid_end > left) visit(k + left, in + (std::int64_t{y} * p.in_w + x0 + kx_lo) * p.in_c, mid_end - left);
+        if (row > mid_end) visit(k + mid_end, nullptr, row - mid_end);
     }
+}
+
+// Writes the receptive field of conv pixel (cy, cx) contiguously in weight order:
+// convert(x) for input cells, pad for cells in the padding.
+template <typename T, typename Convert>
+inline void gather_column(const Conv2DParams& p, const std::int8_t* in, std::int32_t cy, std::int32_t cx, T* col,
+                          T pad, Convert convert) {
+    for_each_run(p, in, cy, cx, [&](std::int32_t k, const std::int8_t* src, std::int32_t n) {
+        T* dst = col + k;
+        if (src == nullptr) {
+            for (std::int32_t i = 0; i < n; ++i) dst[i] = pad;
+        } else {
+            for (std::int32_t i = 0; i < n; ++i) dst[i] = convert(src[i]);
+        }
+    });
 }
 
 }  // namespace tinydigit::engine::detail

@@ -1,0 +1,123 @@
+// The engine's own check on emulated Cortex-M: kernel equivalence (equivalence_core.hpp)
+// for the build's default kernel set, then the seed-shaped model: logits equal to the host
+// reference, executed instructions per operator and per MAC, stack high-water mark.
+#include <cstdint>
+#include <cstring>
+
+#include "equivalence_core.hpp"
+#include "model_header.h"
+#include "tinydigit/engine/engine.hpp"
+
+void target_print(const char* text);
+void timer_start();
+std::uint32_t timer_ticks();
+
+namespace {
+
+alignas(16) std::uint8_t g_work[tinydigit::engine::test::kEquivalenceWorkBytes];
+alignas(16) std::uint8_t g_arena[kArenaBytes];
+
+void print_number(std::uint64_t v) {
+    char buf[24];
+    int n = 0;
+    do {
+        buf[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v);
+    char out[24];
+    for (int i = 0; i < n; ++i) out[i] = buf[n - 1 - i];
+    out[n] = 0;
+    target_print(out);
+}
+
+std::uint64_t macs_of(const tinydigit::engine::Engine& e, int op);
+
+}  // namespace
+
+#include "tinydigit/schema/model_generated.h"
+
+namespace {
+std::uint64_t macs_of(const tinydigit::engine::Engine& e, int index) {
+    const auto& m = *e.model();
+    const auto* op = m.operators()->Get(static_cast<unsigned>(index));
+    const auto* w = m.tensors()->Get(static_cast<unsigned>(op->inputs()->Get(op->inputs()->size() > 1 ? 1 : 0)));
+    const auto* out = m.tensors()->Get(static_cast<unsigned>(op->outputs()->Get(0)));
+    if (op->params_type() == tinydigit::model::OpParams::FullyConnected)
+        return std::uint64_t(w->shape()->Get(0)) * std::uint64_t(w->shape()->Get(1));
+    if (op->params_type() != tinydigit::model::OpParams::Conv2D) return 0;
+    const auto* c = op->params_as_Conv2D();
+    std::uint64_t pixels = std::uint64_t(out->shape()->Get(0)) * std::uint64_t(out->shape()->Get(1));
+    if (c->pool_h() > 0) pixels *= std::uint64_t(c->pool_h()) * std::uint64_t(c->pool_w());
+    return pixels * std::uint64_t(w->shape()->Get(0)) * std::uint64_t(w->shape()->Get(1)) *
+           std::uint64_t(w->shape()->Get(2)) * std::uint64_t(w->shape()->Get(3));
+}
+}  // namespace
+
+int main() {
+    using namespace tinydigit::engine;
+    // Paint 8 KB below main's frame; the untouched part at the end tells the stack depth.
+    volatile std::uint32_t marker = 0;
+    auto* const probe_top = reinterpret_cast<std::uint32_t*>(reinterpret_cast<std::uintptr_t>(&marker) & ~std::uintptr_t{15}) - 64;
+    std::uint32_t* const probe_low = probe_top - 2048;
+    for (std::uint32_t* p = probe_low; p < probe_top; ++p) *p = 0xdeadbeef;
+
+    int failures = 0;
+    target_print("kernel set: ");
+    target_print(default_kernels().name);
+    target_print("\n");
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const auto r = test::check_equivalence(seed, default_kernels(), 150, g_work, sizeof g_work);
+        target_print(r.pass ? "equivalence seed " : "EQUIVALENCE FAILED seed ");
+        print_number(seed);
+        target_print(" cases ");
+        print_number(static_cast<std::uint64_t>(r.cases_run));
+        target_print(r.pass ? "\n" : ": ");
+        if (!r.pass) {
+            target_print(r.message);
+            target_print("\n");
+            ++failures;
+        }
+    }
+
+    Engine engine;
+    const Status s = engine.load(kModel, sizeof kModel);
+    if (s != Status::kOk) {
+        target_print("load failed: ");
+        target_print(status_message(s));
+        target_print("\n");
+        return 1;
+    }
+    engine.bind_arena(g_arena, sizeof g_arena);
+    engine.set_input_pixels(kPixels, 784);
+    std::uint64_t total_ticks = 0, total_macs = 0;
+    for (int op = 0; op < engine.operator_count(); ++op) {
+        timer_start();
+        engine.run_operator(op);
+        const std::uint32_t ticks = timer_ticks();
+        total_ticks += ticks;
+        total_macs += macs_of(engine, op);
+        target_print("op ");
+        print_number(static_cast<std::uint64_t>(op));
+        target_print(": ~");
+        print_number(std::uint64_t(ticks) * 40);
+        target_print(" instructions, ");
+        print_number(macs_of(engine, op));
+        target_print(" MACs\n");
+    }
+    target_print("total ~");
+    print_number(total_ticks * 40);
+    target_print(" instructions for ");
+    print_number(total_macs);
+    target_print(" MACs = ");
+    print_number(total_ticks * 40 * 1000 / (total_macs ? total_macs : 1));
+    target_print(" milli-instructions per MAC\n");
+    const bool same = std::memcmp(engine.output(), kExpected, 10) == 0;
+    target_print(same ? "logits equal the host reference\n" : "LOGITS DIFFER from the host reference\n");
+    if (!same) ++failures;
+    std::uint32_t untouched = 0;
+    for (std::uint32_t* p = probe_low; p < probe_top && *p == 0xdeadbeef; ++p) ++untouched;
+    target_print("stack below main's frame (load, run and the equivalence harness): ");
+    print_number(4 * (2048 - std::uint64_t(untouched)) + 256);
+    target_print(" bytes\n");
+    return failures;
+}
