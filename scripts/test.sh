@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, fetches MNIST, then configures, builds
-# and tests every preset (host-release, host-debug, host-sanitize, cortex-m4, cortex-m3) with
-# `cmake --workflow`. Runs every preset even after a failure and ends with one summary line.
+# and tests every preset (host-release, host-debug, host-sanitize, host-fuzz, cortex-m4,
+# cortex-m3) with `cmake --workflow`. Runs every preset even after a failure and ends with one
+# summary line.
 #
-# usage: scripts/test.sh [PRESET...]      (default: all five)
+# usage: scripts/test.sh [PRESET...]      (default: all six)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(host-release host-debug host-sanitize cortex-m4 cortex-m3)
+[ ${#presets[@]} -gt 0 ] || presets=(host-release host-debug host-sanitize host-fuzz cortex-m4 cortex-m3)
 
 scripts/bootstrap.sh || exit 1
 scripts/fetch_mnist.sh || exit 1
