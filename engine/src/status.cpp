@@ -1,5 +1,6 @@
-// One-line reasons for every Status (in the order of status.hpp). Kept short: they are
-// linked into firmware that prints them. status_name() lives in status_name.cpp.
+// One-line reasons for every Status (in the order of status.hpp). Terse on purpose: they are
+// linked into firmware that prints them (engine/README.md has the long form of each).
+// status_name() lives in status_name.cpp.
 #include "tinydigit/engine/status.hpp"
 
 namespace tinydigit::engine {
@@ -7,43 +8,43 @@ namespace tinydigit::engine {
 const char* status_message(Status status) noexcept {
     static constexpr const char* kMessages[] = {
         "ok",  // kOk
-        "null pointer argument",  // kNullArgument
-        "model bytes not 16-byte aligned",  // kMisalignedModel
-        "not a tinydigit model (too short or identifier is not TDM8)",  // kNotAModel
-        "FlatBuffers verification failed (truncated or corrupt)",  // kMalformedModel
-        "unsupported format_version (expects 1)",  // kUnsupportedVersion
-        "more tensors or operators than the engine supports",  // kTooLarge
-        "the model has no operators",  // kEmptyGraph
-        "unknown operator type",  // kUnknownOperator
-        "wrong number of operator inputs or outputs",  // kBadOperator
+        "null argument",  // kNullArgument
+        "model not 16-byte aligned",  // kMisalignedModel
+        "not a TDM8 model",  // kNotAModel
+        "corrupt or truncated model",  // kMalformedModel
+        "unknown format_version",  // kUnsupportedVersion
+        "too many tensors or operators",  // kTooLarge
+        "no operators",  // kEmptyGraph
+        "unknown operator",  // kUnknownOperator
+        "wrong operand count",  // kBadOperator
         "tensor index out of range",  // kBadTensorIndex
-        "constant where an activation is needed, or the reverse",  // kBadTensorKind
-        "wrong tensor element type",  // kBadType
-        "tensor rank not 1-4 or a dimension < 1",  // kBadShape
-        "tensor element count overflows int32",  // kShapeOverflow
-        "constant tensor without a valid buffer",  // kBadBuffer
-        "buffer length differs from the tensor shape",  // kBufferSizeMismatch
-        "int32 data not 4-byte aligned",  // kMisalignedBuffer
-        "tensor or scratch outside the arena",  // kArenaOutOfBounds
-        "arena offset not a multiple of 16",  // kMisalignedOffset
-        "tensors alive at the same time overlap",  // kOverlap
-        "operator output overlaps its input",  // kAliasedOutput
-        "operator scratch smaller than its kernel needs",  // kScratchTooSmall
+        "constant/activation misuse",  // kBadTensorKind
+        "wrong element type",  // kBadType
+        "bad rank or dimension",  // kBadShape
+        "element count overflows int32",  // kShapeOverflow
+        "missing constant buffer",  // kBadBuffer
+        "buffer size != shape",  // kBufferSizeMismatch
+        "int32 data misaligned",  // kMisalignedBuffer
+        "outside the arena",  // kArenaOutOfBounds
+        "arena offset not 16-aligned",  // kMisalignedOffset
+        "live tensors overlap",  // kOverlap
+        "output overlaps input",  // kAliasedOutput
+        "scratch too small",  // kScratchTooSmall
         "scratch overlaps a live tensor",  // kScratchOverlap
-        "operator parameter out of range",  // kBadParameter
-        "kernel or pool window larger than its padded input",  // kKernelTooLarge
-        "reduction longer than 65536 (int32 accumulator bound)",  // kReductionTooLong
-        "operator shapes inconsistent",  // kShapeMismatch
-        "requantization missing or out of range",  // kBadRequantization
-        "zero point missing, outside int8, or nonzero on weights",  // kBadZeroPoint
-        "operator reads a tensor before it is written",  // kReadBeforeWrite
-        "tensor written twice, or model input overwritten",  // kWrittenTwice
-        "unusable model input or output",  // kBadInputOutput
+        "parameter out of range",  // kBadParameter
+        "window larger than input",  // kKernelTooLarge
+        "reduction > 65536",  // kReductionTooLong
+        "inconsistent shapes",  // kShapeMismatch
+        "bad multiplier or shift",  // kBadRequantization
+        "bad zero point",  // kBadZeroPoint
+        "reads an unwritten tensor",  // kReadBeforeWrite
+        "tensor written twice",  // kWrittenTwice
+        "unusable model input/output",  // kBadInputOutput
         "no model loaded",  // kNotLoaded
         "no arena bound",  // kArenaNotBound
-        "arena smaller than the model's plan",  // kArenaTooSmall
+        "arena too small",  // kArenaTooSmall
         "arena not 16-byte aligned",  // kMisalignedArena
-        "element count differs from the model's",  // kSizeMismatch
+        "wrong element count",  // kSizeMismatch
     };
     static_assert(sizeof(kMessages) / sizeof(kMessages[0]) == kStatusCount);
     const auto i = static_cast<unsigned>(status);

@@ -17,8 +17,10 @@ using model::OpParams;
 
 constexpr std::int64_t kInt32Max = 2147483647;
 
+// [begin, end) in the arena; 32-bit because check_tensor has put every region inside the
+// (uint32) arena before lifetimes are compared.
 struct Region {
-    std::int64_t begin = 0, end = 0;  // [begin, end) in the arena
+    std::uint32_t begin = 0, end = 0;
     bool overlaps(const Region& o) const { return begin < o.end && o.begin < end; }
 };
 
@@ -29,7 +31,8 @@ std::int64_t element_count(const model::Tensor* t) { return detail::shape_of(t).
 std::int64_t element_bytes(const model::Tensor* t) { return t->type() == model::ElementType::INT32 ? 4 : 1; }
 
 Region region_of(const model::Tensor* t) {
-    return Region{t->arena_offset(), std::int64_t{t->arena_offset()} + element_count(t) * element_bytes(t)};
+    const auto begin = static_cast<std::uint32_t>(t->arena_offset());
+    return Region{begin, begin + static_cast<std::uint32_t>(element_count(t) * element_bytes(t))};
 }
 
 bool zero_points_all_zero(const model::Tensor* t) {
@@ -107,7 +110,7 @@ Status check_requant(const model::Operator& op, std::int32_t channels, std::int8
     return Status::kOk;
 }
 
-bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
+__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
     return s.rank == 3 && s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
 }
 
@@ -193,7 +196,7 @@ unsigned expected_inputs(OpParams type) {
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
 // every activation: written by op first[t] (-1: the model input, alive from the start),
 // last read by op last[t] (n: the model output, alive to the end).
-Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t* last) {
+Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
@@ -212,8 +215,8 @@ Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t*
             return Status::kBadTensorKind;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
-        first[out_index] = static_cast<std::int16_t>(i);
-        last[in_index] = static_cast<std::int16_t>(i);
+        first[out_index] = static_cast<std::int8_t>(i);
+        last[in_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
         Operands o{};
@@ -244,7 +247,7 @@ Status check_operators(const model::Model& m, std::int16_t* first, std::int16_t*
 }
 
 // Tensors alive during the same operator must not share bytes; nor may its scratch.
-Status check_lifetimes(const model::Model& m, const std::int16_t* first, const std::int16_t* last) {
+Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     auto alive = [&](std::int32_t t, std::int32_t i) {
@@ -254,7 +257,8 @@ Status check_lifetimes(const model::Model& m, const std::int16_t* first, const s
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
         if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
-        const Region scratch{op.scratch_offset(), std::int64_t{op.scratch_offset()} + op.scratch_bytes()};
+        const auto scratch_begin = static_cast<std::uint32_t>(op.scratch_offset());
+        const Region scratch{scratch_begin, scratch_begin + static_cast<std::uint32_t>(op.scratch_bytes())};
         for (std::int32_t a = 0; a < n_tensors; ++a) {
             if (!alive(a, i)) continue;
             const Region ra = region_of(tensor(m, a));
@@ -294,8 +298,10 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (!is_activation(input) || !is_activation(output) || detail::zero_point(input) != -128)
         return Status::kBadInputOutput;
 
-    std::int16_t first[kMaxTensors];  // kMaxOperators = not written (yet)
-    std::int16_t last[kMaxTensors];   // -1 = not read (yet)
+    // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
+    static_assert(kMaxOperators < 127);
+    std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
+    std::int8_t last[kMaxTensors];   // -1 = not read (yet)
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         first[t] = kMaxOperators;
         last[t] = -1;
@@ -306,7 +312,7 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (m.output() == m.input() || first[m.output()] == kMaxOperators) return Status::kBadInputOutput;
     for (std::int32_t t = 0; t < n_tensors; ++t)
         if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
-    last[m.output()] = static_cast<std::int16_t>(m.operators()->size());
+    last[m.output()] = static_cast<std::int8_t>(m.operators()->size());
     return check_lifetimes(m, first, last);
 }
 

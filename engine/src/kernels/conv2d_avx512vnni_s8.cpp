@@ -18,6 +18,11 @@ namespace {
 constexpr int kPixels = 4;
 constexpr int kChannels = 4;
 
+// acc += u8(x) . s8(w) per 32-bit lane. Inline asm rather than _mm512_dpbusd_epi32: GCC 12
+// copies every accumulator through a temporary register around the intrinsic (twice the
+// instructions in the inner loop); the asm ties the accumulator in place.
+inline void dpbusd(__m512i& acc, __m512i x, __m512i w) { __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w)); }
+
 inline __mmask64 tail_mask(std::int32_t remaining) {
     return remaining >= 64 ? ~__mmask64{0} : ((__mmask64{1} << remaining) - 1);
 }
@@ -93,6 +98,134 @@ inline std::int32_t weight_sum(const std::int8_t* w, std::int32_t k) {
     return _mm512_reduce_add_epi32(acc);
 }
 
+// Stores (or max-updates into every pooled output it feeds) up to 4 channel values.
+inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int32_t o, const std::int8_t* y,
+                   std::int32_t channels) {
+    if (channels == 4) {
+        const __m128i v = _mm_cvtsi32_si128(*reinterpret_cast<const std::int32_t*>(y));
+        if (p.pool_h == 0) {
+            _mm_storeu_si32(t.first + o, v);
+            return;
+        }
+        for (std::int32_t r = 0; r < t.rows; ++r)
+            for (std::int32_t c = 0; c < t.cols; ++c) {
+                std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
+                _mm_storeu_si32(d, _mm_max_epi8(_mm_loadu_si32(d), v));
+            }
+        return;
+    }
+    for (std::int32_t r = 0; r < t.rows; ++r)
+        for (std::int32_t c = 0; c < t.cols; ++c) {
+            std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
+            for (std::int32_t q = 0; q < channels; ++q) d[q] = p.pool_h == 0 || y[q] > d[q] ? y[q] : d[q];
+        }
+}
+
+// Short reductions (conv1: 5x5x1 = 25) waste most of a 64-byte step in the dot-product form.
+// For them the weights are repacked, on the stack, as [k/4][channel][4] so each group of 4
+// column bytes is broadcast and one VPDPBUSD advances 16 channels of one pixel; no
+// horizontal sums, and the 16 results come out in channel order.
+constexpr std::int32_t kPackedBytes = 4096;
+constexpr std::int32_t kMaxBroadcastBlocks = 4;  // up to 64 output channels
+constexpr std::int64_t kPaddedImageBytes = 8192;  // small inputs are padded once, on the stack
+
+bool use_broadcast_form(const Conv2DParams& p, std::int32_t k) {
+    const std::int64_t groups = (k + 3) / 4, channels = (p.out_c + 15) / 16 * 16;
+    return k <= 64 && channels <= 16 * kMaxBroadcastBlocks && groups * channels * 4 <= kPackedBytes;
+}
+
+// Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert).
+Requant16 requant_constants16(const Requant& rq, const std::int32_t* corr, std::int32_t o, std::int32_t channels) {
+    alignas(64) std::int32_t b[16], m[16], sh[16];
+    for (std::int32_t q = 0; q < 16; ++q) {
+        const bool live = q < channels;
+        b[q] = live ? corr[o + q] : 0;
+        m[q] = live ? rq.multiplier[o + q] : (1 << 30);
+        sh[q] = live ? rq.shift[o + q] : 1;
+    }
+    Requant16 r;
+    r.bias = _mm512_load_si512(b);
+    r.mult = _mm512_load_si512(m);
+    const __m512i s32 = _mm512_load_si512(sh);
+    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
+    r.shift_odd = _mm512_srli_epi64(s32, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
+    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
+    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
+    r.lo = _mm512_set1_epi64(rq.act_min);
+    r.hi = _mm512_set1_epi64(rq.act_max);
+    return r;
+}
+
+void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, std::uint8_t* col,
+                         const std::int32_t* corr, std::int32_t k) {
+    const std::int32_t groups = (k + 3) / 4, blocks = (p.out_c + 15) / 16;
+    alignas(64) std::int8_t packed[kPackedBytes];
+    for (std::int32_t g = 0; g < groups; ++g)
+        for (std::int32_t o = 0; o < blocks * 16; ++o)
+            for (std::int32_t r = 0; r < 4; ++r) {
+                const std::int32_t kk = 4 * g + r;
+                packed[(g * blocks * 16 + o) * 4 + r] =
+                    (o < p.out_c && kk < k) ? p.weights[std::int64_t{o} * k + kk] : std::int8_t{0};
+            }
+    const auto pad = static_cast<std::uint8_t>(128 + p.in_zero_point);
+    auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
+    const detail::ConvSweep sweep(p);
+    for (std::int32_t j = k; j < 4 * groups; ++j) col[j] = 0;  // weights there are 0 too
+    Requant16 rq[kMaxBroadcastBlocks];
+    __mmask16 store_mask[kMaxBroadcastBlocks];
+    for (std::int32_t b = 0; b < blocks; ++b) {
+        const std::int32_t channels = p.out_c - 16 * b < 16 ? p.out_c - 16 * b : 16;
+        rq[b] = requant_constants16(p.requant, corr, 16 * b, channels);
+        store_mask[b] = static_cast<__mmask16>((1u << channels) - 1);
+    }
+    // With the whole input padded once (uint8, padding = z_in + 128), a pixel's column is
+    // kernel_h straight copies of kernel_w * in_c bytes: no per-pixel padding logic.
+    const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
+    const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
+    const std::int64_t row_bytes = padded_w * p.in_c;
+    const bool pre_padded = padded_h * row_bytes <= kPaddedImageBytes;
+    alignas(64) std::uint8_t image[kPaddedImageBytes];
+    if (pre_padded) {
+        for (std::int64_t y = 0; y < padded_h; ++y)
+            for (std::int64_t x = 0; x < padded_w; ++x)
+                for (std::int32_t c = 0; c < p.in_c; ++c) {
+                    const std::int64_t iy = y - p.pad_top, ix = x - p.pad_left;
+                    const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
+                    image[y * row_bytes + x * p.in_c + c] = inside ? to_u8(in[(iy * p.in_w + ix) * p.in_c + c]) : pad;
+                }
+    }
+    const std::int32_t window_row = p.kernel_w * p.in_c;  // <= k <= 64
+    const __mmask64 row_mask = window_row >= 64 ? ~__mmask64{0} : ((__mmask64{1} << window_row) - 1);
+    for (std::int32_t i = 0; i < sweep.count(); ++i) {
+        const std::int32_t cy = i / sweep.used_w, cx = i % sweep.used_w;
+        if (pre_padded) {
+            const std::uint8_t* src = image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
+            for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
+                _mm512_mask_storeu_epi8(col + ky * window_row, row_mask, _mm512_maskz_loadu_epi8(row_mask, src));
+        } else {
+            detail::gather_column(p, in, cy, cx, col, pad, to_u8);
+        }
+        const detail::PixelTarget t = detail::pixel_target(p, out, cy, cx);
+        for (std::int32_t b = 0; b < blocks; ++b) {
+            __m512i acc = _mm512_setzero_si512();
+            for (std::int32_t g = 0; g < groups; ++g) {
+                std::int32_t x4;
+                std::memcpy(&x4, col + 4 * g, 4);
+                dpbusd(acc, _mm512_set1_epi32(x4), _mm512_load_si512(packed + (g * blocks + b) * 64));
+            }
+            const __m128i y = requantize16(acc, rq[b]);
+            for (std::int32_t r = 0; r < t.rows; ++r)
+                for (std::int32_t c = 0; c < t.cols; ++c) {
+                    std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + 16 * b;
+                    const __m128i v = p.pool_h == 0 ? y : _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d));
+                    _mm_mask_storeu_epi8(d, store_mask[b], v);
+                }
+        }
+    }
+}
+
 }  // namespace
 
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
@@ -105,8 +238,12 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
         const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
         corr[o] = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.bias[o]) - offset * sum);
     }
-    const detail::ConvSweep sweep(p);
     detail::prepare_output(p, out);
+    if (use_broadcast_form(p, k)) {
+        conv_broadcast_form(p, in, out, cols, corr, k);
+        return;
+    }
+    const detail::ConvSweep sweep(p);
     const auto pad = static_cast<std::uint8_t>(offset);
     auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
     for (std::int32_t j = 0; j < kPixels; ++j) std::memset(cols + std::int64_t{j} * kp + k, 0, static_cast<std::size_t>(kp - k));
@@ -116,6 +253,9 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
         for (std::int32_t j = 0; j < valid; ++j)
             detail::gather_column(p, in, (i + j) / sweep.used_w, (i + j) % sweep.used_w, cols + std::int64_t{j} * kp,
                                   pad, to_u8);
+        detail::PixelTarget targets[kPixels];
+        for (std::int32_t j = 0; j < valid; ++j)
+            targets[j] = detail::pixel_target(p, out, (i + j) / sweep.used_w, (i + j) % sweep.used_w);
         const std::uint8_t* c[kPixels];
         for (std::int32_t j = 0; j < kPixels; ++j) c[j] = cols + std::int64_t{j < valid ? j : valid - 1} * kp;
         for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
@@ -123,23 +263,52 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
             const std::int8_t* w[kChannels];
             for (std::int32_t q = 0; q < kChannels; ++q)
                 w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
-            __m512i acc[kPixels][kChannels];
-            for (auto& row : acc)
-                for (auto& a : row) a = _mm512_setzero_si512();
-            for (std::int32_t j = 0; j < k; j += 64) {
+            // 16 named accumulators and an unmasked main loop keep everything in registers.
+            __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
+                    a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00,
+                    a32 = a00, a33 = a00;
+            const std::uint8_t *c0 = c[0], *c1 = c[1], *c2 = c[2], *c3 = c[3];
+            const std::int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
+#define TD_VNNI_STEP(W0, W1, W2, W3)                                                                   \
+    {                                                                                                   \
+        const __m512i v0 = W0, v1 = W1, v2 = W2, v3 = W3;                                              \
+        __m512i x = _mm512_loadu_si512(c0 + j);                                                        \
+        dpbusd(a00, x, v0);                                                         \
+        dpbusd(a01, x, v1);                                                         \
+        dpbusd(a02, x, v2);                                                         \
+        dpbusd(a03, x, v3);                                                         \
+        x = _mm512_loadu_si512(c1 + j);                                                                \
+        dpbusd(a10, x, v0);                                                         \
+        dpbusd(a11, x, v1);                                                         \
+        dpbusd(a12, x, v2);                                                         \
+        dpbusd(a13, x, v3);                                                         \
+        x = _mm512_loadu_si512(c2 + j);                                                                \
+        dpbusd(a20, x, v0);                                                         \
+        dpbusd(a21, x, v1);                                                         \
+        dpbusd(a22, x, v2);                                                         \
+        dpbusd(a23, x, v3);                                                         \
+        x = _mm512_loadu_si512(c3 + j);                                                                \
+        dpbusd(a30, x, v0);                                                         \
+        dpbusd(a31, x, v1);                                                         \
+        dpbusd(a32, x, v2);                                                         \
+        dpbusd(a33, x, v3);                                                         \
+    }
+            std::int32_t j = 0;
+            for (; j + 64 <= k; j += 64)
+                TD_VNNI_STEP(_mm512_loadu_si512(w0 + j), _mm512_loadu_si512(w1 + j), _mm512_loadu_si512(w2 + j),
+                             _mm512_loadu_si512(w3 + j))
+            if (j < k) {
                 const __mmask64 mask = tail_mask(k - j);
-                __m512i wv[kChannels];
-                for (std::int32_t q = 0; q < kChannels; ++q) wv[q] = _mm512_maskz_loadu_epi8(mask, w[q] + j);
-                for (std::int32_t px = 0; px < kPixels; ++px) {
-                    const __m512i x = _mm512_loadu_si512(c[px] + j);
-                    for (std::int32_t q = 0; q < kChannels; ++q) acc[px][q] = _mm512_dpbusd_epi32(acc[px][q], x, wv[q]);
-                }
+                TD_VNNI_STEP(_mm512_maskz_loadu_epi8(mask, w0 + j), _mm512_maskz_loadu_epi8(mask, w1 + j),
+                             _mm512_maskz_loadu_epi8(mask, w2 + j), _mm512_maskz_loadu_epi8(mask, w3 + j))
             }
+#undef TD_VNNI_STEP
+            const __m512i acc[kPixels][kChannels] = {
+                {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
             alignas(16) std::int8_t y[16];
             _mm_store_si128(reinterpret_cast<__m128i*>(y),
                             requantize16(reduce16(acc), requant_constants(p.requant, corr, o, channels)));
-            for (std::int32_t px = 0; px < valid; ++px)
-                detail::store_pixel(p, out, (i + px) / sweep.used_w, (i + px) % sweep.used_w, o, y + 4 * px, channels);
+            for (std::int32_t px = 0; px < valid; ++px) store4(p, targets[px], o, y + 4 * px, channels);
         }
     }
 }

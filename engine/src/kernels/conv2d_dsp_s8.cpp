@@ -111,7 +111,7 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
 }
 
 // Stores (or max-updates, when pooled) n <= 2 channel values at channel offset o.
-inline void store(const Conv2DParams& p, const Target& t, std::int32_t o, std::int8_t y0, std::int8_t y1, bool both) {
+__attribute__((noinline)) void store(const Conv2DParams& p, const Target& t, std::int32_t o, std::int8_t y0, std::int8_t y1, bool both) {
     if (p.pool_h == 0) {
         t.first[o] = y0;
         if (both) t.first[o + 1] = y1;
@@ -125,7 +125,8 @@ inline void store(const Conv2DParams& p, const Target& t, std::int32_t o, std::i
         }
 }
 
-std::int8_t finish(const Conv2DParams& p, std::int32_t o, std::int32_t sum) {
+// Out of line (as store above): four call sites per channel pair, and flash is the budget.
+__attribute__((noinline)) std::int8_t finish(const Conv2DParams& p, std::int32_t o, std::int32_t sum) {
     return requantize(wrapping_add(p.bias[o], sum), p.requant.multiplier[o], p.requant.shift[o],
                       p.requant.out_zero_point, p.requant.act_min, p.requant.act_max);
 }

@@ -75,6 +75,21 @@ inline void for_each_run(const Conv2DParams& p, const std::int8_t* in, std::int3
     }
 }
 
+// Where a conv pixel's values go: its output pixel, or the pooled outputs whose windows
+// hold it (rows x cols of them, the first at `first`). Computed once per pixel.
+struct PixelTarget {
+    std::int8_t* first;
+    std::int32_t rows, cols;
+};
+
+inline PixelTarget pixel_target(const Conv2DParams& p, std::int8_t* out, std::int32_t cy, std::int32_t cx) {
+    if (p.pool_h == 0) return PixelTarget{out + (std::int64_t{cy} * p.out_w + cx) * p.out_c, 1, 1};
+    std::int32_t y_lo, y_hi, x_lo, x_hi;
+    pool_range(cy, p.pool_h, p.pool_stride_h, p.out_h, y_lo, y_hi);
+    pool_range(cx, p.pool_w, p.pool_stride_w, p.out_w, x_lo, x_hi);
+    return PixelTarget{out + (std::int64_t{y_lo} * p.out_w + x_lo) * p.out_c, y_hi - y_lo + 1, x_hi - x_lo + 1};
+}
+
 // Writes the receptive field of conv pixel (cy, cx) contiguously in weight order:
 // convert(x) for input cells, pad for cells in the padding.
 template <typename T, typename Convert>
