@@ -15,8 +15,6 @@ namespace {
 using detail::tensor;
 using model::OpParams;
 
-constexpr std::int64_t kInt32Max = 2147483647;
-
 // [begin, end) in the arena; 32-bit because check_tensor has put every region inside the
 // (uint32) arena before lifetimes are compared.
 struct Region {
@@ -46,14 +44,14 @@ bool zero_points_all_zero(const model::Tensor* t) {
 Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
-    std::int64_t count = 1;
+    std::int32_t count = 1;
     for (auto d : *shape) {
         if (d < 1) return Status::kBadShape;
-        if (count > kInt32Max / d) return Status::kShapeOverflow;
-        count *= d;
+        // 32-bit multiply with overflow flag: no 64-bit division (a libgcc call) on Cortex-M.
+        if (__builtin_mul_overflow(count, d, &count)) return Status::kShapeOverflow;
     }
     if (t->type() != model::ElementType::INT8 && t->type() != model::ElementType::INT32) return Status::kBadType;
-    const std::int64_t bytes = count * element_bytes(t);
+    const std::int64_t bytes = std::int64_t{count} * element_bytes(t);
     const bool constant = t->buffer() != -1;
     const bool activation = t->arena_offset() != -1;
     if (constant && activation) return Status::kBadTensorKind;
@@ -166,25 +164,26 @@ Status check_fully_connected(const model::Operator& op, const Operands& o, std::
     return Status::kOk;
 }
 
+// Pool and Pad read their fields through the decoders run() uses (one copy of the accessors).
 Status check_max_pool2d(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const auto* mp = op.params_as_MaxPool2D();
-    const std::int32_t ph = mp->pool_h(), pw = mp->pool_w(), sh = mp->stride_h(), sw = mp->stride_w();
+    const MaxPool2DParams p = detail::decode_max_pool2d(m, op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (ph < 1 || pw < 1 || sh < 1 || sw < 1) return Status::kBadParameter;
-    if (ph > o.in.dim[0] || pw > o.in.dim[1]) return Status::kKernelTooLarge;
-    if (!is_map(o.out, detail::sweep(o.in.dim[0], ph, sh), detail::sweep(o.in.dim[1], pw, sw), o.in.dim[2]))
+    if (p.pool_h < 1 || p.pool_w < 1 || p.stride_h < 1 || p.stride_w < 1) return Status::kBadParameter;
+    if (p.pool_h > p.in_h || p.pool_w > p.in_w) return Status::kKernelTooLarge;
+    if (!is_map(o.out, detail::sweep(p.in_h, p.pool_h, p.stride_h), detail::sweep(p.in_w, p.pool_w, p.stride_w),
+                p.channels))
         return Status::kShapeMismatch;
     if (detail::zero_point(tensor(m, detail::op_input(op, 0))) != detail::zero_point(tensor(m, detail::op_output(op))))
         return Status::kBadZeroPoint;
     return Status::kOk;
 }
 
-Status check_pad(const model::Operator& op, const Operands& o) {
-    const auto* pd = op.params_as_Pad();
-    const std::int32_t t = pd->pad_top(), b = pd->pad_bottom(), l = pd->pad_left(), r = pd->pad_right();
+Status check_pad(const model::Model& m, const model::Operator& op, const Operands& o) {
+    const PadParams p = detail::decode_pad(m, op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (t < 0 || b < 0 || l < 0 || r < 0) return Status::kBadParameter;
-    if (!is_map(o.out, std::int64_t{o.in.dim[0]} + t + b, std::int64_t{o.in.dim[1]} + l + r, o.in.dim[2]))
+    if (p.pad_top < 0 || p.pad_bottom < 0 || p.pad_left < 0 || p.pad_right < 0) return Status::kBadParameter;
+    if (!is_map(o.out, std::int64_t{p.in_h} + p.pad_top + p.pad_bottom, std::int64_t{p.in_w} + p.pad_left + p.pad_right,
+                p.channels))
         return Status::kShapeMismatch;
     return Status::kOk;
 }
@@ -230,7 +229,7 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
                 case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
                 case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
                 case OpParams::MaxPool2D: s = check_max_pool2d(m, op, o); break;
-                default: s = check_pad(op, o); break;
+                default: s = check_pad(m, op, o); break;
             }
         }
         if (s != Status::kOk) return s;
