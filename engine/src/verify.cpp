@@ -41,6 +41,13 @@ bool zero_points_all_zero(const model::Tensor* t) {
     return true;
 }
 
+// [offset, offset + bytes) inside the arena and 16-byte aligned: activations and scratch.
+Status check_arena_region(std::int32_t offset, std::int64_t bytes, std::int64_t arena_bytes) {
+    if (offset < 0 || offset + bytes > arena_bytes) return Status::kArenaOutOfBounds;
+    if (offset % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
+    return Status::kOk;
+}
+
 Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
@@ -66,9 +73,7 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
     }
     if (activation) {
         if (t->type() != model::ElementType::INT8) return Status::kBadType;
-        if (t->arena_offset() < 0 || std::int64_t{t->arena_offset()} + bytes > arena_bytes)
-            return Status::kArenaOutOfBounds;
-        if (t->arena_offset() % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
+        if (Status s = check_arena_region(t->arena_offset(), bytes, arena_bytes); s != Status::kOk) return s;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
@@ -233,14 +238,11 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
             }
         }
         if (s != Status::kOk) return s;
-        if (op.scratch_bytes() < 0) return Status::kBadParameter;
-        if (static_cast<std::uint64_t>(op.scratch_bytes()) < scratch) return Status::kScratchTooSmall;
-        if (op.scratch_bytes() > 0) {
-            if (op.scratch_offset() < 0 || std::int64_t{op.scratch_offset()} + op.scratch_bytes() > arena)
-                return Status::kArenaOutOfBounds;
-            if (op.scratch_offset() % static_cast<std::int32_t>(kArenaAlignment) != 0)
-                return Status::kMisalignedOffset;
-        }
+        const std::int32_t scratch_bytes = op.scratch_bytes();
+        if (scratch_bytes < 0) return Status::kBadParameter;
+        if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
+        if (scratch_bytes > 0) s = check_arena_region(op.scratch_offset(), scratch_bytes, arena);
+        if (s != Status::kOk) return s;
     }
     return Status::kOk;
 }
