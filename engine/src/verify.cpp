@@ -259,11 +259,12 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
         if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
         const auto scratch_begin = static_cast<std::uint32_t>(op.scratch_offset());
-        const Region scratch{scratch_begin, scratch_begin + static_cast<std::uint32_t>(op.scratch_bytes())};
+        const auto scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());  // >= 0, checked
+        const Region scratch{scratch_begin, scratch_begin + scratch_bytes};
         for (std::int32_t a = 0; a < n_tensors; ++a) {
             if (!alive(a, i)) continue;
             const Region ra = region_of(tensor(m, a));
-            if (op.scratch_bytes() > 0 && ra.overlaps(scratch)) return Status::kScratchOverlap;
+            if (scratch_bytes > 0 && ra.overlaps(scratch)) return Status::kScratchOverlap;
             for (std::int32_t b = a + 1; b < n_tensors; ++b)
                 if (alive(b, i) && ra.overlaps(region_of(tensor(m, b)))) return Status::kOverlap;
         }
@@ -285,17 +286,17 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (m.format_version() != 1) return Status::kUnsupportedVersion;
 
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    if (n_tensors > kMaxTensors || m.operators()->size() > static_cast<std::uint32_t>(kMaxOperators))
-        return Status::kTooLarge;
-    if (m.operators()->size() == 0) return Status::kEmptyGraph;
+    const std::uint32_t n_ops = m.operators()->size();
+    if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
+    if (n_ops == 0) return Status::kEmptyGraph;
     const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
     for (std::int32_t t = 0; t < n_tensors; ++t)
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
 
-    if (m.input() < 0 || m.input() >= n_tensors || m.output() < 0 || m.output() >= n_tensors)
-        return Status::kBadTensorIndex;
-    const auto* input = tensor(m, m.input());
-    const auto* output = tensor(m, m.output());
+    const std::int32_t in = m.input(), out = m.output();
+    if (in < 0 || in >= n_tensors || out < 0 || out >= n_tensors) return Status::kBadTensorIndex;
+    const auto* input = tensor(m, in);
+    const auto* output = tensor(m, out);
     if (!is_activation(input) || !is_activation(output) || detail::zero_point(input) != -128)
         return Status::kBadInputOutput;
 
@@ -307,13 +308,13 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
         first[t] = kMaxOperators;
         last[t] = -1;
     }
-    first[m.input()] = -1;
-    last[m.input()] = -1;
+    first[in] = -1;
+    last[in] = -1;
     if (Status s = check_operators(m, first, last); s != Status::kOk) return s;
-    if (m.output() == m.input() || first[m.output()] == kMaxOperators) return Status::kBadInputOutput;
+    if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
     for (std::int32_t t = 0; t < n_tensors; ++t)
         if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
-    last[m.output()] = static_cast<std::int8_t>(m.operators()->size());
+    last[out] = static_cast<std::int8_t>(n_ops);
     return check_lifetimes(m, first, last);
 }
 
