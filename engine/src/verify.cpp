@@ -57,23 +57,24 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
         // 32-bit multiply with overflow flag: no 64-bit division (a libgcc call) on Cortex-M.
         if (__builtin_mul_overflow(count, d, &count)) return Status::kShapeOverflow;
     }
-    if (t->type() != model::ElementType::INT8 && t->type() != model::ElementType::INT32) return Status::kBadType;
+    const model::ElementType type = t->type();
+    if (type != model::ElementType::INT8 && type != model::ElementType::INT32) return Status::kBadType;
     const std::int64_t bytes = std::int64_t{count} * element_bytes(t);
-    const bool constant = t->buffer() != -1;
-    const bool activation = t->arena_offset() != -1;
+    const std::int32_t buffer = t->buffer(), offset = t->arena_offset();
+    const bool constant = buffer != -1;
+    const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
     if (constant) {
-        if (t->buffer() < 0 || static_cast<std::uint32_t>(t->buffer()) >= m.buffers()->size())
-            return Status::kBadBuffer;
-        const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(t->buffer()))->data();
+        if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
+        const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
         if (static_cast<std::int64_t>(data->size()) != bytes) return Status::kBufferSizeMismatch;
-        if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && t->type() == model::ElementType::INT32)
+        if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
             return Status::kMisalignedBuffer;
     }
     if (activation) {
-        if (t->type() != model::ElementType::INT8) return Status::kBadType;
-        if (Status s = check_arena_region(t->arena_offset(), bytes, arena_bytes); s != Status::kOk) return s;
+        if (type != model::ElementType::INT8) return Status::kBadType;
+        if (Status s = check_arena_region(offset, bytes, arena_bytes); s != Status::kOk) return s;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
