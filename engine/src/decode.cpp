@@ -12,6 +12,10 @@ const std::uint8_t* constant_data(const model::Model& m, const model::Tensor* t)
 std::int32_t op_input(const model::Operator& op, std::uint32_t i) { return op.inputs()->Get(i); }
 std::int32_t op_output(const model::Operator& op) { return op.outputs()->Get(0); }
 
+std::int64_t sweep(std::int64_t extent, std::int64_t window, std::int64_t stride) {
+    return (extent - window) / stride + 1;
+}
+
 Shape shape_of(const model::Tensor* t) {
     Shape s{0, {1, 1, 1, 1}, 1};
     const auto* shape = t->shape();

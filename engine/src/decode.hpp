@@ -18,9 +18,8 @@ std::int32_t op_input(const model::Operator& op, std::uint32_t i);
 std::int32_t op_output(const model::Operator& op);
 
 // Output size of a window sweep; callers guarantee extent >= window and stride >= 1.
-inline std::int64_t sweep(std::int64_t extent, std::int64_t window, std::int64_t stride) {
-    return (extent - window) / stride + 1;
-}
+// Out of line: a 64-bit division is a libgcc call sequence on Cortex-M, wanted once.
+std::int64_t sweep(std::int64_t extent, std::int64_t window, std::int64_t stride);
 
 // A tensor's shape read once: rank (0 when absent or longer than 4) and dimensions.
 struct Shape {

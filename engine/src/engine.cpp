@@ -18,10 +18,8 @@ Status Engine::load(const void* model, std::size_t size, const KernelSet& kernel
     const auto* out = detail::tensor(*m, m->output());
     input_offset_ = in->arena_offset();
     output_offset_ = out->arena_offset();
-    input_count_ = 1;
-    for (auto d : *in->shape()) input_count_ *= static_cast<std::uint32_t>(d);
-    output_count_ = 1;
-    for (auto d : *out->shape()) output_count_ *= static_cast<std::uint32_t>(d);
+    input_count_ = static_cast<std::uint32_t>(detail::shape_of(in).count);
+    output_count_ = static_cast<std::uint32_t>(detail::shape_of(out).count);
     return Status::kOk;
 }
 

@@ -15,8 +15,6 @@ namespace {
 using detail::tensor;
 using model::OpParams;
 
-constexpr std::int64_t kInt32Max = 2147483647;
-
 // [begin, end) in the arena; 32-bit because check_tensor has put every region inside the
 // (uint32) arena before lifetimes are compared.
 struct Region {
@@ -43,34 +41,40 @@ bool zero_points_all_zero(const model::Tensor* t) {
     return true;
 }
 
+// [offset, offset + bytes) inside the arena and 16-byte aligned: activations and scratch.
+Status check_arena_region(std::int32_t offset, std::int64_t bytes, std::int64_t arena_bytes) {
+    if (offset < 0 || offset + bytes > arena_bytes) return Status::kArenaOutOfBounds;
+    if (offset % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
+    return Status::kOk;
+}
+
 Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
-    std::int64_t count = 1;
+    std::int32_t count = 1;
     for (auto d : *shape) {
         if (d < 1) return Status::kBadShape;
-        if (count > kInt32Max / d) return Status::kShapeOverflow;
-        count *= d;
+        // 32-bit multiply with overflow flag: no 64-bit division (a libgcc call) on Cortex-M.
+        if (__builtin_mul_overflow(count, d, &count)) return Status::kShapeOverflow;
     }
-    if (t->type() != model::ElementType::INT8 && t->type() != model::ElementType::INT32) return Status::kBadType;
-    const std::int64_t bytes = count * element_bytes(t);
-    const bool constant = t->buffer() != -1;
-    const bool activation = t->arena_offset() != -1;
+    const model::ElementType type = t->type();
+    if (type != model::ElementType::INT8 && type != model::ElementType::INT32) return Status::kBadType;
+    const std::int64_t bytes = std::int64_t{count} * element_bytes(t);
+    const std::int32_t buffer = t->buffer(), offset = t->arena_offset();
+    const bool constant = buffer != -1;
+    const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
     if (constant) {
-        if (t->buffer() < 0 || static_cast<std::uint32_t>(t->buffer()) >= m.buffers()->size())
-            return Status::kBadBuffer;
-        const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(t->buffer()))->data();
+        if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
+        const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
         if (static_cast<std::int64_t>(data->size()) != bytes) return Status::kBufferSizeMismatch;
-        if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && t->type() == model::ElementType::INT32)
+        if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
             return Status::kMisalignedBuffer;
     }
     if (activation) {
-        if (t->type() != model::ElementType::INT8) return Status::kBadType;
-        if (t->arena_offset() < 0 || std::int64_t{t->arena_offset()} + bytes > arena_bytes)
-            return Status::kArenaOutOfBounds;
-        if (t->arena_offset() % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
+        if (type != model::ElementType::INT8) return Status::kBadType;
+        if (Status s = check_arena_region(offset, bytes, arena_bytes); s != Status::kOk) return s;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
@@ -166,25 +170,26 @@ Status check_fully_connected(const model::Operator& op, const Operands& o, std::
     return Status::kOk;
 }
 
+// Pool and Pad read their fields through the decoders run() uses (one copy of the accessors).
 Status check_max_pool2d(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const auto* mp = op.params_as_MaxPool2D();
-    const std::int32_t ph = mp->pool_h(), pw = mp->pool_w(), sh = mp->stride_h(), sw = mp->stride_w();
+    const MaxPool2DParams p = detail::decode_max_pool2d(m, op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (ph < 1 || pw < 1 || sh < 1 || sw < 1) return Status::kBadParameter;
-    if (ph > o.in.dim[0] || pw > o.in.dim[1]) return Status::kKernelTooLarge;
-    if (!is_map(o.out, detail::sweep(o.in.dim[0], ph, sh), detail::sweep(o.in.dim[1], pw, sw), o.in.dim[2]))
+    if (p.pool_h < 1 || p.pool_w < 1 || p.stride_h < 1 || p.stride_w < 1) return Status::kBadParameter;
+    if (p.pool_h > p.in_h || p.pool_w > p.in_w) return Status::kKernelTooLarge;
+    if (!is_map(o.out, detail::sweep(p.in_h, p.pool_h, p.stride_h), detail::sweep(p.in_w, p.pool_w, p.stride_w),
+                p.channels))
         return Status::kShapeMismatch;
     if (detail::zero_point(tensor(m, detail::op_input(op, 0))) != detail::zero_point(tensor(m, detail::op_output(op))))
         return Status::kBadZeroPoint;
     return Status::kOk;
 }
 
-Status check_pad(const model::Operator& op, const Operands& o) {
-    const auto* pd = op.params_as_Pad();
-    const std::int32_t t = pd->pad_top(), b = pd->pad_bottom(), l = pd->pad_left(), r = pd->pad_right();
+Status check_pad(const model::Model& m, const model::Operator& op, const Operands& o) {
+    const PadParams p = detail::decode_pad(m, op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (t < 0 || b < 0 || l < 0 || r < 0) return Status::kBadParameter;
-    if (!is_map(o.out, std::int64_t{o.in.dim[0]} + t + b, std::int64_t{o.in.dim[1]} + l + r, o.in.dim[2]))
+    if (p.pad_top < 0 || p.pad_bottom < 0 || p.pad_left < 0 || p.pad_right < 0) return Status::kBadParameter;
+    if (!is_map(o.out, std::int64_t{p.in_h} + p.pad_top + p.pad_bottom, std::int64_t{p.in_w} + p.pad_left + p.pad_right,
+                p.channels))
         return Status::kShapeMismatch;
     return Status::kOk;
 }
@@ -230,18 +235,15 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
                 case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
                 case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
                 case OpParams::MaxPool2D: s = check_max_pool2d(m, op, o); break;
-                default: s = check_pad(op, o); break;
+                default: s = check_pad(m, op, o); break;
             }
         }
         if (s != Status::kOk) return s;
-        if (op.scratch_bytes() < 0) return Status::kBadParameter;
-        if (static_cast<std::uint64_t>(op.scratch_bytes()) < scratch) return Status::kScratchTooSmall;
-        if (op.scratch_bytes() > 0) {
-            if (op.scratch_offset() < 0 || std::int64_t{op.scratch_offset()} + op.scratch_bytes() > arena)
-                return Status::kArenaOutOfBounds;
-            if (op.scratch_offset() % static_cast<std::int32_t>(kArenaAlignment) != 0)
-                return Status::kMisalignedOffset;
-        }
+        const std::int32_t scratch_bytes = op.scratch_bytes();
+        if (scratch_bytes < 0) return Status::kBadParameter;
+        if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
+        if (scratch_bytes > 0) s = check_arena_region(op.scratch_offset(), scratch_bytes, arena);
+        if (s != Status::kOk) return s;
     }
     return Status::kOk;
 }
@@ -258,11 +260,12 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
         if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
         const auto scratch_begin = static_cast<std::uint32_t>(op.scratch_offset());
-        const Region scratch{scratch_begin, scratch_begin + static_cast<std::uint32_t>(op.scratch_bytes())};
+        const auto scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());  // >= 0, checked
+        const Region scratch{scratch_begin, scratch_begin + scratch_bytes};
         for (std::int32_t a = 0; a < n_tensors; ++a) {
             if (!alive(a, i)) continue;
             const Region ra = region_of(tensor(m, a));
-            if (op.scratch_bytes() > 0 && ra.overlaps(scratch)) return Status::kScratchOverlap;
+            if (scratch_bytes > 0 && ra.overlaps(scratch)) return Status::kScratchOverlap;
             for (std::int32_t b = a + 1; b < n_tensors; ++b)
                 if (alive(b, i) && ra.overlaps(region_of(tensor(m, b)))) return Status::kOverlap;
         }
@@ -284,17 +287,17 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (m.format_version() != 1) return Status::kUnsupportedVersion;
 
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    if (n_tensors > kMaxTensors || m.operators()->size() > static_cast<std::uint32_t>(kMaxOperators))
-        return Status::kTooLarge;
-    if (m.operators()->size() == 0) return Status::kEmptyGraph;
+    const std::uint32_t n_ops = m.operators()->size();
+    if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
+    if (n_ops == 0) return Status::kEmptyGraph;
     const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
     for (std::int32_t t = 0; t < n_tensors; ++t)
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
 
-    if (m.input() < 0 || m.input() >= n_tensors || m.output() < 0 || m.output() >= n_tensors)
-        return Status::kBadTensorIndex;
-    const auto* input = tensor(m, m.input());
-    const auto* output = tensor(m, m.output());
+    const std::int32_t in = m.input(), out = m.output();
+    if (in < 0 || in >= n_tensors || out < 0 || out >= n_tensors) return Status::kBadTensorIndex;
+    const auto* input = tensor(m, in);
+    const auto* output = tensor(m, out);
     if (!is_activation(input) || !is_activation(output) || detail::zero_point(input) != -128)
         return Status::kBadInputOutput;
 
@@ -306,13 +309,13 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
         first[t] = kMaxOperators;
         last[t] = -1;
     }
-    first[m.input()] = -1;
-    last[m.input()] = -1;
+    first[in] = -1;
+    last[in] = -1;
     if (Status s = check_operators(m, first, last); s != Status::kOk) return s;
-    if (m.output() == m.input() || first[m.output()] == kMaxOperators) return Status::kBadInputOutput;
+    if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
     for (std::int32_t t = 0; t < n_tensors; ++t)
         if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
-    last[m.output()] = static_cast<std::int8_t>(m.operators()->size());
+    last[out] = static_cast<std::int8_t>(n_ops);
     return check_lifetimes(m, first, last);
 }
 
