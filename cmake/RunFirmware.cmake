@@ -1,8 +1,8 @@
 # cmake -DQEMU=.. -DMACHINE=.. -DELF=.. -DTIMEOUT=.. [-DCHECK=script.cmake] [-DSUMMARY=ON]
-#       -P RunFirmware.cmake
+#       [-DEXPECT_STATUS=n] -P RunFirmware.cmake
 # Runs one firmware image under QEMU and prints its console (with SUMMARY, without the
-# per-image "image"/"layer" lines that passed). Fails on a non-zero exit status or a
-# timeout, then lets CHECK judge the console text (variable `firmware_output`).
+# per-image "image"/"layer" lines that passed). Fails on a timeout or an exit status other
+# than EXPECT_STATUS (default 0), then lets CHECK judge the console text (`firmware_output`).
 
 cmake_policy(VERSION 3.25)  # script mode: today's list semantics
 
@@ -24,11 +24,13 @@ if(SUMMARY)  # drop the per-image lines that passed; keep everything else
 endif()
 message("${shown}")
 get_filename_component(image ${ELF} NAME)
-if(NOT status STREQUAL "0")
-    if(status MATCHES "timeout")
-        message(FATAL_ERROR "${image} on ${MACHINE}: no exit within ${TIMEOUT} s")
-    endif()
-    message(FATAL_ERROR "${image} on ${MACHINE}: exit status ${status}")
+if(NOT DEFINED EXPECT_STATUS)
+    set(EXPECT_STATUS 0)
+endif()
+if(status MATCHES "timeout")
+    message(FATAL_ERROR "${image} on ${MACHINE}: no exit within ${TIMEOUT} s")
+elseif(NOT status STREQUAL EXPECT_STATUS)
+    message(FATAL_ERROR "${image} on ${MACHINE}: exit status ${status}, expected ${EXPECT_STATUS}")
 endif()
 if(CHECK)
     include(${CHECK})

@@ -26,6 +26,7 @@ enum ExitStatus : int {
     kArenaRejected = 2,     // bind_arena(): the static arena does not fit the plan
     kRunFailed = 3,         // set_input_pixels() or run_operator() returned an error
     kChecksumMismatch = 4,  // some image's logits differ from the host engine's
+    kStackOverflow = 5,     // the deepest stack use reached the end of the reservation
 };
 
 alignas(16) std::uint8_t arena[embedded::kArenaBytes];
@@ -198,5 +199,9 @@ int main() {
     console_write(" of ");
     console_uint(board_stack_reserved());
     console_write(" bytes\n");
+    if (board_stack_high_water() >= board_stack_reserved()) {
+        console_write("stack overflow: the whole reservation was used\n");
+        return kStackOverflow;
+    }
     return matching == embedded::kGoldenCount && layers_equal ? kPassed : kChecksumMismatch;
 }

@@ -109,3 +109,22 @@ TEST_CASE("zero padding backward takes the interior of the gradient") {
     CHECK(pad.dst_desc().dims() == dnnl::memory::dims{2, 16, 5, 5});
     GradientCheck(device, pad, src, 9).check(1e-3f, 1e-4);
 }
+
+TEST_CASE("batch normalization: running statistics converge to the batch's, then evaluation matches training") {
+    Device device;
+    const dnnl::memory::desc src({8, 16, 4, 4}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw16c);
+    BnReluLayer bn(device, "bn", src);
+    auto values = random_values(8 * 16 * 16, 5, 1.0f, 5.0f);  // per-channel mean about 3
+    dnnl::memory x(src, device.engine);
+    write_plain(device, values, x);
+    std::vector<float> train_out;
+    for (int i = 0; i < 1000; ++i) train_out = tinydigit::trainer::testing::read_plain(device, bn.forward(x, Mode::kTrain));
+    const auto buffers = bn.buffers();
+    REQUIRE(buffers.size() == 2);
+    CHECK(buffers[0].values->at(0) == doctest::Approx(3.0).epsilon(0.2));
+    const auto eval_out = tinydigit::trainer::testing::read_plain(device, bn.forward(x, Mode::kEval));
+    double worst = 0.0;
+    for (std::size_t i = 0; i < eval_out.size(); ++i) worst = std::max(worst, std::abs(double{eval_out[i]} - train_out[i]));
+    // Only the unbiased running variance (n / (n - 1), n = 128) separates the two.
+    CHECK(worst < 0.02);
+}

@@ -31,13 +31,14 @@ Data
                       (labels from the MNIST-named file beside it) or a CSV file (Kaggle
                       train.csv with header, or mnist_train.csv without). Default: the cached
                       MNIST training set (data/mnist, or $TINYDIGIT_DATA_DIR).
-  --limit N           use only the first N images of the data (quick experiments)
+  --limit N           use only the first N images of each source (quick experiments)
   --train-on-test-set-leaks-labels
                       also train on the MNIST test set (the Kaggle leaderboard trick). The
                       test set is then no test: the run refuses to report a test accuracy.
 Recipe
   --arch seed|compact network family (architecture.hpp); default seed
-  --epochs N          epochs to train (default 2, the short run; the full recipe uses 30)
+  --epochs N          epochs to train (default 2, the short run; the full recipe uses 30).
+                      0 trains nothing: evaluates (and predicts with) best.ckpt in --out
   --batch N           batch size (default 32)
   --lr X              initial Adam learning rate (default 0.001); halved when validation
                       accuracy stalls for 3 epochs (ReduceLROnPlateau, min 1e-5)

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "tinydigit/trainer/adam.hpp"
-#include "tinydigit/trainer/augment.hpp"
+#include "tinydigit/trainer/batch_source.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 #include "tinydigit/trainer/history.hpp"
@@ -29,26 +29,6 @@ constexpr const char* kToolVersion = "tinydigit-train 0.1.0";
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// One training batch prepared off the compute thread.
-struct Batch {
-    std::vector<float> pixels;  // batch x 784, augmented, in [0, 1]
-    std::vector<std::uint8_t> labels;
-};
-
-Batch prepare_batch(const dataset::Images& data, const std::vector<std::size_t>& order, std::size_t first,
-                    std::size_t size, std::uint64_t augment_key, bool augment) {
-    Batch b{std::vector<float>(size * kPixels), std::vector<std::uint8_t>(size)};
-    for (std::size_t i = 0; i < size; ++i) {
-        const std::size_t index = order[first + i];
-        const std::uint8_t* src = data.image(index);
-        float* dst = b.pixels.data() + i * kPixels;
-        for (std::size_t p = 0; p < kPixels; ++p) dst[p] = static_cast<float>(src[p]) / 255.0f;
-        b.labels[i] = data.labels[index];
-    }
-    if (augment) augment_batch(b.pixels.data(), b.pixels.data(), size, augment_key);
-    return b;
-}
 
 dataset::Images subset(const dataset::Images& data, const std::vector<std::size_t>& indices) {
     dataset::Images out;
@@ -99,6 +79,17 @@ float Plateau::update(float val_accuracy, float rate) {
         return std::max(rate * kFactor, kMinRate);
     }
     return rate;
+}
+
+LossResult train_step(Network& net, Adam& adam, const Batch& batch, std::uint64_t dropout_key, float rate,
+                      std::vector<float>& diff) {
+    std::copy(batch.pixels.begin(), batch.pixels.end(), net.input());
+    const float* logits = net.forward(Mode::kTrain, dropout_key);
+    diff.resize(batch.labels.size() * kClasses);
+    const auto r = softmax_cross_entropy(logits, batch.labels.data(), batch.labels.size(), kClasses, diff.data());
+    net.backward(diff.data());
+    adam.step(rate);
+    return r;
 }
 
 EvalResult evaluate(Network& net, const dataset::Images& images) {
@@ -196,26 +187,17 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
                                                                  Purpose::kShuffle));
         std::vector<std::size_t> order(n_train);
         for (std::size_t i = 0; i < n_train; ++i) order[i] = train_ids[order_local[i]];
-        auto prepare = [&, epoch](std::size_t b) {
-            return prepare_batch(data, order, b * batch, batch,
-                                 stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kAugment),
-                                 options.augment);
-        };
+        // The next batch is augmented in the background while this one trains.
+        BatchSource source(data, std::move(order), batch, options.seed, epoch, options.augment);
         std::optional<EpochProgress> progress;
         if (options.log) progress.emplace(epoch + 1, options.epochs, batches * batch, options.log);
         double loss_sum = 0.0;
         std::size_t correct = 0;
-        // The next batch is augmented in the background while this one trains.
-        std::future<Batch> next = std::async(std::launch::async, prepare, std::size_t{0});
         for (std::size_t b = 0; b < batches; ++b) {
-            Batch current = next.get();
-            if (b + 1 < batches) next = std::async(std::launch::async, prepare, b + 1);
-            std::copy(current.pixels.begin(), current.pixels.end(), net.input());
-            const float* logits =
-                net.forward(Mode::kTrain, stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kDropout));
-            const auto r = softmax_cross_entropy(logits, current.labels.data(), batch, kClasses, diff.data());
-            net.backward(diff.data());
-            adam.step(rate);
+            const Batch current = source.get(b);
+            const auto r = train_step(net, adam, current,
+                                      stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kDropout),
+                                      rate, diff);
             loss_sum += r.loss_sum;
             correct += r.correct;
             const double seen = static_cast<double>((b + 1) * batch);

@@ -29,12 +29,10 @@ void add_source(LoadedData& all, const std::filesystem::path& path, std::size_t 
     td::dataset::Images images = td::dataset::load_source(path);
     if (!images.labeled()) throw td::dataset::DataError(path.string() + ": has no labels; training needs labeled data");
     if (images.count() == 0) throw td::dataset::DataError(path.string() + ": holds no images");
-    if (limit && all.images.count() + images.count() > limit) {
-        const std::size_t keep = limit > all.images.count() ? limit - all.images.count() : 0;
-        images.pixels.resize(keep * td::dataset::kPixels);
-        images.labels.resize(keep);
+    if (limit && images.count() > limit) {
+        images.pixels.resize(limit * td::dataset::kPixels);
+        images.labels.resize(limit);
     }
-    if (images.count() == 0) return;
     all.sources.push_back({std::filesystem::absolute(path).string(), td::common::sha256_hex_of_file(path),
                            static_cast<int>(images.count())});
     if (all.images.pixels.empty()) {
@@ -73,7 +71,7 @@ int run(const CommandLine& cl) {
         if (cl.leak_test_set) {
             std::fprintf(stderr, "warning: %s: the MNIST test set is mixed into training; no test accuracy will be reported\n",
                          kLeakFlag);
-            add_source(data, td::dataset::mnist_files().test_images, 0);
+            add_source(data, td::dataset::mnist_files().test_images, cl.limit);
         }
         TrainOptions options;
         options.arch = cl.arch;
@@ -97,7 +95,7 @@ int run(const CommandLine& cl) {
     FloatModel model(load_checkpoint(best));
     if (cl.leak_test_set) {
         std::printf("test accuracy: not reported (the MNIST test set was trained on: %s)\n", kLeakFlag);
-    } else if (epochs > 0) {
+    } else {
         const auto mnist = td::dataset::mnist_files();
         const auto test = td::dataset::read_idx(mnist.test_images, mnist.test_labels);
         std::printf("float test accuracy (MNIST test set, %zu images, best.ckpt): %.2f %%\n", test.count(),

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "tinydigit/dataset/images.hpp"
+#include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/architecture.hpp"
+#include "tinydigit/trainer/batch_source.hpp"
 #include "tinydigit/trainer/checkpoint.hpp"
 #include "tinydigit/trainer/network.hpp"
+#include "tinydigit/trainer/softmax_cross_entropy.hpp"
 
 namespace tinydigit::trainer {
 
@@ -42,6 +45,11 @@ struct EvalResult {
     double loss = 0.0;
     double accuracy = 0.0;
 };
+
+// One optimization step (forward with dropout, loss, backward, Adam) on a prepared batch of
+// net.batch() images; diff is scratch space. Returns the batch's summed loss and hits.
+LossResult train_step(Network& net, Adam& adam, const Batch& batch, std::uint64_t dropout_key, float rate,
+                      std::vector<float>& diff);
 
 // Evaluation mode (running BN statistics, no dropout) over labeled images.
 EvalResult evaluate(Network& net, const dataset::Images& images);

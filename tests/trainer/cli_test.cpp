@@ -1,0 +1,168 @@
+// The `train` executable refuses bad command lines and bad data with one line and a non-zero
+// exit, before writing anything.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "support/temp_dir.hpp"
+#include "tinydigit/trainer/checkpoint.hpp"
+
+namespace {
+
+struct Run {
+    int exit_code;
+    std::string out, err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Run run_train(const tinydigit::testing::TempDir& dir, const std::string& args) {
+    const auto out = dir.path() / "stdout.txt", err = dir.path() / "stderr.txt";
+    const std::string command = std::string(TRAIN_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::string csv_row(int label, int pixel, int columns = 784) {
+    std::string row = std::to_string(label);
+    const std::string field = std::to_string(pixel);
+    for (int i = 0; i < columns; ++i) {
+        row.push_back(',');
+        row.append(field);
+    }
+    row.push_back('\n');
+    return row;
+}
+
+std::string non_numeric_row() {
+    std::string row = "3,x";
+    for (int i = 1; i < 784; ++i) row.append(",0");
+    row.push_back('\n');
+    return row;
+}
+
+void check_one_line_error(const Run& r, const std::string& expected) {
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find(expected) != std::string::npos);
+    CHECK(r.err.find("train: error: ") == 0);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+}
+
+}  // namespace
+
+TEST_CASE("train --help documents every flag") {
+    tinydigit::testing::TempDir dir;
+    const Run r = run_train(dir, "--help");
+    CHECK(r.exit_code == 0);
+    for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
+                             "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
+                             "--submission", "--help"}) {
+        CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
+    }
+}
+
+TEST_CASE("bad flags exit 2 with one line naming the flag") {
+    tinydigit::testing::TempDir dir;
+    const struct {
+        const char* args;
+        const char* message;
+    } cases[] = {
+        {"--bogus", "unknown option '--bogus'"},
+        {"--epochs", "--epochs: missing value"},
+        {"--epochs ten", "--epochs: expected a number"},
+        {"--batch 0", "--batch: expected a number from 1"},
+        {"--lr -1", "--lr: expected a number"},
+        {"--arch huge", "--arch: expected seed or compact"},
+        {"--predict a.csv", "--predict and --submission go together"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.args);
+        const Run r = run_train(dir, c.args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(c.message) != std::string::npos);
+        CHECK(r.err.find('\n') == r.err.size() - 1);
+    }
+}
+
+TEST_CASE("malformed training data is rejected with its reason and nothing is written") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    std::string idx_header("\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x1c\x00\x00\x00\x1c", 16);
+    const struct {
+        const char* name;
+        std::string content;
+        const char* message;
+    } cases[] = {
+        {"columns.csv", csv_row(1, 0) + csv_row(2, 0, 783), "column"},
+        {"text.csv", csv_row(1, 0) + non_numeric_row(), "not a non-negative integer"},
+        {"pixel.csv", csv_row(1, 0) + csv_row(2, 300), "0..255"},
+        {"label.csv", csv_row(12, 0), "0..9"},
+        {"truncated-images-idx3-ubyte", idx_header + std::string(100, '\0'), "truncated"},
+        {"magic-images-idx3-ubyte", std::string("\x00\x00\x08\x01", 4) + idx_header.substr(4), "wrong magic"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const auto path = dir.write(c.name, c.content);
+        check_one_line_error(run_train(dir, "--data " + path.string() + " --out " + out.string()), c.name);
+        const Run again = run_train(dir, "--data " + path.string() + " --out " + out.string());
+        INFO(again.err);
+        CHECK(again.err.find(c.message) != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(out));
+    }
+    check_one_line_error(run_train(dir, "--data " + (dir.path() / "missing.csv").string()), "missing.csv");
+}
+
+TEST_CASE("an --out folder holding another architecture's checkpoint is refused and left alone") {
+    tinydigit::testing::TempDir dir;
+    tinydigit::trainer::CheckpointData ckpt;
+    ckpt.architecture = "compact";
+    ckpt.params.push_back({"conv1.weight", {1}, {0.5f}});
+    std::filesystem::create_directories(dir.path() / "run");
+    const auto last = dir.path() / "run" / "last.ckpt";
+    tinydigit::trainer::save_checkpoint(last, ckpt);
+    const std::string before = slurp(last);
+    const Run r = run_train(dir, "--arch seed --epochs 1 --out " + (dir.path() / "run").string());
+    check_one_line_error(r, "holds a compact network");
+    CHECK(slurp(last) == before);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "run" / "history.csv"));
+}
+
+TEST_CASE("a short run writes its outputs, reports the test accuracy and a Kaggle submission") {
+    tinydigit::testing::TempDir dir;
+    std::string header = "pixel0";
+    for (int i = 1; i < 784; ++i) header += ",pixel" + std::to_string(i);
+    std::string rows = header + "\n";
+    for (int r = 0; r < 3; ++r) rows += csv_row(0, 0).substr(2);  // 784 zero pixels, no label
+    const auto test_csv = dir.write("test.csv", rows);
+    const auto out = dir.path() / "run";
+    const auto submission = dir.path() / "submission.csv";
+    const Run r = run_train(dir, "--arch compact --limit 64 --epochs 1 --batch 16 --threads 1 --out " + out.string() +
+                                     " --predict " + test_csv.string() + " --submission " + submission.string());
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    for (const char* file : {"best.ckpt", "last.ckpt", "history.csv", "history.svg"}) CHECK(std::filesystem::exists(out / file));
+    CHECK(r.out.find("float test accuracy (MNIST test set, 10000 images, best.ckpt)") != std::string::npos);
+    const std::string csv = slurp(submission);
+    CHECK(csv.find("ImageId,Label\n1,") == 0);
+    CHECK(csv.find("\n3,") != std::string::npos);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
+}
+
+TEST_CASE("training on the MNIST test set is announced and no test accuracy is reported") {
+    tinydigit::testing::TempDir dir;
+    const Run r = run_train(dir, "--arch compact --limit 32 --epochs 1 --batch 16 --threads 1 "
+                                 "--train-on-test-set-leaks-labels --out " + (dir.path() / "run").string());
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning: --train-on-test-set-leaks-labels") != std::string::npos);
+    CHECK(r.out.find("test accuracy: not reported") != std::string::npos);
+    CHECK(r.out.find("float test accuracy") == std::string::npos);
+}

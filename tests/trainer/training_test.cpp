@@ -1,0 +1,131 @@
+// The training loop on small MNIST subsets: reproducibility, exact resume, and that it learns.
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "support/temp_dir.hpp"
+#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/trainer/float_model.hpp"
+#include "tinydigit/trainer/history.hpp"
+#include "tinydigit/trainer/softmax_cross_entropy.hpp"
+#include "tinydigit/trainer/training.hpp"
+
+using namespace tinydigit::trainer;
+namespace ds = tinydigit::dataset;
+
+namespace {
+
+ds::Images first_images(const std::string& images, const std::string& labels, std::size_t n) {
+    const std::string dir = TINYDIGIT_DATA_DIR;
+    ds::Images all = ds::read_idx(dir + "/" + images, dir + "/" + labels);
+    all.pixels.resize(n * ds::kPixels);
+    all.labels.resize(n);
+    return all;
+}
+
+ds::Images train_subset(std::size_t n) { return first_images("train-images-idx3-ubyte", "train-labels-idx1-ubyte", n); }
+
+TrainOptions tiny_options(const std::filesystem::path& out, int epochs) {
+    TrainOptions o;
+    o.arch = kCompact;
+    o.epochs = epochs;
+    o.batch = 16;
+    o.seed = 7;
+    o.out = out;
+    o.log = nullptr;
+    return o;
+}
+
+void check_same_tensors(const std::vector<NamedTensor>& a, const std::vector<NamedTensor>& b) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        INFO(a[i].name);
+        CHECK(a[i].name == b[i].name);
+        REQUIRE(a[i].data.size() == b[i].data.size());
+        CHECK(std::memcmp(a[i].data.data(), b[i].data.data(), a[i].data.size() * sizeof(float)) == 0);
+    }
+}
+
+const std::vector<DataSource> kSources{{"subset", std::string(64, 'a'), 160}};
+
+}  // namespace
+
+TEST_CASE("same seed and data give the same weights bit for bit; a resumed run equals an uninterrupted one") {
+    const auto data = train_subset(160);
+    tinydigit::testing::TempDir dir;
+    train(tiny_options(dir.path() / "straight", 3), data, kSources);
+    train(tiny_options(dir.path() / "again", 3), data, kSources);
+    train(tiny_options(dir.path() / "resumed", 2), data, kSources);
+    auto resume = tiny_options(dir.path() / "resumed", 3);
+    resume.resume = true;
+    train(resume, data, kSources);
+
+    const auto straight = load_checkpoint(dir.path() / "straight" / "last.ckpt");
+    for (const char* other : {"again", "resumed"}) {
+        CAPTURE(other);
+        const auto ckpt = load_checkpoint(dir.path() / other / "last.ckpt");
+        CHECK(ckpt.epoch == 3);
+        CHECK(ckpt.learning_rate == straight.learning_rate);
+        check_same_tensors(ckpt.params, straight.params);
+        check_same_tensors(ckpt.buffers, straight.buffers);
+        REQUIRE(ckpt.resume);
+        CHECK(ckpt.resume->adam.step == straight.resume->adam.step);
+        check_same_tensors(ckpt.resume->adam.m, straight.resume->adam.m);
+        check_same_tensors(ckpt.resume->adam.v, straight.resume->adam.v);
+        const auto history = read_history_csv(dir.path() / other / "history.csv");
+        const auto reference = read_history_csv(dir.path() / "straight" / "history.csv");
+        REQUIRE(history.size() == 3);
+        CHECK(history[2].val_acc == reference[2].val_acc);
+        CHECK(history[2].loss == reference[2].loss);
+    }
+    // A different seed is a different run.
+    auto other_seed = tiny_options(dir.path() / "seed8", 1);
+    other_seed.seed = 8;
+    train(other_seed, data, kSources);
+    const auto seed8 = load_checkpoint(dir.path() / "seed8" / "last.ckpt");
+    CHECK(seed8.params[0].data != straight.params[0].data);
+}
+
+TEST_CASE("a resume is refused for another architecture, seed or data") {
+    const auto data = train_subset(40);
+    tinydigit::testing::TempDir dir;
+    train(tiny_options(dir.path(), 1), data, kSources);
+    auto o = tiny_options(dir.path(), 2);
+    o.resume = true;
+    SUBCASE("architecture") {
+        o.arch = kSeed;
+        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("holds a compact network"));
+    }
+    SUBCASE("seed") {
+        o.seed = 99;
+        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--seed 7"));
+    }
+    SUBCASE("data") {
+        auto sources = kSources;
+        sources[0].sha256 = std::string(64, 'b');
+        CHECK_THROWS_WITH(train(o, data, sources), doctest::Contains("other data"));
+    }
+    SUBCASE("nothing to resume") {
+        o.out = dir.path() / "empty";
+        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("nothing to resume"));
+    }
+}
+
+TEST_CASE("two short epochs on 4,000 MNIST digits classify the test digits far above chance") {
+    const auto data = train_subset(4000);
+    tinydigit::testing::TempDir dir;
+    auto o = tiny_options(dir.path(), 2);
+    o.augment = false;
+    const auto summary = train(o, data, kSources);
+    CHECK(summary.best_val_accuracy > 0.6f);
+
+    const auto test = first_images("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 1000);
+    FloatModel model(load_checkpoint(dir.path() / "best.ckpt"));
+    const auto logits = model.logits(test.pixels.data(), test.count());
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < test.count(); ++i) correct += argmax(&logits[i * 10], 10) == test.labels[i];
+    MESSAGE("test accuracy after 2 epochs on 3,600 digits: " << correct / 10.0 << " %");
+    CHECK(correct > 600);  // chance is 100
+}
