@@ -18,7 +18,9 @@ float round_outward(float v) {
 
 namespace {
 
-// Lowest and highest second-largest value over the rows.
+// Lowest second-largest value over the rows, and the largest value. (Capping the range at the
+// highest second-largest logit instead saturated both top logits of test images whose
+// runner-up was larger than any seen in calibration: an int8 tie, decided by class order.)
 Range decision_range(const std::vector<float>& logits, std::size_t classes) {
     Range r{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
     for (std::size_t row = 0; row + classes <= logits.size(); row += classes) {
@@ -29,7 +31,7 @@ Range decision_range(const std::vector<float>& logits, std::size_t classes) {
             else if (v > second) second = v;
         }
         r.min = std::min(r.min, second);
-        r.max = std::max(r.max, second);
+        r.max = std::max(r.max, first);
     }
     return r;
 }

@@ -17,10 +17,10 @@ namespace tinydigit::tools {
 // - Non-negative (ReLU) activations: [0, c] where c minimizes the expected squared error over
 //   a 2048-bin histogram of the calibration values (rounding error step^2/12 inside, (x - c)^2
 //   for clipped values). A second float pass builds the histograms.
-// - The logits (`logits_name`, n x classes): only the top two of a row decide the argmax, so
-//   the range spans the calibration images' second-largest logits (lowest to highest). Lower
-//   logits saturate at -128, a winner above it at 127, and the resolution where two classes
-//   compete is finer (fewer int8 ties).
+// - The logits (`logits_name`, n x classes): only the top of a row decides the argmax, so the
+//   range runs from the lowest second-largest logit of any calibration image to the largest
+//   logit. Lower logits saturate at -128; the resolution where two classes compete is finer
+//   (fewer int8 ties).
 // - Anything else: min and max.
 Ranges calibrate(FloatReference& reference, const std::uint8_t* pixels, std::size_t count,
                  const std::vector<std::string>& names, const std::string& logits_name = {},
