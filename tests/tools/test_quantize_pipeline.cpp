@@ -73,9 +73,36 @@ TEST_CASE("calibration: ordinary ranges are min/max; the logits range starts at 
     const Ranges r = calibrate(fake, pixels.data(), 2, {"conv1", "dense2"}, "dense2");
     CHECK(r.at("conv1").min == 0.0f);
     CHECK(r.at("conv1").max == 3.0f);
-    CHECK(r.at("dense2").min == -2.0f);
-    CHECK(r.at("dense2").max == 5.0f);
+    CHECK(r.at("dense2").min == -2.0f);  // lowest second-largest
+    CHECK(r.at("dense2").max == 5.0f);   // largest
     const Ranges plain = calibrate(fake, pixels.data(), 2, {"dense2"});
     CHECK(plain.at("dense2").min == -9.0f);
     CHECK_THROWS_WITH(calibrate(fake, pixels.data(), 2, {"pool9"}), doctest::Contains("no activation pool9"));
+}
+
+TEST_CASE("calibration: a ReLU range is clipped where that lowers the squared error, and only there") {
+    // 1,000 images x 1,000 values uniform in [0, 1); "conv1" also holds one value of 1.2 per
+    // batch of 100 images (10 in all). Clipping at ~1 costs 10 x 0.2^2 = 0.4 and saves
+    // 10^6 x ((1.2/255)^2 - (1/255)^2) / 12 = 0.56: the range must stop near 1.
+    // "conv3" with one value of 40 per batch: clipping to the bulk would cost ~15,000, so the
+    // range stays near 40 (the optimum trims it a little: 10 x 4.5^2 = 202 < 435 saved).
+    FloatReference fake;
+    fake.activations = [](const std::uint8_t*, std::size_t n) {
+        std::map<std::string, std::vector<float>> out;
+        auto& v = out["conv1"];
+        auto& w = out["conv3"];
+        for (std::size_t i = 0; i < n * 1000; ++i) {
+            v.push_back(static_cast<float>(i % 1000) / 1000.0f);
+            w.push_back(static_cast<float>(i % 1000) / 1000.0f);
+        }
+        v[7] = 1.2f;
+        w[7] = 40.0f;
+        return out;
+    };
+    const std::vector<std::uint8_t> pixels(1000 * 784);
+    const Ranges r = calibrate(fake, pixels.data(), 1000, {"conv1", "conv3"});
+    CHECK(r.at("conv1").max < 1.1f);
+    CHECK(r.at("conv1").max > 0.95f);
+    CHECK(r.at("conv3").max > 30.0f);
+    CHECK(r.at("conv3").max <= 40.0f);
 }
