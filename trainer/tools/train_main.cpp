@@ -52,15 +52,16 @@ double accuracy(FloatModel& model, const td::dataset::Images& images) {
 int run(const CommandLine& cl) {
     if (cl.threads > 0) omp_set_num_threads(cl.threads);
     // Everything that can be refused is checked before anything is written.
+    const int epochs = cl.epochs.value_or(kDefaultEpochs);
+    // Evaluating (--epochs 0) takes the architecture from the checkpoint; training must match it.
     const std::string existing = architecture_in(cl.out);
-    if (!existing.empty() && existing != cl.arch.name) {
+    if (epochs > 0 && !existing.empty() && existing != cl.arch.name) {
         throw std::runtime_error(cl.out.string() + ": holds a " + existing + " network's checkpoints; refusing to mix in " +
                                  std::string(cl.arch.name) + " (choose another --out)");
     }
     td::dataset::Images to_predict;
     if (!cl.predict.empty()) to_predict = td::dataset::load_source(cl.predict);
 
-    const int epochs = cl.epochs.value_or(kDefaultEpochs);
     if (epochs > 0) {
         LoadedData data;
         if (cl.data.empty()) {
