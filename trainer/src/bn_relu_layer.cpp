@@ -1,5 +1,7 @@
 #include "tinydigit/trainer/bn_relu_layer.hpp"
 
+#include <algorithm>
+
 namespace tinydigit::trainer {
 
 using dnnl::memory;
@@ -67,11 +69,35 @@ const memory& BnReluLayer::forward(const memory& src, Mode mode) {
                                         {DNNL_ARG_DST, dst_}});
     const float* mean = data_of(mean_);
     const float* var = data_of(variance_);
+    if (mode == Mode::kStatistics) {
+        for (std::size_t i = 0; i < sum_mean_.size(); ++i) {
+            sum_mean_[i] += mean[i];
+            sum_square_[i] += static_cast<double>(mean[i]) * mean[i] + var[i];
+        }
+        ++statistics_batches_;
+        return dst_;
+    }
     for (std::size_t i = 0; i < running_mean_.size(); ++i) {
         running_mean_[i] = kMomentum * running_mean_[i] + (1.0f - kMomentum) * mean[i];
         running_var_[i] = kMomentum * running_var_[i] + (1.0f - kMomentum) * var[i] * unbias_;
     }
     return dst_;
+}
+
+void BnReluLayer::begin_statistics() {
+    sum_mean_.assign(running_mean_.size(), 0.0);
+    sum_square_.assign(running_mean_.size(), 0.0);
+    statistics_batches_ = 0;
+}
+
+void BnReluLayer::end_statistics() {
+    if (statistics_batches_ == 0) return;
+    const double n = statistics_batches_;
+    for (std::size_t i = 0; i < running_mean_.size(); ++i) {
+        const double mean = sum_mean_[i] / n;
+        running_mean_[i] = static_cast<float>(mean);
+        running_var_[i] = static_cast<float>(std::max(0.0, sum_square_[i] / n - mean * mean));
+    }
 }
 
 const memory& BnReluLayer::backward(const memory& diff_dst) {

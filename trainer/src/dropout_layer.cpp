@@ -12,7 +12,7 @@ DropoutLayer::DropoutLayer(Device& device, const memory::desc& src_desc, float r
 }
 
 const memory& DropoutLayer::forward(const memory& src, Mode mode) {
-    if (mode == Mode::kEval || rate_ <= 0.0f) return src;
+    if (mode != Mode::kTrain || rate_ <= 0.0f) return src;
     // Four 16-bit uniforms per 64-bit draw; a rate's resolution of 2^-16 is plenty.
     const auto threshold = static_cast<std::uint32_t>(rate_ * 65536.0f);
     const float keep_scale = 1.0f / (1.0f - rate_);

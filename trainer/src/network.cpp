@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "tinydigit/trainer/bn_relu_layer.hpp"
 #include "tinydigit/trainer/conv_layer.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
 #include "tinydigit/trainer/inner_product_layer.hpp"
@@ -43,7 +42,9 @@ Network::Network(const Architecture& arch, int batch) : arch_(arch), batch_(batc
         if (i == 0) first_conv_ = layers_.size();
         add(std::make_unique<ConvLayer>(device_, "conv" + n, desc, arch.conv_channels[i], spec.kernel,
                                         std::min(spec.padding, same), i > 0));
-        add(std::make_unique<BnReluLayer>(device_, "bn" + n, desc), "conv" + n);
+        auto bn = std::make_unique<BnReluLayer>(device_, "bn" + n, desc);
+        batch_norms_.push_back(bn.get());
+        add(std::move(bn), "conv" + n);
         if (spec.pool_after) add(std::make_unique<MaxPoolLayer>(device_, desc), "pool" + std::to_string(++pool));
         if (spec.dropout_after > 0.0f) add_dropout(spec.dropout_after);
     }
@@ -77,6 +78,14 @@ void Network::backward(const float* diff_logits) {
     // Nothing below conv1 has parameters: the gradient w.r.t. the image is never computed.
     for (std::size_t i = layers_.size(); i-- > first_conv_;) d = &layers_[i]->backward(*d);
     device_.stream.wait();
+}
+
+void Network::begin_bn_statistics() {
+    for (BnReluLayer* bn : batch_norms_) bn->begin_statistics();
+}
+
+void Network::end_bn_statistics() {
+    for (BnReluLayer* bn : batch_norms_) bn->end_statistics();
 }
 
 void Network::initialize(std::uint64_t seed) {

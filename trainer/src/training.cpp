@@ -92,6 +92,23 @@ LossResult train_step(Network& net, Adam& adam, const Batch& batch, std::uint64_
     return r;
 }
 
+void reestimate_batch_norm(Network& net, const dataset::Images& images, const std::vector<std::size_t>& ids,
+                           std::size_t count) {
+    const auto batch = static_cast<std::size_t>(net.batch());
+    const std::size_t batches = std::min(count, ids.size()) / batch;
+    if (batches == 0) return;
+    std::vector<std::uint8_t> pixels(batch * kPixels);
+    net.begin_bn_statistics();
+    for (std::size_t b = 0; b < batches; ++b) {
+        for (std::size_t i = 0; i < batch; ++i) {
+            std::memcpy(pixels.data() + i * kPixels, images.image(ids[b * batch + i]), kPixels);
+        }
+        set_input(net, pixels.data(), batch);
+        net.forward(Mode::kStatistics);
+    }
+    net.end_bn_statistics();
+}
+
 EvalResult evaluate(Network& net, const dataset::Images& images) {
     const std::size_t n = images.count();
     const auto batch = static_cast<std::size_t>(net.batch());
@@ -208,6 +225,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         if (progress) progress->finish(train_loss, train_acc);
         const double train_seconds = seconds_since(epoch_started);
 
+        reestimate_batch_norm(net, data, train_ids, options.precise_bn_images);
         copy_state(net, eval_net);
         const EvalResult v = evaluate(eval_net, val);
         const float used_rate = rate;

@@ -1,6 +1,8 @@
 // Batch normalization with ReLU fused into the same primitive (conv -> BN -> ReLU, so BN folds
 // into the conv for int8). Training uses batch statistics and updates running statistics the
 // Keras way (momentum 0.99, unbiased batch variance); evaluation uses the running statistics.
+// Mode::kStatistics passes accumulate exact population statistics that end_statistics()
+// installs as the running statistics ("precise BN").
 #pragma once
 
 #include "tinydigit/trainer/layer.hpp"
@@ -18,6 +20,8 @@ public:
     const dnnl::memory& backward(const dnnl::memory& diff_dst) override;
     std::vector<Parameter*> parameters() override { return {&gamma_, &beta_}; }
     std::vector<Buffer> buffers() override;
+    void begin_statistics();
+    void end_statistics();  // needs at least one Mode::kStatistics forward since begin
 
 private:
     Device& device_;
@@ -31,6 +35,8 @@ private:
     const dnnl::memory* src_ = nullptr;
     dnnl::memory dst_, diff_src_;
     float unbias_ = 1.0f;  // n / (n - 1) over the reduced elements
+    std::vector<double> sum_mean_, sum_square_;  // of per-batch mean and mean^2 + variance
+    int statistics_batches_ = 0;
 };
 
 }  // namespace tinydigit::trainer

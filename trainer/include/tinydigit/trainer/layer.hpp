@@ -10,7 +10,9 @@
 
 namespace tinydigit::trainer {
 
-enum class Mode { kTrain, kEval };
+// kStatistics: BN normalizes with batch statistics and accumulates them into population
+// statistics (see Network::end_bn_statistics); dropout is off; nothing is learned.
+enum class Mode { kTrain, kEval, kStatistics };
 
 // The engine and stream every layer of one network executes on (CPU, in order).
 struct Device {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tinydigit/trainer/architecture.hpp"
+#include "tinydigit/trainer/bn_relu_layer.hpp"
 #include "tinydigit/trainer/dropout_layer.hpp"
 #include "tinydigit/trainer/layer.hpp"
 
@@ -31,6 +32,12 @@ public:
     const float* forward(Mode mode, std::uint64_t dropout_key = 0);
     // diff_logits: batch x kClasses, d(loss)/d(logits). Overwrites every parameter's grad.
     void backward(const float* diff_logits);
+
+    // Precise BN: between these calls, forward(Mode::kStatistics) passes over full batches
+    // accumulate each BN layer's population mean and variance; the end installs them as the
+    // running statistics.
+    void begin_bn_statistics();
+    void end_bn_statistics();
 
     const std::vector<Parameter*>& parameters() const { return parameters_; }
     const std::vector<Buffer>& buffers() const { return buffers_; }
@@ -57,6 +64,7 @@ private:
     std::vector<std::unique_ptr<Layer>> layers_;
     std::size_t first_conv_ = 0;
     std::vector<DropoutLayer*> dropouts_;
+    std::vector<BnReluLayer*> batch_norms_;
     std::vector<Parameter*> parameters_;
     std::vector<Buffer> buffers_;
     std::vector<Tap> taps_;
