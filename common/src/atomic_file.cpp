@@ -18,6 +18,13 @@ IoError io_error(const std::filesystem::path& path, const std::string& action, i
 
 namespace {
 
+// Temporary files are hidden and named after their target: ".best.ckpt.tmp.<pid>.<n>".
+std::string temporary_prefix(const std::filesystem::path& target) {
+    // Built with append(): GCC 12 at -O3 raises a false -Wrestrict on chained operator+.
+    std::string prefix(".");
+    return prefix.append(target.filename().string()).append(".tmp.");
+}
+
 std::filesystem::path folder_of(const std::filesystem::path& path) {
     const auto parent = path.parent_path();
     return parent.empty() ? std::filesystem::path(".") : parent;
@@ -28,9 +35,8 @@ class TempFile {
 public:
     explicit TempFile(const std::filesystem::path& target) : target_(target) {
         static std::atomic<unsigned> counter{0};
-        // Built with append(): GCC 12 at -O3 raises a false -Wrestrict on chained operator+.
-        std::string stem(".");
-        stem.append(target.filename().string()).append(".tmp.").append(std::to_string(::getpid())).append(".");
+        std::string stem = temporary_prefix(target);
+        stem.append(std::to_string(::getpid())).append(".");
         for (int attempt = 0; attempt < 100; ++attempt) {
             path_ = folder_of(target) / (stem + std::to_string(counter.fetch_add(1)));
             fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -102,6 +108,22 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view text) {
     write_file_atomically(path, std::as_bytes(std::span<const char>(text.data(), text.size())));
+}
+
+void remove_stale_temporaries(const std::filesystem::path& path) {
+    const std::string prefix = temporary_prefix(path);
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder_of(path), ec)) {
+        if (entry.path().filename().string().starts_with(prefix)) std::filesystem::remove(entry.path(), ec);
+    }
+}
+
+void check_writable_folder(const std::filesystem::path& folder) {
+    const auto probe = folder / (".write-check." + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw io_error(folder, "cannot write into this folder", errno);
+    ::close(fd);
+    ::unlink(probe.c_str());
 }
 
 }  // namespace tinydigit::common

@@ -110,3 +110,31 @@ TEST_CASE("a path that is a folder is refused and the folder kept") {
     CHECK(fs::is_directory(dir.path() / "sub"));
     CHECK(entries_in(dir.path()) == 1);
 }
+
+TEST_CASE("stale temporaries of a killed writer are swept; other files are kept") {
+    const tinydigit::testing::TempDir dir;
+    dir.write("last.ckpt", "complete");
+    dir.write(".last.ckpt.tmp.4242.0", "half a checkp");
+    dir.write(".last.ckpt.tmp.4243.7", "");
+    dir.write(".best.ckpt.tmp.4242.1", "another target's");
+    dir.write("last.ckpt.notes", "the user's");
+    tinydigit::common::remove_stale_temporaries(dir.path() / "last.ckpt");
+    CHECK(slurp(dir.path() / "last.ckpt") == "complete");
+    CHECK(fs::exists(dir.path() / ".best.ckpt.tmp.4242.1"));
+    CHECK(fs::exists(dir.path() / "last.ckpt.notes"));
+    CHECK(entries_in(dir.path()) == 3);
+}
+
+TEST_CASE("a writable folder passes the check and is left as it was; a missing one fails with its name") {
+    const tinydigit::testing::TempDir dir;
+    tinydigit::common::check_writable_folder(dir.path());
+    CHECK(entries_in(dir.path()) == 0);
+    const auto missing = dir.path() / "missing";
+    std::string message;
+    try {
+        tinydigit::common::check_writable_folder(missing);
+    } catch (const IoError& e) {
+        message = e.what();
+    }
+    CHECK(message == missing.string() + ": cannot write into this folder: No such file or directory");
+}

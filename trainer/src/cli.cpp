@@ -46,6 +46,8 @@ Recipe
                       weights (default 1). Same seed, data and --threads: same weights, bit
                       for bit.
   --no-augment        train on the images as they are (no random affine)
+  --no-final-anneal   keep the learning rate constant through the last epoch (default:
+                      it falls to zero along half a cosine, so the run ends settled)
   --precise-bn N      at each epoch end re-estimate the BN statistics on N un-augmented
                       training images before validating and saving (default 8192; 0 keeps
                       the Keras moving averages, momentum 0.99)
@@ -93,6 +95,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             cl.seed = number<std::uint64_t>(flag, value(), 0, ~std::uint64_t{0});
         } else if (flag == "--no-augment") {
             cl.augment = false;
+        } else if (flag == "--no-final-anneal") {
+            cl.final_anneal = false;
         } else if (flag == "--precise-bn") {
             cl.precise_bn_images = number<std::size_t>(flag, value(), 0, std::size_t{1} << 40);
         } else if (flag == "--threads") {

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstring>
 #include <future>
+#include <numbers>
 #include <numeric>
 #include <stdexcept>
 
+#include "tinydigit/common/atomic_file.hpp"
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/batch_source.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
@@ -79,6 +81,11 @@ float Plateau::update(float val_accuracy, float rate) {
         return std::max(rate * kFactor, kMinRate);
     }
     return rate;
+}
+
+float annealed_rate(float rate, std::size_t step, std::size_t steps) {
+    const double progress = static_cast<double>(step) / static_cast<double>(steps);
+    return static_cast<float>(static_cast<double>(rate) * 0.5 * (1.0 + std::cos(std::numbers::pi * progress)));
 }
 
 LossResult train_step(Network& net, Adam& adam, const Batch& batch, std::uint64_t dropout_key, float rate,
@@ -190,6 +197,11 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         net.initialize(options.seed);
     }
     std::filesystem::create_directories(options.out);
+    // Fail now, not after the first epoch; and sweep what a killed earlier run left half-written.
+    common::check_writable_folder(options.out);
+    for (const char* name : {"best.ckpt", "last.ckpt", "history.csv", "history.svg"}) {
+        common::remove_stale_temporaries(options.out / name);
+    }
 
     CheckpointData ckpt;
     ckpt.architecture = std::string(options.arch.name);
@@ -210,11 +222,12 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         if (options.log) progress.emplace(epoch + 1, options.epochs, batches * batch, options.log);
         double loss_sum = 0.0;
         std::size_t correct = 0;
+        const bool anneal = options.final_anneal && epoch + 1 == options.epochs;
         for (std::size_t b = 0; b < batches; ++b) {
             const Batch current = source.get(b);
             const auto r = train_step(net, adam, current,
                                       stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kDropout),
-                                      rate, diff);
+                                      anneal ? annealed_rate(rate, b, batches) : rate, diff);
             loss_sum += r.loss_sum;
             correct += r.correct;
             const double seen = static_cast<double>((b + 1) * batch);
@@ -252,9 +265,9 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         write_history_svg(options.out / "history.svg", history);
         if (options.log) {
             std::fprintf(options.log,
-                         "epoch %d/%d: loss %.4f acc %.4f  val_loss %.4f val_acc %.4f  lr %.3g%s  %.0f s, %.0f img/s\n",
+                         "epoch %d/%d: loss %.4f acc %.4f  val_loss %.4f val_acc %.4f  lr %.3g%s%s  %.0f s, %.0f img/s\n",
                          epoch + 1, options.epochs, train_loss, train_acc, v.loss, v.accuracy,
-                         static_cast<double>(used_rate), improved ? "  (best so far)" : "", train_seconds,
+                         static_cast<double>(used_rate), anneal ? " annealed to 0" : "", improved ? "  (best so far)" : "", train_seconds,
                          seen / train_seconds);
             if (rate != used_rate) std::fprintf(options.log, "learning rate reduced to %.3g\n", static_cast<double>(rate));
             std::fflush(options.log);

@@ -84,6 +84,7 @@ int run(const CommandLine& cl) {
         options.resume = cl.resume;
         options.augment = cl.augment;
         options.precise_bn_images = cl.precise_bn_images;
+        options.final_anneal = cl.final_anneal;
         std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads -> %s\n",
                      std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,
                      omp_get_max_threads(), cl.out.string().c_str());

@@ -24,4 +24,13 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 // The same for text (written byte for byte, no newline translation).
 void write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
+// Deletes the temporary files a killed writer of `path` left beside it. Call it only while no
+// other process is writing `path`.
+void remove_stale_temporaries(const std::filesystem::path& path);
+
+// Throws IoError "<folder>: cannot write into this folder: <reason>" unless a file can be
+// created in `folder` (read-only mounts, missing permissions): long jobs call it before they
+// start, not when their first result is due.
+void check_writable_folder(const std::filesystem::path& folder);
+
 }  // namespace tinydigit::common

@@ -30,6 +30,7 @@ struct CommandLine {
     bool resume = false;
     bool augment = true;
     std::size_t precise_bn_images = 8192;
+    bool final_anneal = true;
     std::size_t limit = 0;  // images per source; 0: all
     std::filesystem::path predict, submission;
     bool leak_test_set = false;
