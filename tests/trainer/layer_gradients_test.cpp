@@ -128,3 +128,35 @@ TEST_CASE("batch normalization: running statistics converge to the batch's, then
     // Only the unbiased running variance (n / (n - 1), n = 128) separates the two.
     CHECK(worst < 0.02);
 }
+
+TEST_CASE("batch normalization: statistics passes over several batches install the population mean and variance") {
+    Device device;
+    const dnnl::memory::desc src({4, 16, 2, 2}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nchw);
+    BnReluLayer bn(device, "bn", src);
+    dnnl::memory x(src, device.engine);
+    const std::vector<float> first = random_values(4 * 16 * 4, 11, 1.0f, 5.0f);
+    const std::vector<float> second = random_values(4 * 16 * 4, 12, -2.0f, 1.0f);
+    bn.begin_statistics();
+    for (const auto* values : {&first, &second}) {
+        write_plain(device, *values, x);
+        bn.forward(x, Mode::kStatistics);
+    }
+    bn.end_statistics();
+    const auto buffers = bn.buffers();
+    for (int c : {0, 7, 15}) {
+        double sum = 0.0, sum_squares = 0.0;
+        for (const auto* values : {&first, &second}) {
+            for (int n = 0; n < 4; ++n) {
+                for (int p = 0; p < 4; ++p) {
+                    const double v = (*values)[static_cast<std::size_t>((n * 16 + c) * 4 + p)];
+                    sum += v;
+                    sum_squares += v * v;
+                }
+            }
+        }
+        const double mean = sum / 32, variance = sum_squares / 32 - mean * mean;
+        CAPTURE(c);
+        CHECK(buffers[0].values->at(static_cast<std::size_t>(c)) == doctest::Approx(mean).epsilon(1e-5));
+        CHECK(buffers[1].values->at(static_cast<std::size_t>(c)) == doctest::Approx(variance).epsilon(1e-5));
+    }
+}

@@ -9,6 +9,7 @@
 #include "tinydigit/dataset/idx.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 #include "tinydigit/trainer/history.hpp"
+#include "tinydigit/trainer/network_state.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 #include "tinydigit/trainer/training.hpp"
 
@@ -128,4 +129,36 @@ TEST_CASE("two short epochs on 4,000 MNIST digits classify the test digits far a
     for (std::size_t i = 0; i < test.count(); ++i) correct += argmax(&logits[i * 10], 10) == test.labels[i];
     MESSAGE("test accuracy after 2 epochs on 3,600 digits: " << correct / 10.0 << " %");
     CHECK(correct > 600);  // chance is 100
+}
+
+TEST_CASE("precise BN: statistics re-estimated on a batch make evaluation reproduce that batch's normalization") {
+    const ds::Images images = train_subset(8);
+    Network net(kCompact, 8);
+    net.initialize(3);
+    const auto before = export_buffers(net);
+    const std::vector<std::size_t> ids{0, 1, 2, 3, 4, 5, 6, 7};
+    reestimate_batch_norm(net, images, ids, 7);  // less than one batch: nothing changes
+    check_same_tensors(export_buffers(net), before);
+
+    reestimate_batch_norm(net, images, ids, 8);
+    set_input(net, images.pixels.data(), 8);
+    const float* logits = net.forward(Mode::kEval);
+    const std::vector<float> evaluated(logits, logits + 80);
+    logits = net.forward(Mode::kStatistics);
+    for (std::size_t i = 0; i < evaluated.size(); ++i) {
+        CAPTURE(i);
+        CHECK(evaluated[i] == doctest::Approx(logits[i]).epsilon(1e-4).scale(1.0));
+    }
+}
+
+TEST_CASE("the final anneal falls from the epoch's rate to zero along half a cosine") {
+    CHECK(annealed_rate(1e-3f, 0, 100) == 1e-3f);
+    CHECK(annealed_rate(1e-3f, 50, 100) == doctest::Approx(5e-4));
+    float previous = 1e-3f;
+    for (std::size_t step = 1; step < 100; ++step) {
+        const float rate = annealed_rate(1e-3f, step, 100);
+        CHECK(rate < previous);
+        CHECK(rate > 0.0f);
+        previous = rate;
+    }
 }

@@ -56,6 +56,7 @@ Output
   --out DIR           output folder (default runs/train). A folder holding another
                       architecture's checkpoints is refused.
   --resume            continue the run in --out from last.ckpt up to --epochs
+  --skip-test         do not evaluate best.ckpt on the MNIST test set at the end
   --predict CSV       after training, classify the images of this file (Kaggle test.csv)
                       with best.ckpt ...
   --submission CSV    ... and write the Kaggle submission (ImageId,Label) here. With
@@ -78,6 +79,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             cl.data.emplace_back(value());
         } else if (flag == "--limit") {
             cl.limit = number<std::size_t>(flag, value(), 1, std::size_t{1} << 40);
+        } else if (flag == "--skip-test") {
+            cl.skip_test = true;
         } else if (flag == kLeakFlag) {
             cl.leak_test_set = true;
         } else if (flag == "--arch") {

@@ -60,6 +60,16 @@ std::vector<std::uint8_t> rng_state(std::uint64_t seed, int epoch) {
     return bytes;
 }
 
+// A failed save (full disk, quota) leaves every earlier output whole: the message says so.
+void save_or_explain(const std::filesystem::path& path, const CheckpointData& checkpoint) {
+    try {
+        save_checkpoint(path, checkpoint);
+    } catch (const common::IoError& e) {
+        throw common::IoError(std::string(e.what()) +
+                              " (earlier checkpoints are intact; --resume continues from last.ckpt)");
+    }
+}
+
 bool same_sources(const std::vector<DataSource>& a, const std::vector<DataSource>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -254,10 +264,10 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
                         static_cast<float>(v.accuracy), best_val};
         if (improved) {
             ckpt.resume.reset();
-            save_checkpoint(best_path, ckpt);
+            save_or_explain(best_path, ckpt);
         }
         ckpt.resume = ResumeState{export_adam(net, adam), plateau.state, rng_state(options.seed, epoch + 1)};
-        save_checkpoint(last_path, ckpt);
+        save_or_explain(last_path, ckpt);
 
         history.push_back({epoch + 1, train_loss, train_acc, v.loss, v.accuracy, used_rate, train_seconds,
                            seen / train_seconds});

@@ -94,11 +94,12 @@ int run(const CommandLine& cl) {
     }
 
     const auto best = cl.out / "best.ckpt";
+    if (cl.skip_test && cl.predict.empty()) return 0;
     if (!std::filesystem::exists(best)) throw std::runtime_error(best.string() + ": no checkpoint to evaluate");
     FloatModel model(load_checkpoint(best));
     if (cl.leak_test_set) {
         std::printf("test accuracy: not reported (the MNIST test set was trained on: %s)\n", kLeakFlag);
-    } else {
+    } else if (!cl.skip_test) {
         const auto mnist = td::dataset::mnist_files();
         const auto test = td::dataset::read_idx(mnist.test_images, mnist.test_labels);
         std::printf("float test accuracy (MNIST test set, %zu images, best.ckpt): %.2f %%\n", test.count(),

@@ -34,6 +34,7 @@ struct CommandLine {
     std::size_t limit = 0;  // images per source; 0: all
     std::filesystem::path predict, submission;
     bool leak_test_set = false;
+    bool skip_test = false;  // no MNIST test evaluation at the end
     bool help = false;
 };
 
