@@ -1,6 +1,7 @@
 #include "tinydigit/common/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -119,11 +120,15 @@ void remove_stale_temporaries(const std::filesystem::path& path) {
 }
 
 void check_writable_folder(const std::filesystem::path& folder) {
-    const auto probe = folder / (".write-check." + std::to_string(::getpid()));
-    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // An unnamed file (O_TMPFILE) leaves nothing behind, even if the process is killed here.
+    int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {  // a file system without O_TMPFILE
+        std::string name = (folder / ".write-check.XXXXXX").string();
+        fd = ::mkstemp(name.data());
+        if (fd >= 0) ::unlink(name.c_str());
+    }
     if (fd < 0) throw io_error(folder, "cannot write into this folder", errno);
     ::close(fd);
-    ::unlink(probe.c_str());
 }
 
 }  // namespace tinydigit::common

@@ -64,7 +64,7 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }
@@ -81,6 +81,7 @@ TEST_CASE("bad flags exit 2 with one line naming the flag") {
         {"--batch 0", "--batch: expected a number from 1"},
         {"--lr -1", "--lr: expected a number"},
         {"--precise-bn many", "--precise-bn: expected a number from 0"},
+        {"--stop-after 0", "--stop-after: expected a number from 1"},
         {"--arch huge", "--arch: expected seed or compact"},
         {"--predict a.csv", "--predict and --submission go together"},
     };

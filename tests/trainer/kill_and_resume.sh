@@ -9,10 +9,12 @@ train=$1
 kills=${KILLS:-8}
 epochs=12
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# One thread: only then are two runs of the same seed identical bit for bit. No final anneal:
-# with it the last epoch of a shorter run differs, and the versions below come from shorter runs.
-common=(--arch compact --limit 600 --batch 16 --seed 7 --threads 1 --no-final-anneal --skip-test)
+pid=""
+trap '[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+# One thread: only then are two runs of the same seed identical bit for bit.
+common=(--arch compact --limit 600 --batch 16 --seed 7 --threads 1 --epochs "$epochs" --skip-test)
+log=$work/train.log
+trap 'echo "last trainer output:" >&2; tail -n 5 "$log" >&2' ERR
 
 # Every version of the two files that a complete run writes, one epoch per invocation.
 versions=$work/versions
@@ -20,13 +22,13 @@ mkdir -p "$versions"
 for ((k = 1; k <= epochs; k++)); do
     resume=()
     ((k > 1)) && resume=(--resume)
-    "$train" "${common[@]}" --epochs "$k" "${resume[@]}" --out "$work/steps" >/dev/null 2>&1
+    "$train" "${common[@]}" --stop-after "$k" "${resume[@]}" --out "$work/steps" >"$log" 2>&1
     cp "$work/steps/last.ckpt" "$versions/last.$k"
     cp "$work/steps/best.ckpt" "$versions/best.$k"
 done
 
 started=$(date +%s%N)
-"$train" "${common[@]}" --epochs "$epochs" --out "$work/straight" >/dev/null 2>&1
+"$train" "${common[@]}" --out "$work/straight" >"$log" 2>&1
 run_ms=$((($(date +%s%N) - started) / 1000000))
 cmp "$work/straight/last.ckpt" "$versions/last.$epochs"
 cmp "$work/straight/best.ckpt" "$work/steps/best.ckpt"
@@ -42,7 +44,7 @@ interrupted=0
 for ((i = 1; i <= kills; i++)); do
     resume=()
     [ -f "$run/last.ckpt" ] && resume=(--resume)
-    "$train" "${common[@]}" --epochs "$epochs" "${resume[@]}" --out "$run" >/dev/null 2>&1 &
+    "$train" "${common[@]}" "${resume[@]}" --out "$run" >"$log" 2>&1 &
     pid=$!
     # Each kill lands in the first third of a whole run's time, so the run takes several kills
     # to finish (resumed runs have less left to do).
@@ -51,6 +53,7 @@ for ((i = 1; i <= kills; i++)); do
     state="kill $i after ${delay_ms} ms${resume:+ of a resumed run}:"
     if kill -9 "$pid" 2>/dev/null; then interrupted=$((interrupted + 1)); else state+=" (it had finished)"; fi
     wait "$pid" 2>/dev/null || true
+    pid=""
     for kind in best last; do
         if [ -f "$run/$kind.ckpt" ]; then
             epoch=$(version_of "$run/$kind.ckpt" "$kind") || { echo "$state $kind.ckpt is no complete version" >&2; exit 1; }
@@ -66,7 +69,7 @@ echo "$interrupted of $kills kills interrupted the trainer"
 
 resume=()
 [ -f "$run/last.ckpt" ] && resume=(--resume)
-"$train" "${common[@]}" --epochs "$epochs" "${resume[@]}" --out "$run" >/dev/null 2>&1
+"$train" "${common[@]}" "${resume[@]}" --out "$run" >"$log" 2>&1
 cmp "$run/last.ckpt" "$work/straight/last.ckpt"
 cmp "$run/best.ckpt" "$work/straight/best.ckpt"
 leftovers=$(find "$run" -name '.*.tmp.*' | wc -l)

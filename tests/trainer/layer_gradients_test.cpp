@@ -114,6 +114,8 @@ TEST_CASE("batch normalization: running statistics converge to the batch's, then
     Device device;
     const dnnl::memory::desc src({8, 16, 4, 4}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw16c);
     BnReluLayer bn(device, "bn", src);
+    // gamma and beta start as whatever the allocation held (Network::initialize sets them).
+    for (Parameter* p : bn.parameters()) write_plain(device, std::vector<float>(16, p->init_constant), p->value);
     auto values = random_values(8 * 16 * 16, 5, 1.0f, 5.0f);  // per-channel mean about 3
     dnnl::memory x(src, device.engine);
     write_plain(device, values, x);

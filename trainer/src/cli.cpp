@@ -55,7 +55,11 @@ Recipe
 Output
   --out DIR           output folder (default runs/train). A folder holding another
                       architecture's checkpoints is refused.
-  --resume            continue the run in --out from last.ckpt up to --epochs
+  --resume            continue the run in --out from last.ckpt up to --epochs. Give the
+                      same recipe flags as before: the run then continues bit for bit.
+                      A larger --epochs extends a finished run (its last epoch was annealed)
+  --stop-after N      stop once epoch N of the run is done; a later --resume continues it
+                      exactly (split a long run over several sessions)
   --skip-test         do not evaluate best.ckpt on the MNIST test set at the end
   --predict CSV       after training, classify the images of this file (Kaggle test.csv)
                       with best.ckpt ...
@@ -79,6 +83,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             cl.data.emplace_back(value());
         } else if (flag == "--limit") {
             cl.limit = number<std::size_t>(flag, value(), 1, std::size_t{1} << 40);
+        } else if (flag == "--stop-after") {
+            cl.stop_after = number<int>(flag, value(), 1, 100000);
         } else if (flag == "--skip-test") {
             cl.skip_test = true;
         } else if (flag == kLeakFlag) {

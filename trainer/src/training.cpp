@@ -220,7 +220,8 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     ckpt.tool_version = kToolVersion;
 
     std::vector<float> diff(batch * kClasses);
-    for (int epoch = start_epoch; epoch < options.epochs; ++epoch) {
+    const int end_epoch = options.stop_after > 0 ? std::min(options.stop_after, options.epochs) : options.epochs;
+    for (int epoch = start_epoch; epoch < end_epoch; ++epoch) {
         const auto epoch_started = Clock::now();
         const auto order_local = permutation(n_train, stream_key(options.seed, static_cast<std::uint64_t>(epoch), 0,
                                                                  Purpose::kShuffle));
@@ -283,7 +284,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             std::fflush(options.log);
         }
     }
-    return {std::max(options.epochs, start_epoch), best_val, seconds_since(started)};
+    return {std::max(end_epoch, start_epoch), best_val, seconds_since(started)};
 }
 
 }  // namespace tinydigit::trainer

@@ -85,6 +85,7 @@ int run(const CommandLine& cl) {
         options.augment = cl.augment;
         options.precise_bn_images = cl.precise_bn_images;
         options.final_anneal = cl.final_anneal;
+        options.stop_after = cl.stop_after;
         std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads -> %s\n",
                      std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,
                      omp_get_max_threads(), cl.out.string().c_str());
@@ -93,13 +94,15 @@ int run(const CommandLine& cl) {
                     summary.seconds, 100.0 * summary.best_val_accuracy, (cl.out / "best.ckpt").string().c_str());
     }
 
-    const auto best = cl.out / "best.ckpt";
-    if (cl.skip_test && cl.predict.empty()) return 0;
-    if (!std::filesystem::exists(best)) throw std::runtime_error(best.string() + ": no checkpoint to evaluate");
-    FloatModel model(load_checkpoint(best));
     if (cl.leak_test_set) {
         std::printf("test accuracy: not reported (the MNIST test set was trained on: %s)\n", kLeakFlag);
-    } else if (!cl.skip_test) {
+    }
+    const bool report_test = !cl.skip_test && !cl.leak_test_set;
+    if (!report_test && cl.predict.empty()) return 0;
+    const auto best = cl.out / "best.ckpt";
+    if (!std::filesystem::exists(best)) throw std::runtime_error(best.string() + ": no checkpoint to evaluate");
+    FloatModel model(load_checkpoint(best));
+    if (report_test) {
         const auto mnist = td::dataset::mnist_files();
         const auto test = td::dataset::read_idx(mnist.test_images, mnist.test_labels);
         std::printf("float test accuracy (MNIST test set, %zu images, best.ckpt): %.2f %%\n", test.count(),

@@ -1,8 +1,8 @@
 // Batch normalization with ReLU fused into the same primitive (conv -> BN -> ReLU, so BN folds
 // into the conv for int8). Training uses batch statistics and updates running statistics the
 // Keras way (momentum 0.99, unbiased batch variance); evaluation uses the running statistics.
-// Mode::kStatistics passes accumulate exact population statistics that end_statistics()
-// installs as the running statistics ("precise BN").
+// Mode::kStatistics passes accumulate population statistics (mean and biased variance over
+// all their images) that end_statistics() installs as the running statistics ("precise BN").
 #pragma once
 
 #include "tinydigit/trainer/layer.hpp"

@@ -35,6 +35,7 @@ struct CommandLine {
     std::filesystem::path predict, submission;
     bool leak_test_set = false;
     bool skip_test = false;  // no MNIST test evaluation at the end
+    int stop_after = 0;      // 0: train to --epochs
     bool help = false;
 };
 

@@ -30,12 +30,14 @@ struct TrainOptions {
     // Precise BN: at each epoch end, before validation, the BN running statistics are
     // re-estimated over this many un-augmented training images (whole batches; 0 keeps the
     // Keras moving averages). The moving averages lag the weights and were gathered on
-    // augmented, dropped-out activations; re-estimating them raised test accuracy by
-    // 1.6 points after 2 epochs.
+    // augmented, dropped-out activations (trainer/README.md has the measured effect).
     std::size_t precise_bn_images = 8192;
     // The last epoch of the run lowers the learning rate step by step to zero (half a cosine),
     // so the weights settle instead of ending on a noisy Adam step.
     bool final_anneal = true;
+    // Ends this invocation once the run has completed this many epochs (0: run to `epochs`).
+    // The schedule still aims at `epochs`, so --resume later continues as if never stopped.
+    int stop_after = 0;
     std::FILE* log = stderr;    // progress and per-epoch summaries; null for silence
 };
 
