@@ -37,7 +37,7 @@ echo "=== train ($arch)"
 ckpt="$out/best.ckpt"
 if [ -x "$bin/train" ]; then
     start=$(date +%s)
-    "$bin/train" --arch "$arch" --out "$out" ${epochs:+--epochs "$epochs"} || exit 1
+    "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} || exit 1
     row "train ($arch) wall time" "$(( $(date +%s) - start )) s"
 else
     missing "the trainer (trainer/, issue 3)" "train"

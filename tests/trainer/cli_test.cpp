@@ -64,7 +64,7 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }
@@ -82,6 +82,7 @@ TEST_CASE("bad flags exit 2 with one line naming the flag") {
         {"--lr -1", "--lr: expected a number"},
         {"--precise-bn many", "--precise-bn: expected a number from 0"},
         {"--stop-after 0", "--stop-after: expected a number from 1"},
+        {"--resume --overwrite", "--resume and --overwrite exclude each other"},
         {"--arch huge", "--arch: expected seed or compact"},
         {"--predict a.csv", "--predict and --submission go together"},
     };
@@ -167,4 +168,24 @@ TEST_CASE("training on the MNIST test set is announced and no test accuracy is r
     CHECK(r.err.find("warning: --train-on-test-set-leaks-labels") != std::string::npos);
     CHECK(r.out.find("test accuracy: not reported") != std::string::npos);
     CHECK(r.out.find("float test accuracy") == std::string::npos);
+}
+
+TEST_CASE("a second run into a folder holding a run is refused, files untouched, until --resume or --overwrite") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    const std::string run = "--arch compact --limit 64 --batch 16 --threads 1 --skip-test --out " + out.string();
+    REQUIRE(run_train(dir, run + " --epochs 1").exit_code == 0);
+    const std::string best = slurp(out / "best.ckpt"), last = slurp(out / "last.ckpt");
+
+    check_one_line_error(run_train(dir, run + " --epochs 2"), "already holds a compact run; --resume continues it");
+    CHECK(slurp(out / "best.ckpt") == best);
+    CHECK(slurp(out / "last.ckpt") == last);
+
+    const Run resumed = run_train(dir, run + " --epochs 2 --resume");
+    INFO(resumed.err);
+    CHECK(resumed.exit_code == 0);
+    CHECK(tinydigit::trainer::load_checkpoint(out / "last.ckpt").epoch == 2);
+    const Run overwritten = run_train(dir, run + " --epochs 1 --overwrite");
+    CHECK(overwritten.exit_code == 0);
+    CHECK(tinydigit::trainer::load_checkpoint(out / "last.ckpt").epoch == 1);
 }

@@ -40,17 +40,19 @@ version_of() {  # FILE KIND: prints the epoch whose complete version FILE is, or
 }
 
 run=$work/run
+continue_flag() {  # what a user does after a kill: resume, or start over if nothing to resume
+    if [ -f "$run/last.ckpt" ]; then echo --resume; elif [ -f "$run/best.ckpt" ]; then echo --overwrite; fi
+}
 interrupted=0
 for ((i = 1; i <= kills; i++)); do
-    resume=()
-    [ -f "$run/last.ckpt" ] && resume=(--resume)
-    "$train" "${common[@]}" "${resume[@]}" --out "$run" >"$log" 2>&1 &
+    flag=$(continue_flag)
+    "$train" "${common[@]}" $flag --out "$run" >"$log" 2>&1 &
     pid=$!
     # Each kill lands in the first third of a whole run's time, so the run takes several kills
     # to finish (resumed runs have less left to do).
     delay_ms=$((50 + RANDOM * run_ms / 3 / 32768))
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-    state="kill $i after ${delay_ms} ms${resume:+ of a resumed run}:"
+    state="kill $i after ${delay_ms} ms (${flag:-new run}):"
     if kill -9 "$pid" 2>/dev/null; then interrupted=$((interrupted + 1)); else state+=" (it had finished)"; fi
     wait "$pid" 2>/dev/null || true
     pid=""
@@ -67,9 +69,7 @@ done
 echo "$interrupted of $kills kills interrupted the trainer"
 [ "$interrupted" -ge $((kills / 2)) ] || { echo "too few kills hit a running trainer" >&2; exit 1; }
 
-resume=()
-[ -f "$run/last.ckpt" ] && resume=(--resume)
-"$train" "${common[@]}" "${resume[@]}" --out "$run" >"$log" 2>&1
+"$train" "${common[@]}" $(continue_flag) --out "$run" >"$log" 2>&1
 cmp "$run/last.ckpt" "$work/straight/last.ckpt"
 cmp "$run/best.ckpt" "$work/straight/best.ckpt"
 leftovers=$(find "$run" -name '.*.tmp.*' | wc -l)

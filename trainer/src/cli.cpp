@@ -53,8 +53,10 @@ Recipe
                       the Keras moving averages, momentum 0.99)
   --threads N         CPU threads (default: all cores)
 Output
-  --out DIR           output folder (default runs/train). A folder holding another
-                      architecture's checkpoints is refused.
+  --out DIR           output folder (default runs/train). A folder that already holds a
+                      run's checkpoints is refused unless --resume or --overwrite says
+                      what to do with them.
+  --overwrite         start a new run in --out, replacing the checkpoints there
   --resume            continue the run in --out from last.ckpt up to --epochs. Give the
                       same recipe flags as before: the run then continues bit for bit.
                       A larger --epochs extends a finished run (its last epoch was annealed)
@@ -114,6 +116,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
             cl.out = value();
         } else if (flag == "--resume") {
             cl.resume = true;
+        } else if (flag == "--overwrite") {
+            cl.overwrite = true;
         } else if (flag == "--predict") {
             cl.predict = value();
         } else if (flag == "--submission") {
@@ -126,6 +130,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         throw UsageError("--predict and --submission go together");
     }
     if (cl.out.empty()) throw UsageError("--out: empty folder name");
+    if (cl.resume && cl.overwrite) throw UsageError("--resume and --overwrite exclude each other");
     return cl;
 }
 

@@ -53,11 +53,21 @@ int run(const CommandLine& cl) {
     if (cl.threads > 0) omp_set_num_threads(cl.threads);
     // Everything that can be refused is checked before anything is written.
     const int epochs = cl.epochs.value_or(kDefaultEpochs);
-    // Evaluating (--epochs 0) takes the architecture from the checkpoint; training must match it.
+    // Evaluating (--epochs 0) takes the architecture from the checkpoint. Training never
+    // replaces a run's checkpoints unless told to: they may be hours of work.
     const std::string existing = architecture_in(cl.out);
-    if (epochs > 0 && !existing.empty() && existing != cl.arch.name) {
-        throw std::runtime_error(cl.out.string() + ": holds a " + existing + " network's checkpoints; refusing to mix in " +
-                                 std::string(cl.arch.name) + " (choose another --out)");
+    if (epochs > 0 && !existing.empty() && !cl.overwrite) {
+        if (existing != cl.arch.name) {
+            throw std::runtime_error(cl.out.string() + ": holds a " + existing +
+                                     " network's checkpoints; refusing to mix in " + std::string(cl.arch.name) +
+                                     " (choose another --out, or --overwrite)");
+        }
+        if (!cl.resume) {
+            const bool resumable = std::filesystem::exists(cl.out / "last.ckpt");
+            throw std::runtime_error(cl.out.string() + ": already holds a " + existing + " run; " +
+                                     (resumable ? "--resume continues it, " : "it has no last.ckpt to resume; ") +
+                                     "--overwrite starts over (or choose another --out)");
+        }
     }
     td::dataset::Images to_predict;
     if (!cl.predict.empty()) to_predict = td::dataset::load_source(cl.predict);

@@ -28,6 +28,7 @@ struct CommandLine {
     Architecture arch = kSeed;
     std::filesystem::path out = "runs/train";
     bool resume = false;
+    bool overwrite = false;  // start over in an --out that holds a run
     bool augment = true;
     std::size_t precise_bn_images = 8192;
     bool final_anneal = true;
