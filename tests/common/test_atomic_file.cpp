@@ -111,7 +111,7 @@ TEST_CASE("a path that is a folder is refused and the folder kept") {
     CHECK(entries_in(dir.path()) == 1);
 }
 
-TEST_CASE("stale temporaries of a killed writer are swept; other files are kept") {
+TEST_CASE("stale temporaries of a killed writer are swept, other files are kept") {
     const tinydigit::testing::TempDir dir;
     dir.write("last.ckpt", "complete");
     dir.write(".last.ckpt.tmp.4242.0", "half a checkp");
@@ -125,7 +125,7 @@ TEST_CASE("stale temporaries of a killed writer are swept; other files are kept"
     CHECK(entries_in(dir.path()) == 3);
 }
 
-TEST_CASE("a writable folder passes the check and is left as it was; a missing one fails with its name") {
+TEST_CASE("a writable folder passes the check and is left as it was, a missing one fails with its name") {
     const tinydigit::testing::TempDir dir;
     tinydigit::common::check_writable_folder(dir.path());
     CHECK(entries_in(dir.path()) == 0);

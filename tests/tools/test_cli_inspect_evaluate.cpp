@@ -160,7 +160,7 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
     CHECK(r.err.find("10x10") != std::string::npos);
 }
 
-TEST_CASE("predict: prints digit, probabilities, what it did and a preview; bad input is one line") {
+TEST_CASE("predict: prints digit, probabilities, what it did and a preview, bad input is one line") {
     TempDir dir;
     const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
     std::string pgm = "P5\n28 28\n255\n";
@@ -191,7 +191,7 @@ TEST_CASE("predict: prints digit, probabilities, what it did and a preview; bad 
     }
 }
 
-TEST_CASE("model_to_c: writes the header; bad input is one line and a non-zero exit") {
+TEST_CASE("model_to_c: writes the header, bad input is one line and a non-zero exit") {
     TempDir dir;
     const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
     const auto header = (dir.path() / "model.h").string();

@@ -22,7 +22,7 @@ std::string slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("quantize: writes model, C header and golden files; inspect reads the model") {
+TEST_CASE("quantize: writes model, C header and golden files, inspect reads the model") {
     TempDir dir;
     const auto ckpt = dir.path() / "compact.ckpt";
     tinydigit::trainer::save_checkpoint(ckpt, tinydigit::testing::random_checkpoint("compact", 51));
@@ -46,7 +46,7 @@ TEST_CASE("quantize: writes model, C header and golden files; inspect reads the 
     CHECK(slurp(again) == slurp(model));
 }
 
-TEST_CASE("quantize: bad checkpoints and flags are one line and a non-zero exit; the old output survives") {
+TEST_CASE("quantize: bad checkpoints and flags are one line and a non-zero exit, the old output survives") {
     TempDir dir;
     auto good = tinydigit::testing::random_checkpoint("compact", 52);
     const auto ckpt = dir.path() / "good.ckpt";

@@ -60,7 +60,7 @@ TEST_CASE("normalize: a large black-on-white digit is inverted, fitted to 20 px 
     CHECK(*std::max_element(d.pixels.begin(), d.pixels.end()) == 255);
 }
 
-TEST_CASE("normalize: grey paper and faint ink are stretched; a blank image is refused") {
+TEST_CASE("normalize: grey paper and faint ink are stretched, a blank image is refused") {
     const auto d = normalize_like_mnist(bar(64, 64, 30, 6, 10, 40, 140, 60));
     CHECK(d.steps.find("contrast stretched") != std::string::npos);
     CHECK(*std::max_element(d.pixels.begin(), d.pixels.end()) == 255);
@@ -69,7 +69,7 @@ TEST_CASE("normalize: grey paper and faint ink are stretched; a blank image is r
                          ImageError);
 }
 
-TEST_CASE("PGM: P5 and P2 with comments read back; bad headers and truncation are named") {
+TEST_CASE("PGM: P5 and P2 with comments read back, bad headers and truncation are named") {
     TempDir dir;
     std::string p5 = "P5\n# a comment\n3 2\n# another\n255\n";
     p5 += std::string("\x00\x10\x20\x30\x40\xff", 6);
@@ -86,7 +86,7 @@ TEST_CASE("PGM: P5 and P2 with comments read back; bad headers and truncation ar
     CHECK_THROWS_WITH(read_pgm(dir.write("g.pgm", "P2\n1 1\n10\n11\n")), doctest::Contains("above maxval"));
 }
 
-TEST_CASE("PNG: an RGBA PNG is read as grey with transparency on white; garbage is refused") {
+TEST_CASE("PNG: an RGBA PNG is read as grey with transparency on white, garbage is refused") {
     TempDir dir;
     const auto path = (dir.path() / "rgba.png").string();
     png_image png;

@@ -58,7 +58,7 @@ TEST_CASE("calibration: ranges are rounded outward to 8 significant bits") {
     CHECK(round_outward(3.0f) == 3.0f);
 }
 
-TEST_CASE("calibration: ordinary ranges are min/max; the logits range starts at the lowest second-largest logit") {
+TEST_CASE("calibration: ordinary ranges are min/max, the logits range starts at the lowest second-largest logit") {
     // Two images; "conv1" is 3 values each, "dense2" 10 logits each.
     FloatReference fake;
     fake.activations = [](const std::uint8_t*, std::size_t n) {

@@ -53,7 +53,7 @@ const std::vector<DataSource> kSources{{"subset", std::string(64, 'a'), 160}};
 
 }  // namespace
 
-TEST_CASE("same seed and data give the same weights bit for bit; a resumed run equals an uninterrupted one") {
+TEST_CASE("same seed and data give the same weights bit for bit, a resumed run equals an uninterrupted one") {
     const auto data = train_subset(160);
     tinydigit::testing::TempDir dir;
     train(tiny_options(dir.path() / "straight", 3), data, kSources);

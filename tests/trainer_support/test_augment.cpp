@@ -115,7 +115,7 @@ TEST_CASE("random draws stay within the Keras ranges and cover them") {
     CHECK(std::abs(angle_sum / 10000) < 0.3);  // centred: the sd of the mean is about 0.06
 }
 
-TEST_CASE("the same seed gives the same image; another seed a different one") {
+TEST_CASE("the same seed gives the same image, another seed a different one") {
     const auto in = ramp_image();
     CHECK(warped(in, random_affine(99)) == warped(in, random_affine(99)));
     CHECK(warped(in, random_affine(99)) != warped(in, random_affine(100)));
