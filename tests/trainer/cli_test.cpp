@@ -64,7 +64,7 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }
@@ -84,6 +84,7 @@ TEST_CASE("bad flags exit 2 with one line naming the flag") {
         {"--stop-after 0", "--stop-after: expected a number from 1"},
         {"--resume --overwrite", "--resume and --overwrite exclude each other"},
         {"--arch huge", "--arch: expected seed or compact"},
+        {"--precision fp16", "--precision: expected f32 or bf16"},
         {"--predict a.csv", "--predict and --submission go together"},
     };
     for (const auto& c : cases) {

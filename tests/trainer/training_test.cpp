@@ -91,7 +91,7 @@ TEST_CASE("same seed and data give the same weights bit for bit, a resumed run e
     CHECK(seed8.params[0].data != straight.params[0].data);
 }
 
-TEST_CASE("a resume is refused for another architecture, seed or data") {
+TEST_CASE("a resume is refused for another architecture, seed, precision or data") {
     const auto data = train_subset(40);
     tinydigit::testing::TempDir dir;
     train(tiny_options(dir.path(), 1), data, kSources);
@@ -104,6 +104,10 @@ TEST_CASE("a resume is refused for another architecture, seed or data") {
     SUBCASE("seed") {
         o.seed = 99;
         CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--seed 7"));
+    }
+    SUBCASE("precision") {
+        o.precision = Precision::kBF16;
+        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--precision f32, not bf16"));
     }
     SUBCASE("data") {
         auto sources = kSources;
@@ -121,8 +125,15 @@ TEST_CASE("two short epochs on 4,000 MNIST digits classify the test digits far a
     tinydigit::testing::TempDir dir;
     auto o = tiny_options(dir.path(), 2);
     o.augment = false;
+    SUBCASE("f32") {}
+    SUBCASE("bf16") { o.precision = Precision::kBF16; }
+    if (o.precision == Precision::kBF16 && !bf16_supported()) {
+        MESSAGE("no AVX-512 here: bf16 training is unavailable and not tested");
+        return;
+    }
     const auto summary = train(o, data, kSources);
     CHECK(summary.best_val_accuracy > 0.6f);
+    CHECK(load_checkpoint(dir.path() / "best.ckpt").precision == precision_name(o.precision));
 
     const auto test = first_images("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 1000);
     FloatModel model(load_checkpoint(dir.path() / "best.ckpt"));

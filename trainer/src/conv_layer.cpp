@@ -16,9 +16,10 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     const memory::dims strides{1, 1}, pad{padding, padding};
     const auto bias_desc = plain_desc(bias_dims);
 
+    const auto act = device.activations;
     const dnnl::convolution_forward::primitive_desc fwd_pd(
-        {prop_kind::forward_training, algorithm::convolution_direct, any_desc(in), any_desc(weight_dims),
-         bias_desc, any_desc({n, out_channels, oh, ow}), strides, pad, pad},
+        {prop_kind::forward_training, algorithm::convolution_direct, any_desc(in, act), any_desc(weight_dims, act),
+         bias_desc, any_desc({n, out_channels, oh, ow}, act), strides, pad, pad},
         device.engine);
     fwd_ = dnnl::convolution_forward(fwd_pd);
     dst_desc_ = fwd_pd.dst_desc();
@@ -26,29 +27,32 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     src_reordered_ = fwd_pd.src_desc() != src_desc;
     if (src_reordered_) conv_src_ = memory(fwd_pd.src_desc(), device.engine);
 
-    const int fan = static_cast<int>(kernel * kernel);
-    weight_ = {name + ".weight", {out_channels, static_cast<int>(c), kernel, kernel}, plain_desc(weight_dims),
-               memory(fwd_pd.weights_desc(), device.engine), memory(fwd_pd.weights_desc(), device.engine),
-               static_cast<int>(c) * fan, out_channels * fan, 0.0f};
-    bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device.engine),
-             memory(bias_desc, device.engine), 0, 0, 0.0f};
-
+    // Weight gradients are f32 in both precisions.
     const dnnl::convolution_backward_weights::primitive_desc bw_pd(
         {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims), bias_desc, dst_desc_,
          strides, pad, pad},
         device.engine, fwd_pd);
     bwd_weights_ = dnnl::convolution_backward_weights(bw_pd);
-    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc()) {
-        grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
-    }
+
+    // The f32 master weights Adam updates. In f32 they are what the forward computes with; in
+    // bf16 they take the layout the gradients arrive in and each forward converts them.
+    const memory::desc master = act == memory::data_type::f32 ? fwd_pd.weights_desc() : bw_pd.diff_weights_desc();
+    const int fan = static_cast<int>(kernel * kernel);
+    weight_ = {name + ".weight", {out_channels, static_cast<int>(c), kernel, kernel}, plain_desc(weight_dims),
+               memory(master, device.engine), memory(master, device.engine),
+               static_cast<int>(c) * fan, out_channels * fan, 0.0f};
+    bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device.engine),
+             memory(bias_desc, device.engine), 0, 0, 0.0f};
+    if (fwd_pd.weights_desc() != master) fwd_weight_ = memory(fwd_pd.weights_desc(), device.engine);
+    if (bw_pd.diff_weights_desc() != master) grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
 
     if (need_diff_src) {
         const dnnl::convolution_backward_data::primitive_desc bd_pd(
-            {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims), dst_desc_, strides,
+            {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims, act), dst_desc_, strides,
              pad, pad},
             device.engine, fwd_pd);
         bwd_data_ = dnnl::convolution_backward_data(bd_pd);
-        if (bd_pd.weights_desc() != fwd_pd.weights_desc()) {
+        if (bd_pd.weights_desc() != master) {
             bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
         }
         conv_diff_src_ = memory(fwd_pd.src_desc(), device.engine);
@@ -60,8 +64,9 @@ const memory& ConvLayer::forward(const memory& src, Mode) {
     src_ = &src;
     if (src_reordered_) reorder_into(device_, src, conv_src_);
     const memory& conv_src = src_reordered_ ? conv_src_ : src;
+    if (fwd_weight_) reorder_into(device_, weight_.value, fwd_weight_);
     fwd_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
-                                  {DNNL_ARG_WEIGHTS, weight_.value},
+                                  {DNNL_ARG_WEIGHTS, fwd_weight_ ? fwd_weight_ : weight_.value},
                                   {DNNL_ARG_BIAS, bias_.value},
                                   {DNNL_ARG_DST, dst_}});
     return dst_;

@@ -4,8 +4,14 @@ namespace tinydigit::trainer {
 
 using dnnl::memory;
 
-memory::desc any_desc(const memory::dims& dims) {
-    return memory::desc(dims, memory::data_type::f32, memory::format_tag::any);
+memory::desc any_desc(const memory::dims& dims, memory::data_type type) {
+    return memory::desc(dims, type, memory::format_tag::any);
+}
+
+memory::desc with_type(const memory::desc& desc, memory::data_type type) {
+    dnnl_memory_desc_t raw = desc.data;
+    raw.data_type = static_cast<dnnl_data_type_t>(type);
+    return memory::desc(raw);
 }
 
 memory::desc plain_desc(const memory::dims& dims) {

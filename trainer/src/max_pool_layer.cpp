@@ -10,7 +10,7 @@ MaxPoolLayer::MaxPoolLayer(Device& device, const memory::desc& src_desc) : devic
     const memory::dims strides{2, 2}, kernel{2, 2}, pad{0, 0};
     const dnnl::pooling_forward::primitive_desc fwd_pd(
         {dnnl::prop_kind::forward_training, algorithm::pooling_max, src_desc,
-         any_desc({d[0], d[1], d[2] / 2, d[3] / 2}), strides, kernel, pad, pad},
+         any_desc({d[0], d[1], d[2] / 2, d[3] / 2}, src_desc.data_type()), strides, kernel, pad, pad},
         device.engine);
     dst_desc_ = fwd_pd.dst_desc();
     const dnnl::pooling_backward::primitive_desc bwd_pd(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "tinydigit/trainer/conv_layer.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
@@ -15,7 +16,21 @@ namespace tinydigit::trainer {
 
 using dnnl::memory;
 
-Network::Network(const Architecture& arch, int batch) : arch_(arch), batch_(batch) {
+bool bf16_supported() {
+    // ISA values are feature bit sets: AVX-512 core means all of its bits are present.
+    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto needed = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+    return (isa & needed) == needed;
+}
+
+Network::Network(const Architecture& arch, int batch, Precision precision)
+    : arch_(arch), batch_(batch), precision_(precision) {
+    if (precision == Precision::kBF16) {
+        if (!bf16_supported()) {
+            throw std::runtime_error("bf16 training needs a CPU with AVX-512 (oneDNN 2.6 has no bf16 kernels below it)");
+        }
+        device_.activations = memory::data_type::bf16;
+    }
     const int size = Architecture::kInputSize;
     input_ = memory(plain_desc({batch, 1, size, size}), device_.engine);
     memory::desc desc = input_.get_desc();

@@ -165,7 +165,9 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     const auto batch = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(options.batch), n_train));
     const std::size_t batches = n_train / batch;  // the last partial batch is dropped (it changes every epoch)
 
-    Network net(options.arch, static_cast<int>(batch));
+    Network net(options.arch, static_cast<int>(batch), options.precision);
+    // Validation runs in f32 whatever the training precision: the checkpoint it picks is used
+    // (folded, quantized, evaluated) in f32.
     Network eval_net(options.arch, static_cast<int>(std::min<std::size_t>(kEvalBatch, n_val)));
     Adam adam(net.parameters());
     Plateau plateau;
@@ -189,6 +191,10 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         if (last.seed != options.seed) {
             throw std::runtime_error(last_path.string() + ": was trained with --seed " + std::to_string(last.seed) +
                                      ", not " + std::to_string(options.seed));
+        }
+        if (last.precision != precision_name(options.precision)) {
+            throw std::runtime_error(last_path.string() + ": was trained with --precision " + last.precision +
+                                     ", not " + std::string(precision_name(options.precision)));
         }
         if (!same_sources(last.data, sources)) {
             throw std::runtime_error(last_path.string() + ": was trained on other data; resume with the same --data");
@@ -216,6 +222,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     CheckpointData ckpt;
     ckpt.architecture = std::string(options.arch.name);
     ckpt.seed = options.seed;
+    ckpt.precision = std::string(precision_name(options.precision));
     ckpt.data = sources;
     ckpt.tool_version = kToolVersion;
 

@@ -27,7 +27,7 @@ ZeroPadLayer::ZeroPadLayer(Device& device, const memory::desc& src_desc, int pad
     const memory::dims src_dims = dims;
     dims[2] += 2 * padding;
     dims[3] += 2 * padding;
-    dst_desc_ = memory::desc(dims, memory::data_type::f32, tag_of(src_desc));
+    dst_desc_ = memory::desc(dims, src_desc.data_type(), tag_of(src_desc));
     interior_desc_ = dst_desc_.submemory_desc(src_dims, {0, 0, padding, padding});
     dst_ = memory(dst_desc_, device.engine);
     std::memset(dst_.get_data_handle(), 0, dst_desc_.get_size());

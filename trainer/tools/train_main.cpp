@@ -95,6 +95,7 @@ int run(const CommandLine& cl) {
         options.augment = cl.augment;
         options.precise_bn_images = cl.precise_bn_images;
         options.final_anneal = cl.final_anneal;
+        options.precision = cl.precision;
         options.stop_after = cl.stop_after;
         std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads -> %s\n",
                      std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,

@@ -49,6 +49,7 @@ CheckpointData convert(const fb::Checkpoint& stored) {
     c.epoch = stored.epoch();
     c.learning_rate = stored.learning_rate();
     c.seed = stored.seed();
+    if (stored.precision()) c.precision = stored.precision()->str();
     c.params = tensors(stored.params());
     c.buffers = tensors(stored.buffers());
     if (const auto* m = stored.metrics())

@@ -82,6 +82,7 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
         rng_state = b.CreateVector(c.resume->rng_state);
     }
     const auto tool_version = b.CreateString(c.tool_version);
+    const auto precision = b.CreateString(c.precision);
 
     fb::CheckpointBuilder root(b);
     root.add_format_version(kCheckpointFormatVersion);
@@ -89,6 +90,7 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
     root.add_epoch(c.epoch);
     root.add_learning_rate(c.learning_rate);
     root.add_seed(c.seed);
+    root.add_precision(precision);
     root.add_params(params);
     root.add_buffers(buffers);
     root.add_metrics(metrics);

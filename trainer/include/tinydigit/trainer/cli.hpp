@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tinydigit/trainer/architecture.hpp"
+#include "tinydigit/trainer/precision.hpp"
 
 namespace tinydigit::trainer {
 
@@ -32,6 +33,7 @@ struct CommandLine {
     bool augment = true;
     std::size_t precise_bn_images = 8192;
     bool final_anneal = true;
+    Precision precision = Precision::kF32;
     std::size_t limit = 0;  // images per source; 0: all
     std::filesystem::path predict, submission;
     bool leak_test_set = false;

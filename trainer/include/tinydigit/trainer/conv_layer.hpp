@@ -1,4 +1,5 @@
-// Convolution, stride 1, square kernel, symmetric zero padding, with bias.
+// Convolution, stride 1, square kernel, symmetric zero padding, with bias; activations and
+// the weights it computes with in the device's precision, master weights and gradients f32.
 #pragma once
 
 #include <memory>
@@ -28,6 +29,7 @@ private:
     const dnnl::memory* src_ = nullptr;
     bool src_reordered_ = false;
     dnnl::memory dst_;
+    dnnl::memory fwd_weight_;       // bf16: the weights the forward computes with
     dnnl::memory grad_weight_raw_;  // bwd-weights output when its layout differs from weight_'s
     dnnl::memory bwd_data_weight_;  // weights in the bwd-data layout when it differs
     dnnl::memory conv_diff_src_, diff_src_;

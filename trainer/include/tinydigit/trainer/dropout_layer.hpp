@@ -1,7 +1,8 @@
 // Inverted dropout (oneDNN 2.6 has no dropout primitive): in training each element is kept
 // with probability 1 - rate and scaled by 1 / (1 - rate); in evaluation it is the identity.
-// Masks are elementwise, so they are applied in whatever layout the activations have; the
-// randomness comes from a key set per batch (see counter_rng.hpp).
+// Masks are elementwise, so they are applied in whatever layout and precision the activations
+// have (a oneDNN binary multiply); the randomness comes from a key set per batch
+// (see counter_rng.hpp).
 #pragma once
 
 #include <cstdint>
@@ -20,10 +21,14 @@ public:
     const dnnl::memory& backward(const dnnl::memory& diff_dst) override;
 
 private:
+    void multiply(const dnnl::memory& in, const dnnl::memory& out);  // out = in * mask
+
+    Device& device_;
     dnnl::memory::desc desc_;
     float rate_;
     std::uint64_t key_ = 0;
-    std::vector<float> mask_;  // 0 or 1 / (1 - rate) per physical element
+    dnnl::memory mask_;  // f32, 0 or 1 / (1 - rate) per physical element
+    dnnl::binary apply_;
     dnnl::memory dst_, diff_src_;
 };
 

@@ -1,5 +1,5 @@
 // Fully connected layer with bias. A 4-D input is flattened by the primitive itself, with
-// weights [O, C, H, W] (the checkpoint's flatten order, see architecture.hpp).
+// weights [O, C, H, W] (the checkpoint's flatten order, see architecture.hpp). Always f32.
 #pragma once
 
 #include <optional>
@@ -25,6 +25,7 @@ private:
     dnnl::inner_product_backward_weights bwd_weights_;
     std::optional<dnnl::inner_product_backward_data> bwd_data_;
     const dnnl::memory* src_ = nullptr;
+    dnnl::memory ip_src_, ip_diff_src_;  // f32 copies when the input is bf16 (else ip_diff_src_ = diff_src_)
     dnnl::memory dst_, grad_weight_raw_, bwd_data_weight_, diff_src_;
 };
 

@@ -8,6 +8,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "tinydigit/trainer/precision.hpp"
+
 namespace tinydigit::trainer {
 
 // kStatistics: BN normalizes with batch statistics and accumulates them into population
@@ -18,6 +20,7 @@ enum class Mode { kTrain, kEval, kStatistics };
 struct Device {
     dnnl::engine engine{dnnl::engine::kind::cpu, 0};
     dnnl::stream stream{engine};
+    dnnl::memory::data_type activations = dnnl::memory::data_type::f32;  // see precision.hpp
 };
 
 // A trainable tensor: its value and gradient live in the layout the primitives chose; the
@@ -53,10 +56,13 @@ public:
 };
 
 // Helpers shared by the layers.
-dnnl::memory::desc any_desc(const dnnl::memory::dims& dims);
+dnnl::memory::desc any_desc(const dnnl::memory::dims& dims,
+                            dnnl::memory::data_type type = dnnl::memory::data_type::f32);
 dnnl::memory::desc plain_desc(const dnnl::memory::dims& dims);  // row-major, f32
+// The same layout with another element type (strides count elements, so they carry over).
+dnnl::memory::desc with_type(const dnnl::memory::desc& desc, dnnl::memory::data_type type);
 std::size_t element_count(const dnnl::memory& m);  // physical floats, padding included
-float* data_of(const dnnl::memory& m);
+float* data_of(const dnnl::memory& m);              // m must be f32
 // Copies src into a memory with descriptor `desc`, or returns src when the layouts match.
 void reorder_into(Device& device, const dnnl::memory& src, const dnnl::memory& dst);
 

@@ -16,14 +16,20 @@
 
 namespace tinydigit::trainer {
 
+// Whether oneDNN has bf16 training kernels on this CPU (AVX-512 and up).
+bool bf16_supported();
+
 class Network {
 public:
-    Network(const Architecture& arch, int batch);
+    // bf16 needs a CPU with AVX-512 (oneDNN 2.6 has no bf16 training kernels below it);
+    // throws std::runtime_error otherwise.
+    Network(const Architecture& arch, int batch, Precision precision = Precision::kF32);
     Network(const Network&) = delete;
     Network& operator=(const Network&) = delete;
 
     const Architecture& architecture() const { return arch_; }
     int batch() const { return batch_; }
+    Precision precision() const { return precision_; }
     // Memories passed to to_user()/from_user() must belong to this engine.
     const dnnl::engine& engine() const { return device_.engine; }
     // batch x 1 x 28 x 28 floats, pixel / 255; fill before forward().
@@ -59,6 +65,7 @@ public:
 private:
     Architecture arch_;
     int batch_;
+    Precision precision_;
     Device device_;
     dnnl::memory input_;
     std::vector<std::unique_ptr<Layer>> layers_;

@@ -38,6 +38,7 @@ struct TrainOptions {
     // Ends this invocation once the run has completed this many epochs (0: run to `epochs`).
     // The schedule still aims at `epochs`, so --resume later continues as if never stopped.
     int stop_after = 0;
+    Precision precision = Precision::kF32;
     std::FILE* log = stderr;    // progress and per-epoch summaries; null for silence
 };
 

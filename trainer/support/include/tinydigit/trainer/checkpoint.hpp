@@ -67,6 +67,7 @@ struct CheckpointData {
     int epoch = 0;              // completed epochs
     float learning_rate = 0.0f; // the rate the next epoch would use
     std::uint64_t seed = 0;
+    std::string precision = "f32";     // "f32" or "bf16"; the parameters are f32 either way
     std::vector<NamedTensor> params;   // trainable parameters
     std::vector<NamedTensor> buffers;  // BN running statistics
     CheckpointMetrics metrics;
