@@ -1,6 +1,6 @@
 // Images per second of real training steps of the seed network: background batch preparation
 // with augmentation, forward, loss, backward, Adam — exactly what `train` does per batch.
-// usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--no-augment]
+// usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--precision f32|bf16] [--no-augment]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,17 +15,19 @@ using namespace tinydigit::trainer;
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--no-augment]\n");
+        std::fprintf(stderr, "usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--precision f32|bf16] [--no-augment]\n");
         return 2;
     }
     const int batch = std::atoi(argv[1]);
     const int steps = std::atoi(argv[2]);
     const int warmup = argc > 3 && argv[3][0] != '-' ? std::atoi(argv[3]) : 5;
     Architecture arch = kSeed;
+    Precision precision = Precision::kF32;
     bool augment = true;
     for (int i = 3; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--arch" && i + 1 < argc) arch = architecture_by_name(argv[++i]).value_or(kSeed);
+        if (a == "--precision" && i + 1 < argc) precision = precision_by_name(argv[++i]).value_or(Precision::kF32);
         if (a == "--no-augment") augment = false;
     }
     const auto files = tinydigit::dataset::mnist_files();
@@ -35,7 +37,7 @@ int main(int argc, char** argv) {
     std::iota(order.begin(), order.end(), std::size_t{0});
     for (auto& i : order) i %= data.count();
 
-    Network net(arch, batch);
+    Network net(arch, batch, precision);
     net.initialize(1);
     Adam adam(net.parameters());
     BatchSource source(data, order, static_cast<std::size_t>(batch), 1, 0, augment);
