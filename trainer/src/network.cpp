@@ -24,7 +24,7 @@ bool bf16_supported() {
 }
 
 Network::Network(const Architecture& arch, int batch, Precision precision)
-    : arch_(arch), batch_(batch), precision_(precision) {
+    : arch_(arch), batch_(batch) {
     if (precision == Precision::kBF16) {
         if (!bf16_supported()) {
             throw std::runtime_error("bf16 training needs a CPU with AVX-512 (oneDNN 2.6 has no bf16 kernels below it)");

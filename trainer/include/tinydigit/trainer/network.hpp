@@ -29,7 +29,6 @@ public:
 
     const Architecture& architecture() const { return arch_; }
     int batch() const { return batch_; }
-    Precision precision() const { return precision_; }
     // Memories passed to to_user()/from_user() must belong to this engine.
     const dnnl::engine& engine() const { return device_.engine; }
     // batch x 1 x 28 x 28 floats, pixel / 255; fill before forward().
@@ -65,7 +64,6 @@ public:
 private:
     Architecture arch_;
     int batch_;
-    Precision precision_;
     Device device_;
     dnnl::memory input_;
     std::vector<std::unique_ptr<Layer>> layers_;
