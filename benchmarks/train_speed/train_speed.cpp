@@ -26,9 +26,24 @@ int main(int argc, char** argv) {
     bool augment = true;
     for (int i = 3; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--arch" && i + 1 < argc) arch = architecture_by_name(argv[++i]).value_or(kSeed);
-        if (a == "--precision" && i + 1 < argc) precision = precision_by_name(argv[++i]).value_or(Precision::kF32);
-        if (a == "--no-augment") augment = false;
+        // A misspelt value must not quietly time something else.
+        if (a == "--arch" && i + 1 < argc) {
+            const auto chosen = architecture_by_name(argv[++i]);
+            if (!chosen) {
+                std::fprintf(stderr, "train_speed: --arch: expected seed or compact\n");
+                return 2;
+            }
+            arch = *chosen;
+        } else if (a == "--precision" && i + 1 < argc) {
+            const auto chosen = precision_by_name(argv[++i]);
+            if (!chosen) {
+                std::fprintf(stderr, "train_speed: --precision: expected f32 or bf16\n");
+                return 2;
+            }
+            precision = *chosen;
+        } else if (a == "--no-augment") {
+            augment = false;
+        }
     }
     const auto files = tinydigit::dataset::mnist_files();
     const auto data = tinydigit::dataset::load_source(files.train_images);
