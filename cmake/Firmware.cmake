@@ -12,6 +12,20 @@ find_program(TINYDIGIT_NM arm-none-eabi-nm REQUIRED)
 find_program(TINYDIGIT_OBJDUMP arm-none-eabi-objdump REQUIRED)
 find_program(TINYDIGIT_SIZE arm-none-eabi-size REQUIRED)
 
+# What the board support needs to know of each board besides its linker script
+# (<board>.ld): the timer that serves as the cost clock (board/cost_clock.c), from QEMU 7.2's
+# machine models (hw/arm/mps2.c, mps2-tz.c, armsse.c).
+if(TINYDIGIT_QEMU_MACHINE MATCHES "^mps2-an(385|386|500)$")
+    set(board_defines BOARD_CMSDK_TIMER_BASE=0x40000000u BOARD_COST_CLOCK_HZ=25000000u)
+elseif(TINYDIGIT_QEMU_MACHINE STREQUAL "mps2-an505")  # SSE-200 timer 0, at the 20 MHz MAINCLK
+    set(board_defines BOARD_CMSDK_TIMER_BASE=0x40000000u BOARD_COST_CLOCK_HZ=20000000u)
+elseif(TINYDIGIT_QEMU_MACHINE STREQUAL "mps3-an547")  # SSE-300 has no CMSDK timer: SysTick at 32 MHz
+    set(board_defines BOARD_COST_CLOCK_SYSTICK BOARD_COST_CLOCK_HZ=32000000u)
+else()
+    message(FATAL_ERROR "board '${TINYDIGIT_QEMU_MACHINE}': no cost clock known (cmake/Firmware.cmake)")
+endif()
+set(TINYDIGIT_BOARD_DEFINES ${board_defines} CACHE INTERNAL "compile definitions of the board support")
+
 function(tinydigit_firmware target)
     cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
     set(linker_script ${TINYDIGIT_BOARD_DIR}/${TINYDIGIT_QEMU_MACHINE}.ld)

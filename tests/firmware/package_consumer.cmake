@@ -1,4 +1,4 @@
-# cmake -DBUILD_DIR=.. -DWORK_DIR=.. -DTOOLCHAIN=.. -DMACHINE=.. -DQEMU=.. -DBOARD_DIR=..
+# cmake -DBUILD_DIR=.. -DWORK_DIR=.. -DTOOLCHAIN=.. -DMACHINE=.. -DQEMU=.. -DBOARD_DIR=.. -DBOARD_DEFINES=..
 #       -DMODEL_TO_C=.. -DMODEL=model.fb -DGOLDEN=dir -DCONSUMER_DIR=.. -P package_consumer.cmake
 # The engine as an installed CMake package: `cmake --install` this build into a fresh prefix,
 # embed a model with model_to_c, configure and build an outside firmware project against the
@@ -19,7 +19,8 @@ file(MAKE_DIRECTORY ${WORK_DIR}/include)
 step("model_to_c" ${MODEL_TO_C} ${MODEL} ${WORK_DIR}/include/model.h --golden ${GOLDEN})
 step("configure the consumer" ${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build -G Ninja
      -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN} -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
-     -DBOARD_DIR=${BOARD_DIR} -DMODEL_HEADER_DIR=${WORK_DIR}/include -DQEMU_MACHINE=${MACHINE})
+     -DBOARD_DIR=${BOARD_DIR} -DMODEL_HEADER_DIR=${WORK_DIR}/include -DQEMU_MACHINE=${MACHINE}
+     -DBOARD_DEFINES=${BOARD_DEFINES})
 step("build the consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 step("run it under QEMU" ${QEMU} -M ${MACHINE} -nographic -monitor none -serial null
      -semihosting-config enable=on,target=native -kernel ${WORK_DIR}/build/classify.elf)
