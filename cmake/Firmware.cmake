@@ -21,6 +21,12 @@ elseif(TINYDIGIT_QEMU_MACHINE STREQUAL "mps2-an505")  # SSE-200 timer 0, at the 
     set(board_defines BOARD_CMSDK_TIMER_BASE=0x40000000u BOARD_COST_CLOCK_HZ=20000000u)
 elseif(TINYDIGIT_QEMU_MACHINE STREQUAL "mps3-an547")  # SSE-300 has no CMSDK timer: SysTick at 32 MHz
     set(board_defines BOARD_COST_CLOCK_SYSTICK BOARD_COST_CLOCK_HZ=32000000u)
+elseif(TINYDIGIT_QEMU_MACHINE STREQUAL "microbit")  # nRF51 TIMER0 at 16 MHz
+    set(board_defines BOARD_COST_CLOCK_NRF51 BOARD_COST_CLOCK_HZ=16000000u)
+    # Small enough that a model may not fit: firmware_demo/ skips those (microbit.ld: 256 KiB
+    # flash, 16 KiB RAM of which 2 KiB are the stack reservation).
+    set(TINYDIGIT_BOARD_FLASH_BYTES 262144 CACHE INTERNAL "")
+    set(TINYDIGIT_BOARD_RAM_FOR_ARENA 14336 CACHE INTERNAL "")
 else()
     message(FATAL_ERROR "board '${TINYDIGIT_QEMU_MACHINE}': no cost clock known (cmake/Firmware.cmake)")
 endif()

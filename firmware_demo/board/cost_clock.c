@@ -6,6 +6,7 @@
  *   BOARD_COST_CLOCK_HZ       its frequency (default: the MPS2 boards' 25 MHz)
  *   BOARD_COST_CLOCK_SYSTICK  the core's SysTick at the processor clock (24 bits), for boards
  *                             whose subsystem has no CMSDK timer (MPS3 AN547's SSE-300)
+ *   BOARD_COST_CLOCK_NRF51    the nRF51's TIMER0, 32 bits at 16 MHz (micro:bit)
  *   BOARD_CMSDK_TIMER_BASE    else a CMSDK APB timer at this address (default 0x40000000) */
 #include "board.h"
 
@@ -32,6 +33,22 @@ static void counter_start(void) {
     SYSTICK->ctrl = 5;
 }
 static uint32_t counter_read(void) { return SYSTICK->value; }
+#elif defined(BOARD_COST_CLOCK_NRF51)
+#define NRF51_TIMER0(offset) (*(volatile uint32_t*)(0x40008000u + (offset)))
+#define COUNTER_MASK 0xFFFFFFFFu
+
+static void counter_start(void) {
+    NRF51_TIMER0(0x504) = 0; /* MODE: timer */
+    NRF51_TIMER0(0x508) = 3; /* BITMODE: 32 bits */
+    NRF51_TIMER0(0x510) = 0; /* PRESCALER: 16 MHz */
+    NRF51_TIMER0(0x00C) = 1; /* TASKS_CLEAR */
+    NRF51_TIMER0(0x000) = 1; /* TASKS_START */
+}
+/* The counter is read through capture register 0; it counts up, so its complement counts down. */
+static uint32_t counter_read(void) {
+    NRF51_TIMER0(0x040) = 1; /* TASKS_CAPTURE[0] */
+    return ~NRF51_TIMER0(0x540);
+}
 #else
 typedef struct {
     volatile uint32_t ctrl;  /* bit 0: enable */
