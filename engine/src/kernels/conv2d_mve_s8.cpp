@@ -45,8 +45,8 @@ void gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::i
     });
 }
 
-// Sums over `chunks` >= 1 full chunks for 2 channels x 4 pixels into acc[8] = {a0, a1, b0,
-// b1, a2, a3, b2, b3} (channel a/b x pixel). In asm because VMLADAVA accumulates only into
+// Sums over `chunks` >= 1 full chunks for 2 channels x 4 pixels into acc[8] = {a0, a1, a2,
+// a3, b0, b1, b2, b3} (channel a/b x pixel 0..3). In asm because VMLADAVA accumulates only into
 // even registers and 8 accumulators take all of them (r0-r12 and lr): compiled from
 // intrinsics, GCC 12 spills and copies, 23 instructions per chunk instead of 16.
 __attribute__((naked, noinline)) void dot_2x4_full_chunks(const std::int8_t* /*col*/, const std::int8_t* /*wa*/,
@@ -70,16 +70,16 @@ __attribute__((naked, noinline)) void dot_2x4_full_chunks(const std::int8_t* /*c
         "vldrb.8 q1, [r7], #16\n\t"
         "vldrb.8 q2, [r5], #16\n\t"
         "vldrb.8 q3, [r5], #16\n\t"
-        "vmladava.s8 r0, q2, q0\n\t"
-        "vmladava.s8 r2, q3, q0\n\t"
-        "vmladava.s8 r4, q2, q1\n\t"
-        "vmladava.s8 r6, q3, q1\n\t"
+        "vmladava.s8 r0, q2, q0\n\t"    // a0
+        "vmladava.s8 r2, q3, q0\n\t"    // a1
+        "vmladava.s8 r8, q2, q1\n\t"    // b0
+        "vmladava.s8 r10, q3, q1\n\t"   // b1
         "vldrb.8 q2, [r5], #16\n\t"
         "vldrb.8 q3, [r5], #16\n\t"
-        "vmladava.s8 r8, q2, q0\n\t"
-        "vmladava.s8 r10, q3, q0\n\t"
-        "vmladava.s8 r12, q2, q1\n\t"
-        "vmladava.s8 lr, q3, q1\n\t"
+        "vmladava.s8 r4, q2, q0\n\t"    // a2
+        "vmladava.s8 r6, q3, q0\n\t"    // a3
+        "vmladava.s8 r12, q2, q1\n\t"   // b2
+        "vmladava.s8 lr, q3, q1\n\t"    // b3
         "cmp    r1, r11\n\t"
         "bne    1b\n\t"
         "ldr    r3, [sp, #36]\n\t"       // acc, the fifth argument, above the 9 saved registers
@@ -87,17 +87,12 @@ __attribute__((naked, noinline)) void dot_2x4_full_chunks(const std::int8_t* /*c
         "pop    {r4-r11, pc}\n\t");
 }
 
-struct Acc {
-    std::int32_t a[kPixels], b[kPixels];  // channel a/b x pixel 0..3
-};
-
 // The full chunks in asm, then the last partial chunk (if any) loading only the weights
-// that exist.
-inline Acc dot_2x4(const std::int8_t* col, const std::int8_t* wa, const std::int8_t* wb, std::int32_t k) {
+// that exist. sums = {a0..a3, b0..b3}.
+inline void dot_2x4(const std::int8_t* col, const std::int8_t* wa, const std::int8_t* wb, std::int32_t k,
+                    std::int32_t* sums) {
     const std::int32_t full = k / kLanes;
-    std::int32_t s[8] = {};
-    if (full > 0) dot_2x4_full_chunks(col, wa, wb, full, s);
-    Acc acc{{s[0], s[1], s[4], s[5]}, {s[2], s[3], s[6], s[7]}};
+    if (full > 0) dot_2x4_full_chunks(col, wa, wb, full, sums);
     if (const std::int32_t rest = k - full * kLanes; rest != 0) {
         const mve_pred16_t lanes = vctp8q(static_cast<std::uint32_t>(rest));
         const std::int32_t at = full * kLanes;
@@ -105,11 +100,10 @@ inline Acc dot_2x4(const std::int8_t* col, const std::int8_t* wa, const std::int
         const std::int8_t* x = col + full * kPixels * kLanes;
         for (std::int32_t j = 0; j < kPixels; ++j) {
             const int8x16_t xj = vld1q_s8(x + j * kLanes);
-            acc.a[j] = vmladavaq_s8(acc.a[j], xj, va);
-            acc.b[j] = vmladavaq_s8(acc.b[j], xj, vb);
+            sums[j] = vmladavaq_s8(full > 0 ? sums[j] : 0, xj, va);
+            sums[kPixels + j] = vmladavaq_s8(full > 0 ? sums[kPixels + j] : 0, xj, vb);
         }
     }
-    return acc;
 }
 
 // sum(w) of one output channel's K weights.
@@ -120,20 +114,37 @@ std::int32_t weight_sum(const std::int8_t* w, std::int32_t k) {
     return sum;
 }
 
-// Out of line: called per output value, and flash is the budget.
-__attribute__((noinline)) std::int8_t finish(const Conv2DParams& p, std::int32_t o, std::int32_t sum) {
-    return requantize(wrapping_add(p.bias[o], sum), p.requant.multiplier[o], p.requant.shift[o],
-                      p.requant.out_zero_point, p.requant.act_min, p.requant.act_max);
+// requantize() of channel o for 4 pixels at once; offset = bias - z_in * sum(w). With the
+// shift n >= 32 (scales below 2^-1: every trained model) (acc * M + 2^(n-1)) >> n is exactly
+// VRMULH (n = 32) or VMULH then a rounding shift right by n - 32, as the floor of a floor
+// is the floor of the quotient; smaller shifts take the scalar rule.
+int32x4_t requantize_4(const Conv2DParams& p, std::int32_t o, const std::int32_t* sums, std::int32_t offset) {
+    const Requant& rq = p.requant;
+    const std::int32_t n = rq.shift[o];
+    const int32x4_t acc = vaddq_n_s32(vld1q_s32(sums), offset);  // wraps like wrapping_add
+    if (n < 32) {
+        std::int32_t y[kPixels];
+        for (std::int32_t j = 0; j < kPixels; ++j)
+            y[j] = requantize(wrapping_add(offset, sums[j]), rq.multiplier[o], n, rq.out_zero_point, rq.act_min,
+                              rq.act_max);
+        return vld1q_s32(y);
+    }
+    const int32x4_t m = vdupq_n_s32(rq.multiplier[o]);
+    const int32x4_t r = n == 32 ? vrmulhq_s32(acc, m) : vrshlq_n_s32(vmulhq_s32(acc, m), 32 - n);
+    const int32x4_t y = vaddq_n_s32(r, rq.out_zero_point);
+    return vminq_s32(vmaxq_s32(y, vdupq_n_s32(rq.act_min)), vdupq_n_s32(rq.act_max));
 }
 
-// Stores (or max-updates, when pooled) channel o's value, and o + 1's when `both`.
-__attribute__((noinline)) void store(const Conv2DParams& p, const detail::PixelTarget& t, std::int32_t o,
-                                     std::int8_t ya, std::int8_t yb, bool both) {
+// Stores (or max-updates, when pooled, in every pooled output t says holds it) one value at d.
+inline void put(const Conv2DParams& p, const detail::PixelTarget& t, std::int8_t* d, std::int8_t y) {
+    if (p.pool_h == 0) {
+        *d = y;
+        return;
+    }
     for (std::int32_t r = 0; r < t.rows; ++r)
         for (std::int32_t c = 0; c < t.cols; ++c) {
-            std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-            if (p.pool_h == 0 || ya > d[0]) d[0] = ya;
-            if (both && (p.pool_h == 0 || yb > d[1])) d[1] = yb;
+            std::int8_t* e = d + (r * p.out_w + c) * p.out_c;
+            if (y > *e) *e = y;
         }
 }
 
@@ -143,8 +154,9 @@ void conv2d_mve_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
     const std::int32_t chunks = (k + kLanes - 1) / kLanes;
     auto* col = static_cast<std::int8_t*>(scratch);
-    auto* z_times_wsum = reinterpret_cast<std::int32_t*>(col + chunks * kPixels * kLanes);
-    for (std::int32_t o = 0; o < p.out_c; ++o) z_times_wsum[o] = p.in_zero_point * weight_sum(p.weights + o * k, k);
+    auto* offset = reinterpret_cast<std::int32_t*>(col + chunks * kPixels * kLanes);
+    for (std::int32_t o = 0; o < p.out_c; ++o)
+        offset[o] = wrapping_add(p.bias[o], -p.in_zero_point * weight_sum(p.weights + o * k, k));
     // Steps K..Kp of the last chunk are never gathered: zero them once (their weights are 0 too).
     for (std::int32_t j = 0; j < kPixels * kLanes; ++j) col[(chunks - 1) * kPixels * kLanes + j] = 0;
 
@@ -162,10 +174,20 @@ void conv2d_mve_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
         for (std::int32_t o = 0; o < p.out_c; o += 2) {
             const bool both = o + 1 < p.out_c;
             const std::int8_t* wa = p.weights + o * k;
-            const Acc acc = dot_2x4(col, wa, both ? wa + k : wa, k);
-            for (std::int32_t j = 0; j < valid; ++j)
-                store(p, t[j], o, finish(p, o, acc.a[j] - z_times_wsum[o]),
-                      both ? finish(p, o + 1, acc.b[j] - z_times_wsum[o + 1]) : std::int8_t{0}, both);
+            std::int32_t sums[2 * kPixels];
+            dot_2x4(col, wa, both ? wa + k : wa, k, sums);
+            const int32x4_t ya = requantize_4(p, o, sums, offset[o]);
+            const int32x4_t yb = both ? requantize_4(p, o + 1, sums + kPixels, offset[o + 1]) : ya;
+            // Lane numbers must be constants: the four pixels unrolled.
+            const auto put_pixel = [&](std::int32_t j, std::int32_t a, std::int32_t b) {
+                if (j >= valid) return;
+                put(p, t[j], t[j].first + o, static_cast<std::int8_t>(a));
+                if (both) put(p, t[j], t[j].first + o + 1, static_cast<std::int8_t>(b));
+            };
+            put_pixel(0, vgetq_lane_s32(ya, 0), vgetq_lane_s32(yb, 0));
+            put_pixel(1, vgetq_lane_s32(ya, 1), vgetq_lane_s32(yb, 1));
+            put_pixel(2, vgetq_lane_s32(ya, 2), vgetq_lane_s32(yb, 2));
+            put_pixel(3, vgetq_lane_s32(ya, 3), vgetq_lane_s32(yb, 3));
         }
     }
 }
