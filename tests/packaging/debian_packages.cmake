@@ -1,4 +1,4 @@
-# cmake -DCPACK_CONFIG=<build>/CPackConfig.cmake -DWORK_DIR=.. -DSOURCE_DIR=.. -DARCH=compact
+# cmake -DCPACK=<cpack> -DCPACK_CONFIG=<build>/CPackConfig.cmake -DWORK_DIR=.. -DSOURCE_DIR=.. -DARCH=compact
 #       -DDATA_DIR=<MNIST folder> -P debian_packages.cmake
 # The Debian packages as a user gets them: `cpack -G DEB`, the declared dependencies, then the
 # packages unpacked into a scratch root (dpkg -x) and the tools run from there on the committed
@@ -6,7 +6,7 @@
 include(${CMAKE_CURRENT_LIST_DIR}/steps.cmake)
 
 file(REMOVE_RECURSE ${WORK_DIR})
-step("cpack -G DEB" cpack -G DEB --config ${CPACK_CONFIG} -B ${WORK_DIR}/packages)
+step("cpack -G DEB" ${CPACK} -G DEB --config ${CPACK_CONFIG} -B ${WORK_DIR}/packages)
 set(root ${WORK_DIR}/root)
 foreach(package tinydigit-tools tinydigit-engine-dev)
     file(GLOB deb ${WORK_DIR}/packages/${package}_*.deb)

@@ -99,7 +99,8 @@ std::string model_c_header(std::span<const std::uint8_t> bytes, const HeaderOpti
             labels.push_back(static_cast<unsigned>(image.label));
             checksums.push_back(image.checksum);
             logits += "  {";
-            for (std::size_t k = 0; k < image.logits.size(); ++k) logits += (k ? ", " : "") + std::to_string(image.logits[k]);
+            for (std::size_t k = 0; k < image.logits.size(); ++k)
+                logits += (k ? ", " : "") + std::to_string(image.logits[k]);
             logits += "},\n";
         }
         out += "};\nstatic const uint8_t " + p + "_golden_labels[" + P + "_GOLDEN_COUNT] = {";
