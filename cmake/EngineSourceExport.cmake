@@ -4,7 +4,8 @@ include_guard(GLOBAL)
 # cortex-m4, portable on cortex-m3), with one model and a Makefile + main.c example:
 #   cmake --build --preset cortex-m4 --target engine_source_export
 #       -> build/cortex-m4/engine-export/: Makefile, main.c, model.h, src/, include/, board/
-# The folder needs no CMake: `make -C build/cortex-m4/engine-export` builds the example.
+# The folder needs no CMake: `make -C build/cortex-m4/engine-export` builds the example. Each
+# export replaces the folder (copy it into your project rather than editing it in place).
 # Another model: -DTINYDIGIT_EXPORT_MODEL=model.fb -DTINYDIGIT_EXPORT_GOLDEN=<quantize --golden DIR>.
 # The file lists and flags are read from the tinydigit_engine target itself, so the export
 # always matches what this build compiles; cmake/export/ExportEngineSources.cmake writes it.
