@@ -7,9 +7,10 @@
 // arithmetic, so the result equals the reference bit for bit.
 //
 // Scratch (within conv2d_scratch_bytes): columns, K rounded up to 16 (Kp), interleaved per
-// 16-step chunk as [chunk][pixel 0..3][16 bytes] so the inner loop streams one pointer, then
-// one int32 sum(w) per output channel. Steps K..Kp hold 0 and the weights' last chunk is a
-// predicated load, so nothing past a channel's K weights is read.
+// 16-step chunk as [chunk][pixel 0..3][16 bytes] so the inner loop streams one pointer
+// (4 x Kp bytes), then one int32 per output channel: bias - z_in * sum(w). Steps K..Kp hold 0
+// and the weights' last chunk is a predicated load, so nothing past a channel's K weights is
+// read.
 //
 // Inner loop per chunk (128 MACs): 2 weight + 4 column VLDRB, 8 VMLADAVA, CMP + BNE = 16
 // instructions.
@@ -46,9 +47,9 @@ void gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::i
 }
 
 // Sums over `chunks` >= 1 full chunks for 2 channels x 4 pixels into acc[8] = {a0, a1, a2,
-// a3, b0, b1, b2, b3} (channel a/b x pixel 0..3). In asm because VMLADAVA accumulates only into
-// even registers and 8 accumulators take all of them (r0-r12 and lr): compiled from
-// intrinsics, GCC 12 spills and copies, 23 instructions per chunk instead of 16.
+// a3, b0, b1, b2, b3} (channel a/b x pixel 0..3). In asm because VMLADAVA accumulates only
+// into even registers and 8 accumulators take all of them (r0, r2, ..., r12, lr): compiled
+// from intrinsics, GCC 12 spills and copies, 23 instructions per chunk instead of 16.
 __attribute__((naked, noinline)) void dot_2x4_full_chunks(const std::int8_t* /*col*/, const std::int8_t* /*wa*/,
                                                            const std::int8_t* /*wb*/, std::int32_t /*chunks*/,
                                                            std::int32_t* /*acc*/) {
