@@ -52,6 +52,11 @@ void conv2d_avx512vnni_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*,
 void fully_connected_avx512vnni_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
 #endif
 
+#if defined(__wasm_simd128__)
+void conv2d_simd128_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_simd128_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+#endif
+
 // The sets this build contains. default_kernels() is the best one for the build target (on
 // x86 hosts: the best compiled set the running CPU supports).
 const KernelSet& reference_kernels();
