@@ -32,15 +32,17 @@ export class LayerView {
       maps.className = "maps";
       block.append(meta, maps);
       this.container.append(block);
-      const [h, w, c] = op.outputShape.length === 3 ? op.outputShape : [1, op.outputBytes, 1];
-      const scale = Math.max(1, Math.floor(kMapPixels / Math.max(h, w)));
+      const maps2d = op.outputShape.length === 3;
+      const [h, w, c] = maps2d ? op.outputShape : [1, op.outputBytes, 1];
+      // Maps about kMapPixels wide; a vector (FullyConnected) as one strip of 8-pixel cells.
+      const scale = maps2d ? Math.max(1, Math.floor(kMapPixels / Math.max(h, w))) : 8;
       const canvases = [];
       for (let ch = 0; ch < c; ch++) {
         const canvas = document.createElement("canvas");
         canvas.width = w;
         canvas.height = h;
-        canvas.style.width = `${Math.min(w * scale, 640)}px`;
-        canvas.style.height = `${h * scale}px`;
+        canvas.style.width = `${w * scale}px`;
+        canvas.style.height = `${Math.max(h * scale, 8)}px`;
         canvas.title = `${op.name} channel ${ch}`;
         maps.append(canvas);
         canvases.push(canvas);
