@@ -1,15 +1,19 @@
 // Debian's Chromium, headless, driven by puppeteer-core; the page served from build/wasm/site.
 // Every request must go to the local server: anything else is aborted and fails the test.
+// TINYDIGIT_BROWSER=firefox runs the same tests in Debian's firefox-esr (WebDriver BiDi; a
+// developer check, not part of the test command).
 import puppeteer from "puppeteer-core";
 
 import { serveFolder } from "./static_server.mjs";
 
 export async function openBrowser(site) {
   const server = await serveFolder(site);
-  const args = ["--disable-gpu", "--no-first-run"];
-  if (process.getuid?.() === 0) args.push("--no-sandbox"); // Chromium refuses root otherwise
+  const firefox = process.env.TINYDIGIT_BROWSER === "firefox";
+  const args = firefox ? [] : ["--disable-gpu", "--no-first-run"];
+  if (!firefox && process.getuid?.() === 0) args.push("--no-sandbox"); // Chromium refuses root otherwise
   const browser = await puppeteer.launch({
-    executablePath: process.env.TINYDIGIT_CHROMIUM || "/usr/bin/chromium",
+    browser: firefox ? "firefox" : "chrome",
+    executablePath: firefox ? "/usr/bin/firefox-esr" : process.env.TINYDIGIT_CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args,
   });
