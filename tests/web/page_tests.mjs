@@ -5,7 +5,7 @@
 //                         digits, and the layer view's tensors for the digits in layers.csv)
 //   draw                  a "1" (mouse) and a "7" (touch) drawn on the canvas are recognised, and
 //                         the 28x28 input equals `predict --tensor` on the canvas saved as PNG
-//   reject                a truncated model (file picker) and a bit-flipped one are refused
+//   reject                a truncated model (file picker) and a bit-flipped one (dropped) are refused
 //                         with the engine's status; the previous model keeps classifying
 //   flavours              the SIMD128 and scalar modules give identical logits
 import { execFileSync } from "node:child_process";
@@ -187,13 +187,22 @@ async function rejectCase(browser) {
     check(same(await classify(), before) && (await page.evaluate(() => window.tinydigitPage.modelName)) === "compact/model.fb",
       "after the truncated model the page still classifies with the previous model");
 
-    // One flipped bit in the file identifier ("TDM8" at bytes 4..7).
+    // One flipped bit in the file identifier ("TDM8" at bytes 4..7), dropped on the page.
     const flipped = Buffer.from(model);
     flipped[4] ^= 0x01;
-    const result = await page.evaluate((bytes) => window.tinydigitPage.loadModelBytes(bytes, "flipped.fb"), Array.from(flipped));
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], "flipped.fb"));
+      document.getElementById("drop-zone").dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, Array.from(flipped));
+    await page.waitForFunction(() => document.getElementById("model-error").textContent.includes("flipped.fb"));
     const shownFlipped = await page.$eval("#model-error", (e) => e.textContent);
-    check(!result.ok && result.name === "kNotAModel" && shownFlipped.includes(`flipped.fb rejected: kNotAModel: ${result.message}`),
-      `a bit-flipped model is refused with the engine's status: "${shownFlipped}"`);
+    const expectFlipped = await page.evaluate(() => { // status 3: kNotAModel
+      const e = window.tinydigitPage.engine;
+      return `${e.statusText(3).name}: ${e.statusText(3).message}`;
+    });
+    check(expectFlipped.startsWith("kNotAModel: ") && shownFlipped.includes(`flipped.fb rejected: ${expectFlipped}`),
+      `a bit-flipped model dropped on the page is refused with the engine's status: "${shownFlipped}"`);
     check(same(await classify(), before), "after the bit-flipped model the page still classifies with the previous model");
 
     // A good model replaces it and clears the error.
