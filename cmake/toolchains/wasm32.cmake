@@ -1,7 +1,8 @@
 # WebAssembly (wasm32) with Debian's clang 14 and wasm-ld, no Emscripten. The modules import
 # nothing: wasi-libc's libc.a is linked only for the few freestanding routines the compiler
 # emits or the engine calls (memcpy, memset, strncmp, expf); no WASI call survives linking
-# (web/CMakeLists.txt checks the import section is empty). C++ headers: libc++ for wasm32-wasi.
+# (tests/web/ instantiates every module with an empty import object). C++ headers: libc++
+# for wasm32-wasi.
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR wasm32)
 
