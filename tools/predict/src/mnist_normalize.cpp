@@ -1,9 +1,9 @@
 #include "tinydigit/tools/mnist_normalize.hpp"
 
-#include "tinydigit/tools/mnist_normalize_core.hpp"
-
 #include <cstdio>
 #include <vector>
+
+#include "tinydigit/tools/mnist_normalize_core.hpp"
 
 namespace tinydigit::tools {
 
