@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
         std::printf(" ms\n");
     }
     std::printf("\n  oneDNN fp32 kernels: %s\n  oneDNN int8 kernels: %s\n", f32.implementations(), i8.implementations());
-    std::printf("  default engine kernel set on this CPU: %s\n", eng::default_kernels().name);
+    std::printf("  default engine kernel set on this CPU: %s (TINYDIGIT_MAX_ISA caps it)\n", eng::default_kernels().name);
+    std::printf("  oneDNN ISA: %s (ONEDNN_MAX_CPU_ISA caps it)\n", tinydigit::bench::onednn_isa_name());
     std::printf("  targets: engine <= oneDNN fp32 (x1.00); stretch <= 1.5 x oneDNN int8\n");
     std::printf("  (engine code size: `size` on libtinydigit_engine.a; Cortex-M4 sizes come from the firmware build)\n");
     return sink == -1 ? 1 : 0;

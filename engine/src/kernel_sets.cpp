@@ -2,6 +2,12 @@
 // exist for it); the default is the fastest one the target, or on x86 the running CPU, has.
 #include "tinydigit/engine/kernels.hpp"
 
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#endif
+
 namespace tinydigit::engine {
 namespace {
 
@@ -17,10 +23,45 @@ constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, fully_connected_avx2_s8, max_p
                           pad_portable_s8};
 constexpr KernelSet kAvx512Vnni{"avx512vnni", conv2d_avx512vnni_s8, fully_connected_avx512vnni_s8,
                                 max_pool2d_portable_s8, pad_portable_s8};
-bool cpu_has_avx2() { return __builtin_cpu_supports("avx2"); }
-bool cpu_has_avx512vnni() {
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+
+// x86 kernel levels, lowest first.
+enum Level { kLevelPortable, kLevelAvx2, kLevelAvx512Vnni };
+
+bool equals_ignoring_case(const char* a, const char* lower) {
+    for (; *a && *lower; ++a, ++lower) {
+        const char c = *a >= 'A' && *a <= 'Z' ? static_cast<char>(*a - 'A' + 'a') : *a;
+        if (c != *lower) return false;
+    }
+    return *a == *lower;
+}
+
+std::atomic<bool> g_cap_notice_printed{false};
+
+// TINYDIGIT_MAX_ISA caps the level like oneDNN's ONEDNN_MAX_CPU_ISA, so an AVX-512 machine
+// can run (and test) what an AVX2-only CPU runs. An unknown value is ignored with a one-line
+// notice on stderr (once per process): the engine has no way to fail here, and running the
+// CPU's best set is what the unset variable means.
+Level level_cap() {
+    const char* cap = std::getenv("TINYDIGIT_MAX_ISA");
+    if (cap == nullptr || *cap == '\0') return kLevelAvx512Vnni;
+    if (equals_ignoring_case(cap, "avx512vnni")) return kLevelAvx512Vnni;
+    if (equals_ignoring_case(cap, "avx2")) return kLevelAvx2;
+    if (equals_ignoring_case(cap, "portable")) return kLevelPortable;
+    if (!g_cap_notice_printed.exchange(true))
+        std::fprintf(stderr,
+                     "tinydigit engine: ignoring TINYDIGIT_MAX_ISA='%s' (expected avx512vnni, avx2 or portable)\n",
+                     cap);
+    return kLevelAvx512Vnni;
+}
+
+// The highest level both the running CPU (CPUID) and the cap allow.
+Level usable_level() {
+    const Level cap = level_cap();
+    const bool vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+    if (vnni && cap >= kLevelAvx512Vnni) return kLevelAvx512Vnni;
+    if (__builtin_cpu_supports("avx2") && cap >= kLevelAvx2) return kLevelAvx2;
+    return kLevelPortable;
 }
 #endif
 
@@ -33,9 +74,11 @@ const KernelSet& default_kernels() {
 #if defined(__ARM_FEATURE_DSP)
     return kDsp;
 #elif defined(TINYDIGIT_ENGINE_X86_KERNELS)
-    if (cpu_has_avx512vnni()) return kAvx512Vnni;
-    if (cpu_has_avx2()) return kAvx2;
-    return kPortable;
+    switch (usable_level()) {
+        case kLevelAvx512Vnni: return kAvx512Vnni;
+        case kLevelAvx2: return kAvx2;
+        default: return kPortable;
+    }
 #else
     return kPortable;
 #endif
@@ -48,8 +91,9 @@ int available_kernel_sets(const KernelSet** out, int capacity) {
     sets[n++] = &kDsp;
 #endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-    if (cpu_has_avx2()) sets[n++] = &kAvx2;
-    if (cpu_has_avx512vnni()) sets[n++] = &kAvx512Vnni;
+    const Level level = usable_level();
+    if (level >= kLevelAvx2) sets[n++] = &kAvx2;
+    if (level >= kLevelAvx512Vnni) sets[n++] = &kAvx512Vnni;
 #endif
     int written = 0;
     for (int i = 0; i < n && written < capacity; ++i) out[written++] = sets[i];

@@ -109,8 +109,10 @@ int main(int argc, char** argv) {
             eval.seconds = seconds;
         }
         if (!logits_path.empty()) tinydigit::common::write_file_atomically(logits_path, csv);
-        std::printf("model: %s (%s)\ndata: %s\n", args.positional[0].c_str(),
-                    kind == ModelKind::Int8Model ? "int8, engine" : "float checkpoint", data.source.c_str());
+        const std::string how = kind == ModelKind::Int8Model
+                                    ? std::string("int8, engine kernels ") + tinydigit::engine::default_kernels().name
+                                    : std::string("float checkpoint");
+        std::printf("model: %s (%s)\ndata: %s\n", args.positional[0].c_str(), how.c_str(), data.source.c_str());
         std::fputs(eval.text().c_str(), stdout);
         if (args.has("--json")) std::printf("%s\n", eval.json().c_str());
         return 0;

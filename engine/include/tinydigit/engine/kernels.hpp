@@ -48,11 +48,14 @@ void fully_connected_avx512vnni_s8(const FullyConnectedParams&, const std::int8_
 #endif
 
 // The sets this build contains. default_kernels() is the best one for the build target (on
-// x86 hosts: the best compiled set the running CPU supports).
+// x86 hosts: the best compiled set the running CPU supports, capped by the environment
+// variable TINYDIGIT_MAX_ISA = avx512vnni | avx2 | portable, case-insensitive; an unknown
+// value is ignored with a one-line notice on stderr).
 const KernelSet& reference_kernels();
 const KernelSet& portable_kernels();
 const KernelSet& default_kernels();
-// All compiled sets the running CPU can execute (reference first); count via the return.
+// All compiled sets the running CPU can execute under that cap (reference first); count via
+// the return.
 int available_kernel_sets(const KernelSet** out, int capacity);
 
 }  // namespace tinydigit::engine
