@@ -11,18 +11,19 @@
 namespace tinydigit::engine {
 namespace {
 
-constexpr KernelSet kReference{"reference", conv2d_reference_s8, fully_connected_reference_s8,
-                               max_pool2d_reference_s8, pad_reference_s8};
-constexpr KernelSet kPortable{"portable", conv2d_portable_s8, fully_connected_portable_s8, max_pool2d_portable_s8,
-                              pad_portable_s8};
+constexpr KernelSet kReference{"reference", conv2d_reference_s8, conv2d_reference_s8_scratch_bytes, fully_connected_reference_s8,
+    fully_connected_reference_s8_scratch_bytes, max_pool2d_reference_s8, pad_reference_s8, true};
+constexpr KernelSet kPortable{"portable", conv2d_portable_s8, conv2d_portable_s8_scratch_bytes, fully_connected_portable_s8,
+    fully_connected_portable_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, true};
 #if defined(__ARM_FEATURE_DSP)
-constexpr KernelSet kDsp{"dsp", conv2d_dsp_s8, fully_connected_dsp_s8, max_pool2d_portable_s8, pad_portable_s8};
+constexpr KernelSet kDsp{"dsp", conv2d_dsp_s8, conv2d_dsp_s8_scratch_bytes, fully_connected_dsp_s8,
+    fully_connected_dsp_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, true};
 #endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, fully_connected_avx2_s8, max_pool2d_portable_s8,
-                          pad_portable_s8};
-constexpr KernelSet kAvx512Vnni{"avx512vnni", conv2d_avx512vnni_s8, fully_connected_avx512vnni_s8,
-                                max_pool2d_portable_s8, pad_portable_s8};
+constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, conv2d_avx2_s8_scratch_bytes, fully_connected_avx2_s8,
+    fully_connected_avx2_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, false};
+constexpr KernelSet kAvx512Vnni{"avx512vnni", conv2d_avx512vnni_s8, conv2d_avx512vnni_s8_scratch_bytes, fully_connected_avx512vnni_s8,
+    fully_connected_avx512vnni_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, false};
 
 // x86 kernel levels, lowest first.
 enum Level { kLevelPortable, kLevelAvx2, kLevelAvx512Vnni };
@@ -64,7 +65,6 @@ Level usable_level() {
     return kLevelPortable;
 }
 #endif
-
 }  // namespace
 
 const KernelSet& reference_kernels() { return kReference; }

@@ -161,6 +161,37 @@ inline bool compare(const std::int8_t* ref, const std::int8_t* got, std::int64_t
     return true;
 }
 
+// The scratch a candidate gets: its own stated need, or the planned size if larger (what the
+// engine hands it), followed by guard bytes. A microcontroller set must fit the plan.
+inline std::uint8_t* take_scratch(Work& work, std::uint64_t planned, std::uint64_t need, std::uint64_t& bytes) {
+    bytes = need > planned ? need : planned;
+    auto* s = static_cast<std::uint8_t*>(work.take(static_cast<std::size_t>(bytes + kGuardBytes)));
+    if (s != nullptr)
+        for (std::int64_t i = 0; i < kGuardBytes; ++i) s[bytes + static_cast<std::uint64_t>(i)] = static_cast<std::uint8_t>(kGuard);
+    return s;
+}
+
+inline bool scratch_ok(const KernelSet& cand, const std::uint8_t* scratch, std::uint64_t planned, std::uint64_t need,
+                       std::uint64_t bytes, const char* what, std::int64_t case_index, EquivalenceResult& r) {
+    const char* problem = nullptr;
+    if (cand.fits_planned_scratch && need > planned) problem = ": needs more scratch than the plan gives, ";
+    for (std::int64_t i = 0; i < kGuardBytes && problem == nullptr; ++i)
+        if (scratch[bytes + static_cast<std::uint64_t>(i)] != static_cast<std::uint8_t>(kGuard))
+            problem = ": wrote past its stated scratch, ";
+    if (problem == nullptr) return true;
+    char* d = r.message;
+    const char* e = r.message + sizeof r.message;
+    put(d, e, what);
+    put(d, e, " case ");
+    put(d, e, case_index);
+    put(d, e, problem);
+    put(d, e, static_cast<std::int64_t>(need));
+    put(d, e, " bytes stated, planned ");
+    put(d, e, static_cast<std::int64_t>(planned));
+    r.pass = false;
+    return false;
+}
+
 inline void describe_conv(char* buf, std::size_t size, const Conv2DParams& p) {
     char* d = buf;
     const char* e = buf + size;
@@ -212,8 +243,10 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     auto* w = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(k * p.out_c)));
     auto* ref = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(out_n + kGuardBytes)));
     auto* got = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(out_n + kGuardBytes)));
-    const auto scratch_bytes = conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c);
-    void* scratch = work.take(static_cast<std::size_t>(scratch_bytes));
+    const std::uint64_t planned = conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c);
+    const std::uint64_t need = cand.conv2d_scratch_bytes(p);
+    std::uint64_t scratch_bytes = 0;
+    std::uint8_t* scratch = take_scratch(work, planned, need, scratch_bytes);
     Requantization rz{};
     if (!in || !w || !ref || !got || !scratch || !make_requant(rng, work, p.out_c, k, p.requant, rz)) return true;
     fill_int8(rng, in, in_n, rng.range(0, 2));
@@ -226,7 +259,8 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     ++r.cases_run;
     char shape[160];
     describe_conv(shape, sizeof shape, p);
-    return compare(ref, got, out_n, "conv2d", index, r, shape);
+    return compare(ref, got, out_n, "conv2d", index, r, shape) &&
+           scratch_ok(cand, scratch, planned, need, scratch_bytes, "conv2d", index, r);
 }
 
 inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
@@ -238,7 +272,10 @@ inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t in
     auto* w = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.in_count) * static_cast<std::size_t>(p.out_count)));
     auto* ref = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.out_count + kGuardBytes)));
     auto* got = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.out_count + kGuardBytes)));
-    void* scratch = work.take(static_cast<std::size_t>(fully_connected_scratch_bytes(p.in_count, p.out_count)));
+    const std::uint64_t planned = fully_connected_scratch_bytes(p.in_count, p.out_count);
+    const std::uint64_t need = cand.fully_connected_scratch_bytes(p);
+    std::uint64_t scratch_bytes = 0;
+    std::uint8_t* scratch = take_scratch(work, planned, need, scratch_bytes);
     Requantization rz{};
     if (!in || !w || !ref || !got || !scratch || !make_requant(rng, work, p.out_count, p.in_count, p.requant, rz))
         return true;
@@ -256,7 +293,8 @@ inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t in
     put(d, shape + sizeof shape, p.in_count);
     put(d, shape + sizeof shape, " out ");
     put(d, shape + sizeof shape, p.out_count);
-    return compare(ref, got, p.out_count, "fully_connected", index, r, shape);
+    return compare(ref, got, p.out_count, "fully_connected", index, r, shape) &&
+           scratch_ok(cand, scratch, planned, need, scratch_bytes, "fully_connected", index, r);
 }
 
 inline bool pool_pad_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {

@@ -3,8 +3,8 @@
 //   sum_k (x_k - z_in) w_k = sum_k u_k w_k - (128 + z_in) sum_k w_k,
 // so a per-channel correction (bias - (128 + z_in) * sum w, computed once per call into
 // scratch) makes the result identical to the reference in wrapping int32 arithmetic.
-// Block: 4 output pixels x 4 output channels, 16 zmm accumulators, 64 reduction steps per
-// iteration; weights are read in place (OHWI), the last partial step with a masked load.
+// Two forms (below); every buffer is the caller's scratch, sized by
+// conv2d_avx512vnni_s8_scratch_bytes (the engine extends the planned arena for it).
 #include <cstring>
 
 #include "conv_support.hpp"
@@ -121,22 +121,36 @@ inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int
         }
 }
 
-// The broadcast form, for layers whose repacked weights (64 channels at a time) fit a 64 KB
-// stack buffer (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form). Weights are repacked once per call as
-// [k/4][channel][4]; a group of 4 column bytes is broadcast and one VPDPBUSD advances 16
-// channels of one pixel. Blocks of 8 pixels x 32 channels or 4 pixels x 64 channels keep 16
-// accumulators in registers; no horizontal sums, and results come out in channel order for
-// a 16-lane requantization. Host stack: up to about 140 KB (weights, padded input, columns).
+// The broadcast form, for layers whose repacked weights (64 channels at a time) fit 64 KB
+// (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form, which reads weights in
+// place). Weights are repacked once per call as [k/4][channel][4]; a group of 4 column bytes
+// is broadcast and one VPDPBUSD advances 16 channels of one pixel. Blocks of 8 pixels x 32
+// channels or 4 pixels x 64 channels keep 16 accumulators in registers; no horizontal sums,
+// and results come out in channel order for a 16-lane requantization.
 constexpr std::int64_t kPackedBytes = 64 * 1024;
-constexpr std::int64_t kPaddedImageBytes = 48 * 1024;
 constexpr std::int64_t kColumnBytes = 24 * 1024;
 
 std::int32_t broadcast_blocks(std::int32_t out_c) { return out_c <= 32 ? 2 : 4; }
 
-bool use_broadcast_form(const Conv2DParams& p, std::int32_t k) {
+bool use_broadcast_form(const Conv2DParams& p, std::int64_t k) {
     const std::int64_t groups = (k + 3) / 4;
     const std::int64_t blocks = broadcast_blocks(p.out_c);
     return groups * blocks * 64 <= kPackedBytes && (16 / blocks) * groups * 4 <= kColumnBytes;
+}
+
+// Scratch of the broadcast form, 64-byte aligned pieces: packed weights, the padded uint8
+// input, the pixels' columns.
+struct BroadcastScratch {
+    std::int64_t packed_bytes, image_bytes, column_bytes;
+};
+
+BroadcastScratch broadcast_scratch(const Conv2DParams& p, std::int64_t k) {
+    const std::int64_t groups = (k + 3) / 4, blocks = broadcast_blocks(p.out_c > 64 ? 64 : p.out_c);
+    const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
+    const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
+    auto up64 = [](std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 64)); };
+    return BroadcastScratch{up64(groups * blocks * 64), up64(padded_h * padded_w * p.in_c),
+                            up64(8 * groups * 4)};  // a slice of <= 32 channels runs 8 pixels
 }
 
 // Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert).
@@ -255,7 +269,11 @@ void broadcast_4x4(const std::uint8_t* const* col, const std::int8_t* packed, st
 }
 
 void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, const std::int32_t* corr,
-                         std::int32_t k) {
+                         std::int32_t k, std::uint8_t* scratch) {
+    const BroadcastScratch sizes = broadcast_scratch(p, k);
+    auto* packed = reinterpret_cast<std::int8_t*>(scratch);
+    std::uint8_t* image = scratch + sizes.packed_bytes;
+    std::uint8_t* cols = image + sizes.image_bytes;
     const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
     const auto pad = static_cast<std::uint8_t>(128 + p.in_zero_point);
     auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
@@ -265,26 +283,20 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
     const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
     const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
     const std::int64_t row_bytes = padded_w * p.in_c;
-    const bool pre_padded = padded_h * row_bytes <= kPaddedImageBytes;
-    alignas(64) std::uint8_t image[kPaddedImageBytes];
-    if (pre_padded) {
-        for (std::int64_t y = 0; y < padded_h; ++y)
-            for (std::int64_t x = 0; x < padded_w; ++x) {
-                const std::int64_t iy = y - p.pad_top, ix = x - p.pad_left;
-                const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
-                std::uint8_t* dst = image + y * row_bytes + x * p.in_c;
-                if (!inside) {
-                    for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = pad;
-                } else {
-                    const std::int8_t* src = in + (iy * p.in_w + ix) * p.in_c;
-                    for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = to_u8(src[c]);
-                }
+    for (std::int64_t y = 0; y < padded_h; ++y)
+        for (std::int64_t x = 0; x < padded_w; ++x) {
+            const std::int64_t iy = y - p.pad_top, ix = x - p.pad_left;
+            const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
+            std::uint8_t* dst = image + y * row_bytes + x * p.in_c;
+            if (!inside) {
+                for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = pad;
+            } else {
+                const std::int8_t* src = in + (iy * p.in_w + ix) * p.in_c;
+                for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = to_u8(src[c]);
             }
-    }
+        }
     const std::int32_t window_row = p.kernel_w * p.in_c;
     const std::int32_t n = sweep.count();
-    alignas(64) std::int8_t packed[kPackedBytes];
-    alignas(64) std::uint8_t cols[kColumnBytes];
     // Wider layers run in slices of 64 output channels (weights repacked per slice).
     for (std::int32_t base = 0; base < p.out_c; base += 64) {
         const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
@@ -322,14 +334,10 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
             for (std::int32_t j = 0; j < valid; ++j) {
                 const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
                 std::uint8_t* c = cols + j * k4;
-                if (pre_padded) {
-                    const std::uint8_t* src =
-                        image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
-                    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
-                        copy_bytes(c + ky * window_row, src, window_row);
-                } else {
-                    detail::gather_column(p, in, cy, cx, c, pad, to_u8);
-                }
+                const std::uint8_t* src =
+                    image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
+                for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
+                    copy_bytes(c + ky * window_row, src, window_row);
                 col[j] = c;
                 targets[j] = detail::pixel_target(p, out, cy, cx);
             }
@@ -356,11 +364,23 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
 
 }  // namespace
 
+// Per-channel corrections, then the broadcast form's buffers or the dot-product form's 4
+// columns; 64 bytes of alignment slack.
+std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
+    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
+    const std::uint64_t corr = round_up(4 * static_cast<std::uint64_t>(p.out_c), 64);
+    if (use_broadcast_form(p, static_cast<std::int64_t>(k))) {
+        const BroadcastScratch b = broadcast_scratch(p, static_cast<std::int64_t>(k));
+        return 64 + corr + static_cast<std::uint64_t>(b.packed_bytes + b.image_bytes + b.column_bytes);
+    }
+    return 64 + corr + kPixels * round_up(k, 64);
+}
+
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
     const auto kp = static_cast<std::int32_t>(round_up(static_cast<std::uint64_t>(k), 64));
-    auto* cols = static_cast<std::uint8_t*>(scratch);
-    auto* corr = reinterpret_cast<std::int32_t*>(cols + std::int64_t{kPixels} * kp);
+    auto* corr = reinterpret_cast<std::int32_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
+    auto* rest = reinterpret_cast<std::uint8_t*>(corr) + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64);
     const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
     for (std::int32_t o = 0; o < p.out_c; ++o) {
         const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
@@ -368,9 +388,10 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
     }
     detail::prepare_output(p, out);
     if (use_broadcast_form(p, k)) {
-        conv_broadcast_form(p, in, out, corr, k);
+        conv_broadcast_form(p, in, out, corr, k, rest);
         return;
     }
+    std::uint8_t* cols = rest;
     const detail::ConvSweep sweep(p);
     const auto pad = static_cast<std::uint8_t>(offset);
     auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };

@@ -9,6 +9,11 @@
 
 namespace tinydigit::engine {
 
+// The input once as uint8.
+std::uint64_t fully_connected_avx512vnni_s8_scratch_bytes(const FullyConnectedParams& p) {
+    return static_cast<std::uint64_t>(p.in_count);
+}
+
 void fully_connected_avx512vnni_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out,
                                    void* scratch) {
     const std::int32_t k = p.in_count;

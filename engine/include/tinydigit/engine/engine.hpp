@@ -36,7 +36,9 @@ public:
     // Same, running with an explicit kernel set (tests and benchmarks compare variants).
     Status load(const void* model, std::size_t size, const KernelSet& kernels) noexcept;
 
-    // Bytes of arena the loaded model needs (its MemoryPlan.arena_bytes); 0 when unloaded.
+    // Bytes of arena the loaded model needs with the chosen kernel set: its
+    // MemoryPlan.arena_bytes, plus on the host the scratch extension of an x86 set whose
+    // kernels need more than the planned scratch (scratch.hpp); 0 when unloaded.
     std::uint32_t arena_bytes() const noexcept;
     // `arena` must be 16-byte aligned and at least arena_bytes() long; it is used for
     // activations and scratch until the next load/bind.
@@ -70,6 +72,8 @@ private:
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
     std::uint32_t arena_bytes_ = 0;
+    std::uint32_t extension_offset_ = 0;  // host scratch beyond the plan (see load)
+    std::uint64_t extended_ops_ = 0;      // bit i: op i's scratch is the extension
     std::int32_t input_offset_ = 0;
     std::int32_t output_offset_ = 0;
     std::uint32_t input_count_ = 0;
