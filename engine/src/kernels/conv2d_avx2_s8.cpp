@@ -25,26 +25,38 @@ namespace {
 constexpr int kPixels = 4;
 constexpr int kChannels = 3;
 
+// Requantization constants of 4 channels (lanes past `channels` repeat the last one).
+struct Requant4 {
+    __m128i bias;
+    __m256i mult, round, shift, zero_point, lo, hi;
+};
+
+// Column form blocks: 4 pixels x 16 channels.
+constexpr int kColumnPixels = 4;
+
 struct Layout {
     std::int64_t padded_h, padded_w, row_values;  // row_values: padded_w * in_c
     std::int32_t window_row;                      // kernel_w * in_c
     bool in_place;                                // window rows are whole 16-value steps
-    std::int64_t k16;                             // column length when not in place
-    std::int64_t image_bytes, weight_bytes, column_bytes;
+    std::int64_t k16;                             // column length of the column form
+    std::int64_t image_bytes, weight_bytes, column_bytes, requant_bytes;
 };
 
 Layout layout_of(const Conv2DParams& p) {
+    auto up32 = [](std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 32)); };
     Layout l{};
     l.padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
     l.padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
     l.row_values = l.padded_w * p.in_c;
     l.window_row = p.kernel_w * p.in_c;
     l.in_place = l.window_row % 16 == 0;
-    const std::int64_t k = std::int64_t{p.kernel_h} * l.window_row;
-    l.k16 = static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(k), 16));
-    l.image_bytes = static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(2 * l.padded_h * l.row_values), 32));
-    l.weight_bytes = l.in_place ? 0 : static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(p.out_c * l.k16), 32));
-    l.column_bytes = l.in_place ? 0 : 2 * kPixels * l.k16;
+    l.k16 = static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::int64_t{p.kernel_h} * l.window_row), 16));
+    l.image_bytes = up32(2 * l.padded_h * l.row_values);
+    const std::int64_t groups16 = (p.out_c + 15) / 16;
+    l.weight_bytes = l.in_place ? 0 : groups16 * (l.k16 / 2) * 64;
+    l.column_bytes = l.in_place ? 0 : 2 * kColumnPixels * l.k16;
+    // One entry per channel block: 3 channels (rows form) or 4 (column form).
+    l.requant_bytes = static_cast<std::int64_t>(sizeof(Requant4)) * ((p.out_c + 2) / 3);
     return l;
 }
 
@@ -127,12 +139,6 @@ void dot_block(const Block& b, __m128i (&sums)[kPixels]) {
         sums[px] = reduce4(acc[px][0], acc[px][1 % kChannels], acc[px][2 % kChannels], acc[px][3 % kChannels]);
 }
 
-// Requantization constants of 4 channels (lanes past `channels` repeat the last one).
-struct Requant4 {
-    __m128i bias;
-    __m256i mult, round, shift, zero_point, lo, hi;
-};
-
 Requant4 requant_constants(const Conv2DParams& p, std::int32_t o, std::int32_t channels) {
     alignas(16) std::int32_t b[4], m[4], s[4];
     for (std::int32_t q = 0; q < 4; ++q) {
@@ -168,88 +174,168 @@ inline std::int32_t requantize4(__m128i sums, const Requant4& r) {
     return _mm_cvtsi128_si32(_mm_packs_epi16(_mm_packs_epi32(d, d), d));
 }
 
+
+// Fills the table of requantization constants, one entry per `group` channels.
+void fill_requant(const Conv2DParams& p, std::int32_t group, Requant4* table) {
+    for (std::int32_t o = 0; o < p.out_c; o += group)
+        table[o / group] = requant_constants(p, o, p.out_c - o < group ? p.out_c - o : group);
+}
+
+struct Pixels {
+    std::int32_t cy[kPixels > kColumnPixels ? kPixels : kColumnPixels];
+    std::int32_t cx[kPixels > kColumnPixels ? kPixels : kColumnPixels];
+};
+
+// Conv pixels i .. i + count - 1 of the sweep (a short last block repeats its last pixel).
+inline void pixels_at(const detail::ConvSweep& sweep, std::int32_t i, std::int32_t valid, std::int32_t count,
+                      Pixels& px) {
+    for (std::int32_t j = 0; j < count; ++j) {
+        const std::int32_t at = i + (j < valid ? j : valid - 1);
+        px.cy[j] = at / sweep.used_w;
+        px.cx[j] = at % sweep.used_w;
+    }
+}
+
+// Rows form: window rows read in place from the padded image, weights in place (OHWI).
+void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* image, const Requant4* requant,
+                    std::int8_t* out) {
+    const std::int64_t k = std::int64_t{p.kernel_h} * l.window_row;
+    const detail::ConvSweep sweep(p);
+    const std::int32_t n = sweep.count();
+    for (std::int32_t i = 0; i < n; i += kPixels) {
+        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
+        Pixels px;
+        pixels_at(sweep, i, valid, kPixels, px);
+        // Window rows in the top/bottom padding for every pixel of the block add 0 (x - z_in
+        // is 0 there): only rows [lo, hi) run.
+        std::int32_t lo = p.kernel_h, hi = 0;
+        for (std::int32_t j = 0; j < valid; ++j) {
+            const std::int32_t y0 = px.cy[j] * p.stride_h - p.pad_top;
+            const std::int32_t first = y0 < 0 ? -y0 : 0, last = p.in_h - y0 < p.kernel_h ? p.in_h - y0 : p.kernel_h;
+            lo = first < lo ? first : lo;
+            hi = last > hi ? last : hi;
+        }
+        if (hi <= lo) lo = hi = 0;
+        Block b{};
+        for (std::int32_t j = 0; j < kPixels; ++j)
+            b.x[j] = image + (std::int64_t{px.cy[j]} * p.stride_h + lo) * l.row_values +
+                     std::int64_t{px.cx[j]} * p.stride_w * p.in_c;
+        b.rows = hi - lo;
+        b.len = l.window_row;
+        b.x_step = l.row_values;
+        b.w_step = l.window_row;
+        const std::int8_t* weights = p.weights + std::int64_t{lo} * l.window_row;
+        for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
+            const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
+            for (std::int32_t q = 0; q < kChannels; ++q) b.w[q] = weights + (o + (q < channels ? q : channels - 1)) * k;
+            __m128i sums[kPixels];
+            dot_block(b, sums);
+            for (std::int32_t j = 0; j < valid; ++j) {
+                const std::int32_t y4 = requantize4(sums[j], requant[o / kChannels]);
+                std::int8_t y[4];
+                std::memcpy(y, &y4, 4);
+                detail::store_pixel(p, out, px.cy[j], px.cx[j], o, y, channels);
+            }
+        }
+    }
+}
+
+// Column form, for short window rows (e.g. in_c = 1): each pixel's window is copied into a
+// zero-padded column; weights are widened once per call to [16 channels][K/2 pairs][16][2]
+// int16, and a broadcast pair of column values times one weight vector advances 8 channels
+// (no horizontal sums; 4 pixels x 16 channels per block).
+void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t* image, std::int16_t* packed,
+                      std::int16_t* cols, const Requant4* requant, std::int8_t* out) {
+    const std::int32_t k = p.kernel_h * l.window_row;
+    const std::int64_t pairs = l.k16 / 2;
+    for (std::int32_t g = 0; g < p.out_c; g += 16)
+        for (std::int64_t t = 0; t < pairs; ++t)
+            for (std::int32_t c = 0; c < 16; ++c)
+                for (std::int32_t h = 0; h < 2; ++h) {
+                    const std::int64_t kk = 2 * t + h;
+                    const bool live = g + c < p.out_c && kk < k;
+                    packed[((g / 16 * pairs + t) * 16 + c) * 2 + h] =
+                        live ? p.weights[std::int64_t{g + c} * k + kk] : std::int16_t{0};
+                }
+    for (std::int32_t j = 0; j < kColumnPixels; ++j)
+        for (std::int64_t t = k; t < l.k16; ++t) cols[j * l.k16 + t] = 0;
+    const detail::ConvSweep sweep(p);
+    const std::int32_t n = sweep.count();
+    for (std::int32_t i = 0; i < n; i += kColumnPixels) {
+        const std::int32_t valid = n - i < kColumnPixels ? n - i : kColumnPixels;
+        Pixels px;
+        pixels_at(sweep, i, valid, kColumnPixels, px);
+        for (std::int32_t j = 0; j < kColumnPixels; ++j) {
+            std::int16_t* c = cols + j * l.k16;
+            const std::int16_t* window = image + std::int64_t{px.cy[j]} * p.stride_h * l.row_values +
+                                         std::int64_t{px.cx[j]} * p.stride_w * p.in_c;
+            for (std::int32_t ky = 0; ky < p.kernel_h; ++ky)  // short rows: a plain loop beats memcpy calls
+                for (std::int32_t t = 0; t < l.window_row; ++t) c[ky * l.window_row + t] = window[ky * l.row_values + t];
+        }
+        for (std::int32_t g = 0; g < p.out_c; g += 16) {
+            const std::int16_t* w = packed + g / 16 * pairs * 32;
+            __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+                    a31 = a00;
+            for (std::int64_t t = 0; t < pairs; ++t) {
+                const __m256i w0 = load16(w + 32 * t), w1 = load16(w + 32 * t + 16);
+                auto pair = [&](std::int32_t j) {
+                    std::int32_t v;
+                    std::memcpy(&v, cols + j * l.k16 + 2 * t, 4);
+                    return _mm256_set1_epi32(v);
+                };
+                __m256i x = pair(0);
+                a00 = _mm256_add_epi32(a00, _mm256_madd_epi16(x, w0));
+                a01 = _mm256_add_epi32(a01, _mm256_madd_epi16(x, w1));
+                x = pair(1);
+                a10 = _mm256_add_epi32(a10, _mm256_madd_epi16(x, w0));
+                a11 = _mm256_add_epi32(a11, _mm256_madd_epi16(x, w1));
+                x = pair(2);
+                a20 = _mm256_add_epi32(a20, _mm256_madd_epi16(x, w0));
+                a21 = _mm256_add_epi32(a21, _mm256_madd_epi16(x, w1));
+                x = pair(3);
+                a30 = _mm256_add_epi32(a30, _mm256_madd_epi16(x, w0));
+                a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(x, w1));
+            }
+            const __m256i acc[kColumnPixels][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+            const std::int32_t channels = p.out_c - g < 16 ? p.out_c - g : 16;
+            for (std::int32_t j = 0; j < valid; ++j) {
+                std::int8_t y[16];
+                for (std::int32_t q = 0; q < 4 && 4 * q < channels; ++q) {
+                    const __m256i a = acc[j][q / 2];
+                    const __m128i half = q % 2 == 0 ? _mm256_castsi256_si128(a) : _mm256_extracti128_si256(a, 1);
+                    const std::int32_t y4 = requantize4(half, requant[(g + 4 * q) / 4]);
+                    std::memcpy(y + 4 * q, &y4, 4);
+                }
+                detail::store_pixel(p, out, px.cy[j], px.cx[j], g, y, channels);
+            }
+        }
+    }
+}
+
 }  // namespace
 
-// Padded int16 image, plus (when window rows are not whole 16-value steps) the weights at a
-// 16-value stride and 3 columns; 32 bytes of alignment slack.
+// Padded int16 image, a table of requantization constants, and for the column form the
+// widened weights and 4 columns; 32 bytes of alignment slack.
 std::uint64_t conv2d_avx2_s8_scratch_bytes(const Conv2DParams& p) {
     const Layout l = layout_of(p);
-    return static_cast<std::uint64_t>(l.image_bytes + l.weight_bytes + l.column_bytes) + 32;
+    return static_cast<std::uint64_t>(l.image_bytes + l.requant_bytes + l.weight_bytes + l.column_bytes) + 32;
 }
 
 void conv2d_avx2_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const Layout l = layout_of(p);
-    const std::int32_t k = p.kernel_h * l.window_row;
     auto* base = reinterpret_cast<std::uint8_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 32));
     auto* image = reinterpret_cast<std::int16_t*>(base);
-    auto* packed = reinterpret_cast<std::int8_t*>(base + l.image_bytes);
-    auto* cols = reinterpret_cast<std::int16_t*>(base + l.image_bytes + l.weight_bytes);
+    auto* requant = reinterpret_cast<Requant4*>(base + l.image_bytes);
+    auto* packed = reinterpret_cast<std::int16_t*>(base + l.image_bytes + l.requant_bytes);
+    auto* cols = reinterpret_cast<std::int16_t*>(base + l.image_bytes + l.requant_bytes + l.weight_bytes);
     pad_image(p, l, in, image);
-    if (!l.in_place) {
-        for (std::int32_t o = 0; o < p.out_c; ++o) {
-            std::memcpy(packed + o * l.k16, p.weights + std::int64_t{o} * k, static_cast<std::size_t>(k));
-            std::memset(packed + o * l.k16 + k, 0, static_cast<std::size_t>(l.k16 - k));
-        }
-        for (std::int32_t j = 0; j < kPixels; ++j)
-            std::memset(cols + j * l.k16 + k, 0, static_cast<std::size_t>(2 * (l.k16 - k)));
-    }
-    const detail::ConvSweep sweep(p);
     detail::prepare_output(p, out);
-    const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
-        Block b{};
-        std::int32_t cy[kPixels], cx[kPixels];
-        for (std::int32_t j = 0; j < kPixels; ++j) {
-            const std::int32_t px = i + (j < valid ? j : valid - 1);
-            cy[j] = px / sweep.used_w;
-            cx[j] = px % sweep.used_w;
-            const std::int16_t* window =
-                image + std::int64_t{cy[j]} * p.stride_h * l.row_values + std::int64_t{cx[j]} * p.stride_w * p.in_c;
-            if (l.in_place) {
-                b.x[j] = window;
-            } else {
-                std::int16_t* c = cols + j * l.k16;
-                for (std::int32_t ky = 0; ky < p.kernel_h; ++ky)  // short rows: a plain loop beats memcpy calls
-                    for (std::int32_t t = 0; t < l.window_row; ++t) c[ky * l.window_row + t] = window[ky * l.row_values + t];
-                b.x[j] = c;
-            }
-        }
-        b.rows = l.in_place ? p.kernel_h : 1;
-        b.len = l.in_place ? l.window_row : static_cast<std::int32_t>(l.k16);
-        b.x_step = l.row_values;
-        b.w_step = l.window_row;
-        const std::int8_t* weights = l.in_place ? p.weights : packed;
-        if (l.in_place) {
-            // Window rows that lie in the top/bottom padding for every pixel of the block add
-            // 0 (x - z_in = 0 there): skip them.
-            std::int32_t lo = p.kernel_h, hi = 0;
-            for (std::int32_t j = 0; j < valid; ++j) {
-                const std::int32_t y0 = cy[j] * p.stride_h - p.pad_top;
-                const std::int32_t first = y0 < 0 ? -y0 : 0, last = p.in_h - y0 < p.kernel_h ? p.in_h - y0 : p.kernel_h;
-                lo = first < lo ? first : lo;
-                hi = last > hi ? last : hi;
-            }
-            if (hi <= lo) lo = hi = 0;
-            for (std::int32_t j = 0; j < kPixels; ++j) b.x[j] += std::int64_t{lo} * l.row_values;
-            weights += std::int64_t{lo} * l.window_row;
-            b.rows = hi - lo;
-        }
-        const std::int64_t weight_stride = l.in_place ? k : l.k16;
-        for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
-            const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
-            for (std::int32_t q = 0; q < kChannels; ++q)
-                b.w[q] = weights + std::int64_t{o + (q < channels ? q : channels - 1)} * weight_stride;
-            __m128i sums[kPixels];
-            dot_block(b, sums);
-            const Requant4 rq = requant_constants(p, o, channels);
-            for (std::int32_t j = 0; j < valid; ++j) {
-                const std::int32_t packed4 = requantize4(sums[j], rq);
-                std::int8_t y[4];
-                std::memcpy(y, &packed4, 4);
-                detail::store_pixel(p, out, cy[j], cx[j], o, y, channels);
-            }
-        }
+    if (l.in_place) {
+        fill_requant(p, kChannels, requant);
+        conv_rows_form(p, l, image, requant, out);
+    } else {
+        fill_requant(p, 4, requant);
+        conv_column_form(p, l, image, packed, cols, requant, out);
     }
 }
 
