@@ -55,8 +55,9 @@ Layout layout_of(const Conv2DParams& p) {
     const std::int64_t groups16 = (p.out_c + 15) / 16;
     l.weight_bytes = l.in_place ? 0 : groups16 * (l.k16 / 2) * 64;
     l.column_bytes = l.in_place ? 0 : 2 * kColumnPixels * l.k16;
-    // One entry per channel block: 3 channels (rows form) or 4 (column form).
-    l.requant_bytes = static_cast<std::int64_t>(sizeof(Requant4)) * ((p.out_c + 2) / 3);
+    // One entry per channel block: kChannels (rows form) or 4 (column form).
+    const std::int32_t group = l.in_place ? kChannels : 4;
+    l.requant_bytes = static_cast<std::int64_t>(sizeof(Requant4)) * ((p.out_c + group - 1) / group);
     return l;
 }
 
@@ -181,19 +182,33 @@ void fill_requant(const Conv2DParams& p, std::int32_t group, Requant4* table) {
         table[o / group] = requant_constants(p, o, p.out_c - o < group ? p.out_c - o : group);
 }
 
+constexpr int kMaxPixels = kPixels > kColumnPixels ? kPixels : kColumnPixels;
+
+// Conv pixels of one block and where their values go (computed once per block).
 struct Pixels {
-    std::int32_t cy[kPixels > kColumnPixels ? kPixels : kColumnPixels];
-    std::int32_t cx[kPixels > kColumnPixels ? kPixels : kColumnPixels];
+    std::int32_t cy[kMaxPixels], cx[kMaxPixels];
+    detail::PixelTarget target[kMaxPixels];
 };
 
 // Conv pixels i .. i + count - 1 of the sweep (a short last block repeats its last pixel).
-inline void pixels_at(const detail::ConvSweep& sweep, std::int32_t i, std::int32_t valid, std::int32_t count,
-                      Pixels& px) {
+inline void pixels_at(const Conv2DParams& p, std::int8_t* out, const detail::ConvSweep& sweep, std::int32_t i,
+                      std::int32_t valid, std::int32_t count, Pixels& px) {
     for (std::int32_t j = 0; j < count; ++j) {
         const std::int32_t at = i + (j < valid ? j : valid - 1);
         px.cy[j] = at / sweep.used_w;
         px.cx[j] = at % sweep.used_w;
+        px.target[j] = detail::pixel_target(p, out, px.cy[j], px.cx[j]);
     }
+}
+
+// Stores (or max-updates into every pooled output it feeds) channels o .. o + n - 1.
+inline void store(const Conv2DParams& p, const detail::PixelTarget& t, std::int32_t o, const std::int8_t* y,
+                  std::int32_t n) {
+    for (std::int32_t r = 0; r < t.rows; ++r)
+        for (std::int32_t c = 0; c < t.cols; ++c) {
+            std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
+            for (std::int32_t q = 0; q < n; ++q) d[q] = p.pool_h == 0 || y[q] > d[q] ? y[q] : d[q];
+        }
 }
 
 // Rows form: window rows read in place from the padded image, weights in place (OHWI).
@@ -205,7 +220,7 @@ void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* 
     for (std::int32_t i = 0; i < n; i += kPixels) {
         const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
         Pixels px;
-        pixels_at(sweep, i, valid, kPixels, px);
+        pixels_at(p, out, sweep, i, valid, kPixels, px);
         // Window rows in the top/bottom padding for every pixel of the block add 0 (x - z_in
         // is 0 there): only rows [lo, hi) run.
         std::int32_t lo = p.kernel_h, hi = 0;
@@ -234,7 +249,7 @@ void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* 
                 const std::int32_t y4 = requantize4(sums[j], requant[o / kChannels]);
                 std::int8_t y[4];
                 std::memcpy(y, &y4, 4);
-                detail::store_pixel(p, out, px.cy[j], px.cx[j], o, y, channels);
+                store(p, px.target[j], o, y, channels);
             }
         }
     }
@@ -264,7 +279,7 @@ void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t
     for (std::int32_t i = 0; i < n; i += kColumnPixels) {
         const std::int32_t valid = n - i < kColumnPixels ? n - i : kColumnPixels;
         Pixels px;
-        pixels_at(sweep, i, valid, kColumnPixels, px);
+        pixels_at(p, out, sweep, i, valid, kColumnPixels, px);
         for (std::int32_t j = 0; j < kColumnPixels; ++j) {
             std::int16_t* c = cols + j * l.k16;
             const std::int16_t* window = image + std::int64_t{px.cy[j]} * p.stride_h * l.row_values +
@@ -306,7 +321,7 @@ void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t
                     const std::int32_t y4 = requantize4(half, requant[(g + 4 * q) / 4]);
                     std::memcpy(y + 4 * q, &y4, 4);
                 }
-                detail::store_pixel(p, out, px.cy[j], px.cx[j], g, y, channels);
+                store(p, px.target[j], g, y, channels);
             }
         }
     }
