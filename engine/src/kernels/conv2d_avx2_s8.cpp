@@ -262,7 +262,7 @@ void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* 
 void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t* image, std::int16_t* packed,
                       std::int16_t* cols, const Requant4* requant, std::int8_t* out) {
     const std::int32_t k = p.kernel_h * l.window_row;
-    const std::int64_t pairs = l.k16 / 2;
+    const std::int64_t pairs = (k + 1) / 2;  // columns are zero past k up to k16
     for (std::int32_t g = 0; g < p.out_c; g += 16)
         for (std::int64_t t = 0; t < pairs; ++t)
             for (std::int32_t c = 0; c < 16; ++c)
