@@ -276,25 +276,31 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
     std::uint8_t* cols = image + sizes.image_bytes;
     const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
     const auto pad = static_cast<std::uint8_t>(128 + p.in_zero_point);
-    auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
     const detail::ConvSweep sweep(p);
     // With the whole input padded once (uint8, padding = z_in + 128), a pixel's column is
     // kernel_h straight copies of kernel_w * in_c bytes: no per-pixel padding logic.
     const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
     const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
     const std::int64_t row_bytes = padded_w * p.in_c;
-    for (std::int64_t y = 0; y < padded_h; ++y)
-        for (std::int64_t x = 0; x < padded_w; ++x) {
-            const std::int64_t iy = y - p.pad_top, ix = x - p.pad_left;
-            const bool inside = iy >= 0 && iy < p.in_h && ix >= 0 && ix < p.in_w;
-            std::uint8_t* dst = image + y * row_bytes + x * p.in_c;
-            if (!inside) {
-                for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = pad;
-            } else {
-                const std::int8_t* src = in + (iy * p.in_w + ix) * p.in_c;
-                for (std::int32_t c = 0; c < p.in_c; ++c) dst[c] = to_u8(src[c]);
-            }
+    const std::int64_t left_w = p.pad_left < padded_w ? p.pad_left : padded_w;
+    const std::int64_t inside_w = padded_w - left_w < p.in_w ? padded_w - left_w : p.in_w;
+    const std::int64_t left = left_w * p.in_c, inside = inside_w * p.in_c;
+    const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+    for (std::int64_t y = 0; y < padded_h; ++y) {
+        std::uint8_t* dst = image + y * row_bytes;
+        const std::int64_t iy = y - p.pad_top;
+        if (iy < 0 || iy >= p.in_h) {
+            std::memset(dst, pad, static_cast<std::size_t>(row_bytes));
+            continue;
         }
+        std::memset(dst, pad, static_cast<std::size_t>(left));
+        const std::int8_t* src = in + iy * p.in_w * p.in_c;
+        for (std::int64_t i = 0; i < inside; i += 64) {
+            const __mmask64 m = tail_mask(static_cast<std::int32_t>(inside - i < 64 ? inside - i : 64));
+            _mm512_mask_storeu_epi8(dst + left + i, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + i), flip));
+        }
+        std::memset(dst + left + inside, pad, static_cast<std::size_t>(row_bytes - left - inside));
+    }
     const std::int32_t window_row = p.kernel_w * p.in_c;
     const std::int32_t n = sweep.count();
     // Wider layers run in slices of 64 output channels (weights repacked per slice).
