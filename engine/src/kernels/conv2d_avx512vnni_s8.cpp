@@ -138,19 +138,16 @@ bool use_broadcast_form(const Conv2DParams& p, std::int64_t k) {
     return groups * blocks * 64 <= kPackedBytes && (16 / blocks) * groups * 4 <= kColumnBytes;
 }
 
-// Scratch of the broadcast form, 64-byte aligned pieces: packed weights, the padded uint8
-// input, the pixels' columns.
+// Scratch of the broadcast form beyond the padded input, 64-byte aligned pieces: packed
+// weights, the pixels' columns.
 struct BroadcastScratch {
-    std::int64_t packed_bytes, image_bytes, column_bytes;
+    std::int64_t packed_bytes, column_bytes;
 };
 
 BroadcastScratch broadcast_scratch(const Conv2DParams& p, std::int64_t k) {
     const std::int64_t groups = (k + 3) / 4, blocks = broadcast_blocks(p.out_c > 64 ? 64 : p.out_c);
-    const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
-    const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
     auto up64 = [](std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 64)); };
-    return BroadcastScratch{up64(groups * blocks * 64), up64(padded_h * padded_w * p.in_c),
-                            up64(8 * groups * 4)};  // a slice of <= 32 channels runs 8 pixels
+    return BroadcastScratch{up64(groups * blocks * 64), up64(8 * groups * 4)};  // <= 32 channels: 8 pixels
 }
 
 // Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert).
@@ -268,20 +265,19 @@ void broadcast_4x4(const std::uint8_t* const* col, const std::int8_t* packed, st
     out[3][0] = a30; out[3][1] = a31; out[3][2] = a32; out[3][3] = a33;
 }
 
-void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, const std::int32_t* corr,
-                         std::int32_t k, std::uint8_t* scratch) {
-    const BroadcastScratch sizes = broadcast_scratch(p, k);
-    auto* packed = reinterpret_cast<std::int8_t*>(scratch);
-    std::uint8_t* image = scratch + sizes.packed_bytes;
-    std::uint8_t* cols = image + sizes.image_bytes;
-    const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
+// Padded input geometry: every conv pixel's window lies inside it.
+std::int64_t padded_width(const Conv2DParams& p) { return std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w; }
+std::int64_t padded_height(const Conv2DParams& p) { return std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h; }
+std::int64_t padded_row_bytes(const Conv2DParams& p) { return padded_width(p) * p.in_c; }
+std::int64_t padded_image_bytes(const Conv2DParams& p) {
+    return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(padded_height(p) * padded_row_bytes(p)), 64));
+}
+
+// The whole input padded once as uint8 (x + 128; padding = z_in + 128), so a window row of
+// a pixel is kernel_w * in_c contiguous bytes: no per-pixel padding logic.
+void pad_input(const Conv2DParams& p, const std::int8_t* in, std::uint8_t* image) {
     const auto pad = static_cast<std::uint8_t>(128 + p.in_zero_point);
-    const detail::ConvSweep sweep(p);
-    // With the whole input padded once (uint8, padding = z_in + 128), a pixel's column is
-    // kernel_h straight copies of kernel_w * in_c bytes: no per-pixel padding logic.
-    const std::int64_t padded_w = std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w;
-    const std::int64_t padded_h = std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h;
-    const std::int64_t row_bytes = padded_w * p.in_c;
+    const std::int64_t padded_w = padded_width(p), padded_h = padded_height(p), row_bytes = padded_row_bytes(p);
     const std::int64_t left_w = p.pad_left < padded_w ? p.pad_left : padded_w;
     const std::int64_t inside_w = padded_w - left_w < p.in_w ? padded_w - left_w : p.in_w;
     const std::int64_t left = left_w * p.in_c, inside = inside_w * p.in_c;
@@ -301,6 +297,16 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
         }
         std::memset(dst + left + inside, pad, static_cast<std::size_t>(row_bytes - left - inside));
     }
+}
+
+void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr,
+                         std::int32_t k, std::uint8_t* scratch) {
+    const BroadcastScratch sizes = broadcast_scratch(p, k);
+    auto* packed = reinterpret_cast<std::int8_t*>(scratch);
+    std::uint8_t* cols = scratch + sizes.packed_bytes;
+    const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
+    const detail::ConvSweep sweep(p);
+    const std::int64_t row_bytes = padded_row_bytes(p);
     const std::int32_t window_row = p.kernel_w * p.in_c;
     const std::int32_t n = sweep.count();
     // Wider layers run in slices of 64 output channels (weights repacked per slice).
@@ -368,51 +374,24 @@ void conv_broadcast_form(const Conv2DParams& p, const std::int8_t* in, std::int8
     }
 }
 
-}  // namespace
-
-// Per-channel corrections, then the broadcast form's buffers or the dot-product form's 4
-// columns; 64 bytes of alignment slack.
-std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
-    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
-    const std::uint64_t corr = round_up(4 * static_cast<std::uint64_t>(p.out_c), 64);
-    if (use_broadcast_form(p, static_cast<std::int64_t>(k))) {
-        const BroadcastScratch b = broadcast_scratch(p, static_cast<std::int64_t>(k));
-        return 64 + corr + static_cast<std::uint64_t>(b.packed_bytes + b.image_bytes + b.column_bytes);
-    }
-    return 64 + corr + kPixels * round_up(k, 64);
-}
-
-void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
-    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
-    const auto kp = static_cast<std::int32_t>(round_up(static_cast<std::uint64_t>(k), 64));
-    auto* corr = reinterpret_cast<std::int32_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
-    auto* rest = reinterpret_cast<std::uint8_t*>(corr) + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64);
-    const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
-    for (std::int32_t o = 0; o < p.out_c; ++o) {
-        const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
-        corr[o] = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.bias[o]) - offset * sum);
-    }
-    detail::prepare_output(p, out);
-    if (use_broadcast_form(p, k)) {
-        conv_broadcast_form(p, in, out, corr, k, rest);
-        return;
-    }
-    std::uint8_t* cols = rest;
+// The dot-product form, for layers whose repacked weights would not fit (seed: conv6): per
+// block of 4 pixels x 4 channels, window rows of the padded input and weight rows (OHWI, in
+// place) are both contiguous; 16 zmm accumulators, 64 reduction steps per instruction group
+// (the last partial step of a row masked), then a 16-way transpose-reduce.
+void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr) {
+    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
+    const std::int64_t row_bytes = padded_row_bytes(p);
     const detail::ConvSweep sweep(p);
-    const auto pad = static_cast<std::uint8_t>(offset);
-    auto to_u8 = [](std::int8_t x) { return static_cast<std::uint8_t>(x ^ 0x80); };
-    for (std::int32_t j = 0; j < kPixels; ++j) std::memset(cols + std::int64_t{j} * kp + k, 0, static_cast<std::size_t>(kp - k));
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
         const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
-        for (std::int32_t j = 0; j < valid; ++j)
-            detail::gather_column(p, in, (i + j) / sweep.used_w, (i + j) % sweep.used_w, cols + std::int64_t{j} * kp,
-                                  pad, to_u8);
         detail::PixelTarget targets[kPixels];
-        for (std::int32_t j = 0; j < valid; ++j)
-            targets[j] = detail::pixel_target(p, out, (i + j) / sweep.used_w, (i + j) % sweep.used_w);
         const std::uint8_t* c[kPixels];
-        for (std::int32_t j = 0; j < kPixels; ++j) c[j] = cols + std::int64_t{j < valid ? j : valid - 1} * kp;
+        for (std::int32_t j = 0; j < kPixels; ++j) {
+            const std::int32_t at = i + (j < valid ? j : valid - 1), cy = at / sweep.used_w, cx = at % sweep.used_w;
+            targets[j] = detail::pixel_target(p, out, cy, cx);
+            c[j] = image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
+        }
         for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
             const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
             const std::int8_t* w[kChannels];
@@ -422,42 +401,47 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
             __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
                     a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00,
                     a32 = a00, a33 = a00;
-            const std::uint8_t *c0 = c[0], *c1 = c[1], *c2 = c[2], *c3 = c[3];
-            const std::int8_t *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];
-#define TD_VNNI_STEP(W0, W1, W2, W3)                                                                   \
-    {                                                                                                   \
-        const __m512i v0 = W0, v1 = W1, v2 = W2, v3 = W3;                                              \
-        __m512i x = _mm512_loadu_si512(c0 + j);                                                        \
-        dpbusd(a00, x, v0);                                                         \
-        dpbusd(a01, x, v1);                                                         \
-        dpbusd(a02, x, v2);                                                         \
-        dpbusd(a03, x, v3);                                                         \
-        x = _mm512_loadu_si512(c1 + j);                                                                \
-        dpbusd(a10, x, v0);                                                         \
-        dpbusd(a11, x, v1);                                                         \
-        dpbusd(a12, x, v2);                                                         \
-        dpbusd(a13, x, v3);                                                         \
-        x = _mm512_loadu_si512(c2 + j);                                                                \
-        dpbusd(a20, x, v0);                                                         \
-        dpbusd(a21, x, v1);                                                         \
-        dpbusd(a22, x, v2);                                                         \
-        dpbusd(a23, x, v3);                                                         \
-        x = _mm512_loadu_si512(c3 + j);                                                                \
-        dpbusd(a30, x, v0);                                                         \
-        dpbusd(a31, x, v1);                                                         \
-        dpbusd(a32, x, v2);                                                         \
-        dpbusd(a33, x, v3);                                                         \
+            for (std::int32_t ky = 0; ky < p.kernel_h; ++ky) {
+                const std::int64_t xr = ky * row_bytes, wr = std::int64_t{ky} * window_row;
+                const std::uint8_t *c0 = c[0] + xr, *c1 = c[1] + xr, *c2 = c[2] + xr, *c3 = c[3] + xr;
+                const std::int8_t *w0 = w[0] + wr, *w1 = w[1] + wr, *w2 = w[2] + wr, *w3 = w[3] + wr;
+#define TD_VNNI_STEP(LOAD_X, LOAD_W)               \
+    {                                               \
+        const __m512i v0 = LOAD_W(w0), v1 = LOAD_W(w1), v2 = LOAD_W(w2), v3 = LOAD_W(w3); \
+        __m512i x = LOAD_X(c0);                     \
+        dpbusd(a00, x, v0);                         \
+        dpbusd(a01, x, v1);                         \
+        dpbusd(a02, x, v2);                         \
+        dpbusd(a03, x, v3);                         \
+        x = LOAD_X(c1);                             \
+        dpbusd(a10, x, v0);                         \
+        dpbusd(a11, x, v1);                         \
+        dpbusd(a12, x, v2);                         \
+        dpbusd(a13, x, v3);                         \
+        x = LOAD_X(c2);                             \
+        dpbusd(a20, x, v0);                         \
+        dpbusd(a21, x, v1);                         \
+        dpbusd(a22, x, v2);                         \
+        dpbusd(a23, x, v3);                         \
+        x = LOAD_X(c3);                             \
+        dpbusd(a30, x, v0);                         \
+        dpbusd(a31, x, v1);                         \
+        dpbusd(a32, x, v2);                         \
+        dpbusd(a33, x, v3);                         \
     }
-            std::int32_t j = 0;
-            for (; j + 64 <= k; j += 64)
-                TD_VNNI_STEP(_mm512_loadu_si512(w0 + j), _mm512_loadu_si512(w1 + j), _mm512_loadu_si512(w2 + j),
-                             _mm512_loadu_si512(w3 + j))
-            if (j < k) {
-                const __mmask64 mask = tail_mask(k - j);
-                TD_VNNI_STEP(_mm512_maskz_loadu_epi8(mask, w0 + j), _mm512_maskz_loadu_epi8(mask, w1 + j),
-                             _mm512_maskz_loadu_epi8(mask, w2 + j), _mm512_maskz_loadu_epi8(mask, w3 + j))
-            }
+                std::int32_t j = 0;
+#define TD_FULL(ptr) _mm512_loadu_si512((ptr) + j)
+                for (; j + 64 <= window_row; j += 64) TD_VNNI_STEP(TD_FULL, TD_FULL)
+#undef TD_FULL
+                if (j < window_row) {
+                    // Masked: past the row's end the weights are 0 and nothing is read.
+                    const __mmask64 mask = tail_mask(window_row - j);
+#define TD_MASKED(ptr) _mm512_maskz_loadu_epi8(mask, (ptr) + j)
+                    TD_VNNI_STEP(TD_MASKED, TD_MASKED)
+#undef TD_MASKED
+                }
 #undef TD_VNNI_STEP
+            }
             const __m512i acc[kPixels][kChannels] = {
                 {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
             alignas(16) std::int8_t y[16];
@@ -466,6 +450,34 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
             for (std::int32_t px = 0; px < valid; ++px) store4(p, targets[px], o, y + 4 * px, channels);
         }
     }
+}
+
+}  // namespace
+
+// Per-channel corrections, the padded input, then the broadcast form's packed weights and
+// columns; 64 bytes of alignment slack.
+std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
+    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
+    const std::uint64_t fixed =
+        64 + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64) + static_cast<std::uint64_t>(padded_image_bytes(p));
+    if (!use_broadcast_form(p, static_cast<std::int64_t>(k))) return fixed;
+    const BroadcastScratch b = broadcast_scratch(p, static_cast<std::int64_t>(k));
+    return fixed + static_cast<std::uint64_t>(b.packed_bytes + b.column_bytes);
+}
+
+void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
+    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
+    auto* corr = reinterpret_cast<std::int32_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
+    auto* image = reinterpret_cast<std::uint8_t*>(corr) + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64);
+    const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
+    for (std::int32_t o = 0; o < p.out_c; ++o) {
+        const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
+        corr[o] = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.bias[o]) - offset * sum);
+    }
+    pad_input(p, in, image);
+    detail::prepare_output(p, out);
+    if (use_broadcast_form(p, k)) conv_broadcast_form(p, image, out, corr, k, image + padded_image_bytes(p));
+    else conv_dot_form(p, image, out, corr);
 }
 
 }  // namespace tinydigit::engine
