@@ -206,8 +206,9 @@ inline void describe_conv(char* buf, std::size_t size, const Conv2DParams& p) {
     }
 }
 
-inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
-    Conv2DParams p{};
+// Random conv shape (in <= 12x12x32, k <= 800); false when the draw is not a valid layer.
+inline bool draw_conv_shape(Rng& rng, Conv2DParams& p) {
+    p = Conv2DParams{};
     p.in_h = rng.range(1, 12);
     p.in_w = rng.range(1, 12);
     p.in_c = rng.chance(50) ? 4 * rng.range(1, 8) : rng.range(1, 9);
@@ -217,7 +218,7 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     p.stride_h = rng.range(1, 3);
     p.stride_w = rng.range(1, 3);
     const std::int32_t pt = rng.range(0, 3), pb = rng.range(0, 3), pl = rng.range(0, 3), pr = rng.range(0, 3);
-    if (p.kernel_h > p.in_h + pt + pb || p.kernel_w > p.in_w + pl + pr) return true;  // invalid: skip
+    if (p.kernel_h > p.in_h + pt + pb || p.kernel_w > p.in_w + pl + pr) return false;
     p.pad_top = pt;
     p.pad_left = pl;
     p.conv_h = (p.in_h + pt + pb - p.kernel_h) / p.stride_h + 1;
@@ -236,6 +237,13 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
             p.out_w = (p.conv_w - p.pool_w) / p.pool_stride_w + 1;
         }
     }
+    return true;
+}
+
+// One conv case of the given shape (shape fields of p; zero points, requantization, data
+// drawn from rng). Cases that do not fit the work buffer are skipped (not counted).
+inline bool run_conv_case(Rng& rng, Work& work, const KernelSet& cand, Conv2DParams p, std::int64_t index,
+                          EquivalenceResult& r) {
     p.in_zero_point = rng.chance(20) ? (rng.chance(50) ? -128 : 127) : rng.range(-128, 127);
     const std::int64_t k = std::int64_t{p.kernel_h} * p.kernel_w * p.in_c;
     const std::int64_t in_n = std::int64_t{p.in_h} * p.in_w * p.in_c, out_n = std::int64_t{p.out_h} * p.out_w * p.out_c;
@@ -263,10 +271,8 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
            scratch_ok(cand, scratch, planned, need, scratch_bytes, "conv2d", index, r);
 }
 
-inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
-    FullyConnectedParams p{};
-    p.in_count = rng.chance(50) ? 4 * rng.range(1, 300) : rng.range(1, 300);
-    p.out_count = rng.range(1, 24);
+inline bool run_fc_case(Rng& rng, Work& work, const KernelSet& cand, FullyConnectedParams p, std::int64_t index,
+                        EquivalenceResult& r) {
     p.in_zero_point = rng.range(-128, 127);
     auto* in = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.in_count)));
     auto* w = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.in_count) * static_cast<std::size_t>(p.out_count)));
@@ -338,6 +344,19 @@ inline bool pool_pad_case(Rng& rng, Work& work, const KernelSet& cand, std::int6
     return compare(ref, got, n, "pad", index, r, shape);
 }
 
+inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
+    Conv2DParams p{};
+    if (!draw_conv_shape(rng, p)) return true;  // invalid: skip
+    return run_conv_case(rng, work, cand, p, index, r);
+}
+
+inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
+    FullyConnectedParams p{};
+    p.in_count = rng.chance(50) ? 4 * rng.range(1, 300) : rng.range(1, 300);
+    p.out_count = rng.range(1, 24);
+    return run_fc_case(rng, work, cand, p, index, r);
+}
+
 }  // namespace equivalence_detail
 
 // Runs `cases` random cases (conv2d 60 %, fully connected 20 %, max pool / pad 20 %) drawn
@@ -356,6 +375,29 @@ inline EquivalenceResult check_equivalence(std::uint64_t seed, const KernelSet& 
                                    : pool_pad_case(rng, w, candidate, i, r);
         if (!ok) return r;
     }
+    return r;
+}
+
+// One case of a fixed conv or fully connected shape (shape fields set; zero points,
+// requantization and data drawn from `seed`): code paths that random shapes do not reach.
+inline EquivalenceResult check_conv_shape(std::uint64_t seed, const KernelSet& candidate, const Conv2DParams& shape,
+                                          std::uint8_t* work, std::size_t work_bytes) {
+    using namespace equivalence_detail;
+    EquivalenceResult r{true, 0, {0}};
+    Rng rng{seed};
+    Work w{work, work_bytes, 0};
+    run_conv_case(rng, w, candidate, shape, 0, r);
+    return r;
+}
+
+inline EquivalenceResult check_fully_connected_shape(std::uint64_t seed, const KernelSet& candidate,
+                                                     const FullyConnectedParams& shape, std::uint8_t* work,
+                                                     std::size_t work_bytes) {
+    using namespace equivalence_detail;
+    EquivalenceResult r{true, 0, {0}};
+    Rng rng{seed};
+    Work w{work, work_bytes, 0};
+    run_fc_case(rng, w, candidate, shape, 0, r);
     return r;
 }
 
