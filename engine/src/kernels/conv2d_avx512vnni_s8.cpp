@@ -299,6 +299,33 @@ void pad_input(const Conv2DParams& p, const std::int8_t* in, std::uint8_t* image
     }
 }
 
+// dst[g * dst_stride + i] = dword g of src row i (row i at src + i * src_stride bytes), for a
+// 16 x 16 block of dwords: 16 loads, 64 shuffles, 16 stores.
+inline void transpose16(const std::int8_t* src, std::int64_t src_stride, std::uint32_t* dst, std::int64_t dst_stride) {
+    __m512i r[16], t[16];
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_si512(src + i * src_stride);
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    // u[4b + m], 128-bit lane L: dword 4L + m of rows 4b .. 4b + 3.
+    for (int b = 0; b < 4; ++b) {
+        r[4 * b + 0] = _mm512_unpacklo_epi64(t[4 * b], t[4 * b + 2]);
+        r[4 * b + 1] = _mm512_unpackhi_epi64(t[4 * b], t[4 * b + 2]);
+        r[4 * b + 2] = _mm512_unpacklo_epi64(t[4 * b + 1], t[4 * b + 3]);
+        r[4 * b + 3] = _mm512_unpackhi_epi64(t[4 * b + 1], t[4 * b + 3]);
+    }
+    for (int m = 0; m < 4; ++m) {
+        const __m512i x0 = _mm512_shuffle_i32x4(r[m], r[4 + m], 0x88), x1 = _mm512_shuffle_i32x4(r[m], r[4 + m], 0xdd);
+        const __m512i y0 = _mm512_shuffle_i32x4(r[8 + m], r[12 + m], 0x88),
+                      y1 = _mm512_shuffle_i32x4(r[8 + m], r[12 + m], 0xdd);
+        _mm512_storeu_si512(dst + (m + 0) * dst_stride, _mm512_shuffle_i32x4(x0, y0, 0x88));
+        _mm512_storeu_si512(dst + (m + 8) * dst_stride, _mm512_shuffle_i32x4(x0, y0, 0xdd));
+        _mm512_storeu_si512(dst + (m + 4) * dst_stride, _mm512_shuffle_i32x4(x1, y1, 0x88));
+        _mm512_storeu_si512(dst + (m + 12) * dst_stride, _mm512_shuffle_i32x4(x1, y1, 0xdd));
+    }
+}
+
 void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr,
                          std::int32_t k, std::uint8_t* scratch) {
     const BroadcastScratch sizes = broadcast_scratch(p, k);
@@ -316,13 +343,22 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
         // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past k / slice).
         const std::int32_t full = k / 4, lanes = blocks * 16;
         auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
+        std::int32_t transposed = 0;  // groups [0, transposed) of the current 16 channels are done
         for (std::int32_t o = 0; o < lanes; ++o) {
             if (o >= slice) {
                 for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
                 continue;
             }
             const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
-            for (std::int32_t g = 0; g < full; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
+            // 16 channels x 16 groups at a time as a 16 x 16 dword transpose (the scalar loop
+            // below does the rest).
+            if (o % 16 == 0) {
+                transposed = 0;
+                if (o + 16 <= slice)
+                    for (; transposed + 16 <= full; transposed += 16)
+                        transpose16(w + 4 * transposed, k, &packed32[transposed * lanes + o], lanes);
+            }
+            for (std::int32_t g = transposed; g < full; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
             if (full < groups) {
                 std::uint8_t last[4] = {0, 0, 0, 0};
                 std::memcpy(last, w + 4 * full, static_cast<std::size_t>(k - 4 * full));
