@@ -189,12 +189,16 @@ inline __m512i broadcast4(const std::uint8_t* p) {
 }
 
 // 8 pixels x 2 blocks of 16 channels; named accumulators so they stay in registers.
-void broadcast_8x2(const std::uint8_t* const* col, const std::int8_t* packed, std::int32_t groups,
-                   __m512i (&out)[16][4]) {
+// Pixel j's groups of row r start at col[j] + r * row_stride; packed holds rows x groups
+// groups of weights in order.
+void broadcast_8x2(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows, const std::int8_t* packed,
+                   std::int32_t groups, __m512i (&out)[16][4]) {
     __m512i a00 = _mm512_setzero_si512(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
             a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
-    const std::uint8_t *c0 = col[0], *c1 = col[1], *c2 = col[2], *c3 = col[3], *c4 = col[4], *c5 = col[5],
-                       *c6 = col[6], *c7 = col[7];
+    for (std::int32_t r = 0; r < rows; ++r, packed += groups * 128) {
+    const std::int64_t o = r * row_stride;
+    const std::uint8_t *c0 = col[0] + o, *c1 = col[1] + o, *c2 = col[2] + o, *c3 = col[3] + o, *c4 = col[4] + o,
+                       *c5 = col[5] + o, *c6 = col[6] + o, *c7 = col[7] + o;
     for (std::int32_t g = 0; g < groups; ++g) {
         const __m512i w0 = _mm512_load_si512(packed + g * 128), w1 = _mm512_load_si512(packed + g * 128 + 64);
         __m512i x = broadcast4(c0 + 4 * g);
@@ -222,6 +226,7 @@ void broadcast_8x2(const std::uint8_t* const* col, const std::int8_t* packed, st
         dpbusd(a70, x, w0);
         dpbusd(a71, x, w1);
     }
+    }
     out[0][0] = a00; out[0][1] = a01; out[1][0] = a10; out[1][1] = a11;
     out[2][0] = a20; out[2][1] = a21; out[3][0] = a30; out[3][1] = a31;
     out[4][0] = a40; out[4][1] = a41; out[5][0] = a50; out[5][1] = a51;
@@ -229,11 +234,13 @@ void broadcast_8x2(const std::uint8_t* const* col, const std::int8_t* packed, st
 }
 
 // 4 pixels x 4 blocks of 16 channels.
-void broadcast_4x4(const std::uint8_t* const* col, const std::int8_t* packed, std::int32_t groups,
-                   __m512i (&out)[16][4]) {
+void broadcast_4x4(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows, const std::int8_t* packed,
+                   std::int32_t groups, __m512i (&out)[16][4]) {
     __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
             a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-    const std::uint8_t *c0 = col[0], *c1 = col[1], *c2 = col[2], *c3 = col[3];
+    for (std::int32_t r = 0; r < rows; ++r, packed += groups * 256) {
+    const std::int64_t o = r * row_stride;
+    const std::uint8_t *c0 = col[0] + o, *c1 = col[1] + o, *c2 = col[2] + o, *c3 = col[3] + o;
     for (std::int32_t g = 0; g < groups; ++g) {
         const std::int8_t* w = packed + g * 256;
         const __m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + 64), w2 = _mm512_load_si512(w + 128),
@@ -258,6 +265,7 @@ void broadcast_4x4(const std::uint8_t* const* col, const std::int8_t* packed, st
         dpbusd(a31, x, w1);
         dpbusd(a32, x, w2);
         dpbusd(a33, x, w3);
+    }
     }
     out[0][0] = a00; out[0][1] = a01; out[0][2] = a02; out[0][3] = a03;
     out[1][0] = a10; out[1][1] = a11; out[1][2] = a12; out[1][3] = a13;
@@ -335,6 +343,7 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
     const detail::ConvSweep sweep(p);
     const std::int64_t row_bytes = padded_row_bytes(p);
     const std::int32_t window_row = p.kernel_w * p.in_c;
+    const bool rows_in_place = window_row % 4 == 0;
     const std::int32_t n = sweep.count();
     // Wider layers run in slices of 64 output channels (weights repacked per slice).
     for (std::int32_t base = 0; base < p.out_c; base += 64) {
@@ -381,18 +390,24 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
             detail::PixelTarget targets[8];
             for (std::int32_t j = 0; j < valid; ++j) {
                 const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
-                std::uint8_t* c = cols + j * k4;
                 const std::uint8_t* src =
                     image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
-                for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
-                    copy_bytes(c + ky * window_row, src, window_row);
-                col[j] = c;
+                if (rows_in_place) {
+                    col[j] = src;
+                } else {
+                    std::uint8_t* c = cols + j * k4;
+                    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
+                        copy_bytes(c + ky * window_row, src, window_row);
+                    col[j] = c;
+                }
                 targets[j] = detail::pixel_target(p, out, cy, cx);
             }
             for (std::int32_t j = valid; j < pixels; ++j) col[j] = col[valid - 1];
             __m512i acc[16][4];
-            if (blocks == 2) broadcast_8x2(col, packed, groups, acc);
-            else broadcast_4x4(col, packed, groups, acc);
+            // Whole groups per window row: broadcast straight from the padded input's rows.
+            const std::int32_t rows = rows_in_place ? p.kernel_h : 1, row_groups = rows_in_place ? window_row / 4 : groups;
+            if (blocks == 2) broadcast_8x2(col, row_bytes, rows, packed, row_groups, acc);
+            else broadcast_4x4(col, row_bytes, rows, packed, row_groups, acc);
             for (std::int32_t j = 0; j < valid; ++j) {
                 const detail::PixelTarget& t = targets[j];
                 for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
