@@ -429,25 +429,34 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
 // block of 4 pixels x 4 channels, window rows of the padded input and weight rows (OHWI, in
 // place) are both contiguous; 16 zmm accumulators, 64 reduction steps per instruction group
 // (the last partial step of a row masked), then a 16-way transpose-reduce.
-void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr) {
+// Per conv pixel of the sweep: where its window starts in the padded input, where its values go.
+struct DotPixel {
+    const std::uint8_t* window;
+    detail::PixelTarget target;
+};
+
+void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr,
+                   DotPixel* pixels) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
     const std::int64_t row_bytes = padded_row_bytes(p);
     const detail::ConvSweep sweep(p);
     const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
-        detail::PixelTarget targets[kPixels];
-        const std::uint8_t* c[kPixels];
-        for (std::int32_t j = 0; j < kPixels; ++j) {
-            const std::int32_t at = i + (j < valid ? j : valid - 1), cy = at / sweep.used_w, cx = at % sweep.used_w;
-            targets[j] = detail::pixel_target(p, out, cy, cx);
-            c[j] = image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
-        }
-        for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
-            const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
-            const std::int8_t* w[kChannels];
-            for (std::int32_t q = 0; q < kChannels; ++q)
-                w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
+    for (std::int32_t i = 0; i < n; ++i) {
+        const std::int32_t cy = i / sweep.used_w, cx = i % sweep.used_w;
+        pixels[i] = DotPixel{image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c,
+                             detail::pixel_target(p, out, cy, cx)};
+    }
+    // Channel blocks outermost: 4 channels' weight rows stay in L1 while every pixel passes.
+    for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
+        const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
+        const std::int8_t* w[kChannels];
+        for (std::int32_t q = 0; q < kChannels; ++q)
+            w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
+        const Requant16 rq = requant_constants(p.requant, corr, o, channels);
+        for (std::int32_t i = 0; i < n; i += kPixels) {
+            const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
+            const std::uint8_t* c[kPixels];
+            for (std::int32_t j = 0; j < kPixels; ++j) c[j] = pixels[i + (j < valid ? j : valid - 1)].window;
             // 16 named accumulators and an unmasked main loop keep everything in registers.
             __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
                     a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00,
@@ -496,9 +505,8 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
             const __m512i acc[kPixels][kChannels] = {
                 {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
             alignas(16) std::int8_t y[16];
-            _mm_store_si128(reinterpret_cast<__m128i*>(y),
-                            requantize16(reduce16(acc), requant_constants(p.requant, corr, o, channels)));
-            for (std::int32_t px = 0; px < valid; ++px) store4(p, targets[px], o, y + 4 * px, channels);
+            _mm_store_si128(reinterpret_cast<__m128i*>(y), requantize16(reduce16(acc), rq));
+            for (std::int32_t px = 0; px < valid; ++px) store4(p, pixels[i + px].target, o, y + 4 * px, channels);
         }
     }
 }
@@ -506,12 +514,13 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
 }  // namespace
 
 // Per-channel corrections, the padded input, then the broadcast form's packed weights and
-// columns; 64 bytes of alignment slack.
+// columns or the dot-product form's per-pixel table; 64 bytes of alignment slack.
 std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
     const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
     const std::uint64_t fixed =
         64 + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64) + static_cast<std::uint64_t>(padded_image_bytes(p));
-    if (!use_broadcast_form(p, static_cast<std::int64_t>(k))) return fixed;
+    if (!use_broadcast_form(p, static_cast<std::int64_t>(k)))
+        return fixed + sizeof(DotPixel) * static_cast<std::uint64_t>(detail::ConvSweep(p).count());
     const BroadcastScratch b = broadcast_scratch(p, static_cast<std::int64_t>(k));
     return fixed + static_cast<std::uint64_t>(b.packed_bytes + b.column_bytes);
 }
@@ -528,7 +537,7 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
     pad_input(p, in, image);
     detail::prepare_output(p, out);
     if (use_broadcast_form(p, k)) conv_broadcast_form(p, image, out, corr, k, image + padded_image_bytes(p));
-    else conv_dot_form(p, image, out, corr);
+    else conv_dot_form(p, image, out, corr, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
 }
 
 }  // namespace tinydigit::engine
