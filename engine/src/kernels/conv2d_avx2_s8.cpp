@@ -363,10 +363,8 @@ void conv2d_avx2_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* o
         fill_requant(p, kChannels, requant);
         if (l.widen) {
             const std::int64_t count = std::int64_t{p.out_c} * p.kernel_h * l.window_row;
-            std::int64_t t = 0;
-            for (; t + 16 <= count; t += 16)
+            for (std::int64_t t = 0; t < count; t += 16)  // count: a multiple of window_row, so of 16
                 _mm256_storeu_si256(reinterpret_cast<__m256i*>(packed + t), weights16(p.weights + t));
-            for (; t < count; ++t) packed[t] = p.weights[t];
             conv_rows_form(p, l, image, static_cast<const std::int16_t*>(packed), requant, out);
         } else {
             conv_rows_form(p, l, image, p.weights, requant, out);
