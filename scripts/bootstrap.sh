@@ -7,6 +7,7 @@ set -euo pipefail
 
 packages=(
     cmake ninja-build g++ ccache pkg-config          # build
+    make dpkg-dev                                   # packaging tests: Makefile projects, cpack -G DEB dependencies
     libdnnl-dev                                     # trainer: oneDNN 2.6
     libflatbuffers-dev flatbuffers-compiler         # model and checkpoint formats
     doctest-dev                                     # tests

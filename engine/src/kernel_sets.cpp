@@ -19,6 +19,10 @@ constexpr KernelSet kPortable{"portable", conv2d_portable_s8, conv2d_portable_s8
 constexpr KernelSet kDsp{"dsp", conv2d_dsp_s8, conv2d_dsp_s8_scratch_bytes, fully_connected_dsp_s8,
     fully_connected_dsp_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, true};
 #endif
+#if defined(__ARM_FEATURE_MVE)
+constexpr KernelSet kMve{"mve", conv2d_mve_s8, conv2d_mve_s8_scratch_bytes, fully_connected_mve_s8,
+    fully_connected_mve_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, true};
+#endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
 constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, conv2d_avx2_s8_scratch_bytes, fully_connected_avx2_s8,
     fully_connected_avx2_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, false};
@@ -71,7 +75,9 @@ const KernelSet& reference_kernels() { return kReference; }
 const KernelSet& portable_kernels() { return kPortable; }
 
 const KernelSet& default_kernels() {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_MVE)
+    return kMve;
+#elif defined(__ARM_FEATURE_DSP)
     return kDsp;
 #elif defined(TINYDIGIT_ENGINE_X86_KERNELS)
     switch (usable_level()) {
@@ -89,6 +95,9 @@ int available_kernel_sets(const KernelSet** out, int capacity) {
     int n = 2;
 #if defined(__ARM_FEATURE_DSP)
     sets[n++] = &kDsp;
+#endif
+#if defined(__ARM_FEATURE_MVE)
+    sets[n++] = &kMve;
 #endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     const Level level = usable_level();

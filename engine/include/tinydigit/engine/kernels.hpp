@@ -11,7 +11,7 @@ namespace tinydigit::engine {
 
 // scratch: at least the variant's own *_scratch_bytes(params) bytes (stated beside each
 // kernel, as CMSIS-NN's _get_buffer_size), 16-byte aligned, not overlapping in/out. in and out
-// never overlap. Microcontroller variants (reference, portable, dsp) need at most the planned
+// never overlap. Microcontroller variants (reference, portable, dsp, mve) need at most the planned
 // Operator.scratch_bytes (scratch.hpp); host variants may need more, which the engine places
 // after the planned arena (Engine::arena_bytes() includes it).
 using Conv2DKernel = void (*)(const Conv2DParams&, const std::int8_t* in, std::int8_t* out, void* scratch);
@@ -54,6 +54,13 @@ void conv2d_dsp_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*)
 std::uint64_t conv2d_dsp_s8_scratch_bytes(const Conv2DParams&);
 void fully_connected_dsp_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
 std::uint64_t fully_connected_dsp_s8_scratch_bytes(const FullyConnectedParams&);
+#endif
+
+#if defined(__ARM_FEATURE_MVE)
+void conv2d_mve_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+std::uint64_t conv2d_mve_s8_scratch_bytes(const Conv2DParams&);
+void fully_connected_mve_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+std::uint64_t fully_connected_mve_s8_scratch_bytes(const FullyConnectedParams&);
 #endif
 
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)

@@ -1,7 +1,7 @@
 // Scratch memory an operator gets from the planned arena, as constexpr functions callable on
 // the host (the quantizer's memory planner) and on the target (the verifier checks
 // Operator.scratch_bytes against them). One model file runs on every target, so the plan is
-// what the microcontroller variants (reference, portable, Arm DSP) need; each of them states
+// what the microcontroller variants (reference, portable, Arm DSP, Helium) need; each states
 // its own need beside itself (`conv2d_portable_s8_scratch_bytes` etc., kernels.hpp) and the
 // equivalence test checks it never exceeds these values (on the host and on QEMU).
 //
@@ -18,16 +18,15 @@
 // - Operator.scratch_bytes >= the value below (0 means no scratch: scratch_offset may be -1).
 //
 // Why these sizes:
-// - Conv2D gathers the receptive field of two output pixels into int16 columns ("im2col") so
-//   the inner loop streams two contiguous arrays: portable 2 x 2 x round_up(K, 64) bytes,
-//   Arm DSP 16 x floor(K/4) (+16 when K % 4 != 0), both <= 4 x round_up(K, 64); K =
-//   kernel_h * kernel_w * in_channels. The 4 x out_channels term no variant uses any more
-//   (it held the VNNI kernel's per-channel correction, now host scratch); it stays because
-//   every existing model file was planned with it. Seed network: 3,456 bytes for conv2
-//   (36,000 bytes of live activations -> 39,456 peak), 10,240 bytes for conv6.
+// - Conv2D gathers the receptive field of a few output pixels into columns ("im2col") so
+//   the inner loop streams contiguous arrays: portable 2 x 2 x round_up(K, 64) bytes (int16,
+//   2 pixels), Arm DSP 16 x floor(K/4) (+16 when K % 4 != 0), Helium 4 x round_up(K, 16)
+//   (int8, 4 pixels) plus one int32 per output channel (the input zero point folded into a
+//   per-channel bias); K = kernel_h * kernel_w * in_channels. Seed network: 3,456 bytes for
+//   conv2 (36,000 bytes of live activations -> 39,456 peak), 10,240 bytes for conv6.
 // - A fused max pool needs no scratch: the kernel max-updates the pooled output in place.
-// - FullyConnected keeps its input once as int16 (2 x K bytes; the 4 x out term likewise
-//   unused).
+// - FullyConnected keeps its input once as int16 (2 x K bytes; the 4 x out term is headroom
+//   every existing model file was planned with).
 // - MaxPool2D and Pad need none.
 #pragma once
 
