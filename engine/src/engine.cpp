@@ -92,9 +92,10 @@ Status Engine::run_operator(int index) noexcept {
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
     auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, detail::op_input(op, 0))->arena_offset());
     auto* out = reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(m, detail::op_output(op))->arena_offset());
-    void* scratch = (extended_ops_ >> index & 1) != 0 ? arena_ + extension_offset_
-                    : op.scratch_bytes() > 0              ? arena_ + op.scratch_offset()
-                                                          : nullptr;
+    void* scratch = op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    if ((extended_ops_ >> index & 1) != 0) scratch = arena_ + extension_offset_;
+#endif
     switch (op.params_type()) {
         case model::OpParams::Conv2D: kernels_->conv2d(detail::decode_conv2d(m, op), in, out, scratch); break;
         case model::OpParams::FullyConnected:

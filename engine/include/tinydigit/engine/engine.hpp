@@ -72,8 +72,10 @@ private:
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
     std::uint32_t arena_bytes_ = 0;
-    std::uint32_t extension_offset_ = 0;  // host scratch beyond the plan (see load)
-    std::uint64_t extended_ops_ = 0;      // bit i: op i's scratch is the extension
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)  // host builds only: td_engine holds 8 pointers
+    std::uint32_t extension_offset_ = 0;    // host scratch beyond the plan (see load)
+    std::uint64_t extended_ops_ = 0;        // bit i: op i's scratch is the extension
+#endif
     std::int32_t input_offset_ = 0;
     std::int32_t output_offset_ = 0;
     std::uint32_t input_count_ = 0;
