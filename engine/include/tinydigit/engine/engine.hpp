@@ -41,7 +41,10 @@ public:
     // kernels need more than the planned scratch (scratch.hpp); 0 when unloaded.
     std::uint32_t arena_bytes() const noexcept;
     // `arena` must be 16-byte aligned and at least arena_bytes() long; it is used for
-    // activations and scratch until the next load/bind.
+    // activations and scratch until the next load/bind. On x86 hosts an arena of at least
+    // the model's plan (MemoryPlan.arena_bytes, what model_to_c headers give) but shorter
+    // than arena_bytes() also binds: the engine then runs the portable kernels (kernels()
+    // says so; results are bit-identical, only slower).
     Status bind_arena(void* arena, std::size_t size) noexcept;
 
     std::size_t input_size() const noexcept;   // elements of the input tensor (784 for MNIST)
@@ -65,7 +68,7 @@ public:
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;
     const model::Model* model() const noexcept { return model_; }
-    const KernelSet& kernels() const noexcept { return *kernels_; }
+    const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:
     const model::Model* model_ = nullptr;
@@ -75,6 +78,7 @@ private:
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)  // host builds only: td_engine holds 8 pointers
     std::uint32_t extension_offset_ = 0;    // host scratch beyond the plan (see load)
     std::uint64_t extended_ops_ = 0;        // bit i: op i's scratch is the extension
+    bool plan_only_ = false;                // bound arena lacks the extension: portable set
 #endif
     std::int32_t input_offset_ = 0;
     std::int32_t output_offset_ = 0;
