@@ -96,8 +96,9 @@ void pad_image(const Conv2DParams& p, const Layout& l, const std::int8_t* in, st
     }
 }
 
-// 3 pixels x 4 channels over `rows` segments of `len` values (a multiple of 16); pixel j's
-// segment r starts at x[j] + r * x_step, channel q's at w[q] + r * w_step.
+// kPixels x kChannels over `rows` segments of `len` values (a multiple of 16); pixel j's
+// segment r starts at x[j] + r * x_step, channel q's at w[q] + r * w_step. Weights are int8
+// (converted on the fly) or already widened to int16.
 template <typename W>
 struct Block {
     const std::int16_t* x[kPixels];
@@ -106,13 +107,12 @@ struct Block {
     std::int32_t rows, len;
 };
 
-inline __m256i load16(const std::int16_t* x);
+inline __m256i load16(const std::int16_t* x) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)); }
 inline __m256i weights16(const std::int16_t* w) { return load16(w); }
 inline __m256i weights16(const std::int8_t* w) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));
 }
 
-inline __m256i load16(const std::int16_t* x) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)); }
 
 // Sums of the 4 accumulators of one pixel, one per 32-bit lane (channel order).
 inline __m128i reduce4(__m256i a0, __m256i a1, __m256i a2, __m256i a3) {

@@ -127,15 +127,16 @@ inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int
 // is broadcast and one VPDPBUSD advances 16 channels of one pixel. Blocks of 8 pixels x 32
 // channels or 4 pixels x 64 channels keep 16 accumulators in registers; no horizontal sums,
 // and results come out in channel order for a 16-lane requantization.
+// The 64 KB bound keeps a slice's weights in L2 while every pixel block passes; the dot-
+// product form streams larger layers' weights in place instead of repacking them per call.
 constexpr std::int64_t kPackedBytes = 64 * 1024;
-constexpr std::int64_t kColumnBytes = 24 * 1024;
 
 std::int32_t broadcast_blocks(std::int32_t out_c) { return out_c <= 32 ? 2 : 4; }
 
 bool use_broadcast_form(const Conv2DParams& p, std::int64_t k) {
     const std::int64_t groups = (k + 3) / 4;
     const std::int64_t blocks = broadcast_blocks(p.out_c);
-    return groups * blocks * 64 <= kPackedBytes && (16 / blocks) * groups * 4 <= kColumnBytes;
+    return groups * blocks * 64 <= kPackedBytes;
 }
 
 // Scratch of the broadcast form beyond the padded input, 64-byte aligned pieces: packed
