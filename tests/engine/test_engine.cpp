@@ -63,6 +63,36 @@ TEST_CASE("seed-shaped model fits the RAM target: arena (scratch included) <= 40
     CHECK(m->plan->arena_bytes <= 40 * 1024);
 }
 
+TEST_CASE("host sets: arena_bytes() adds their scratch, and an arena of the plan alone runs the portable set") {
+    const ModelBytes model = serialize(*make_model(seed_spec(), 11));
+    const auto px = random_pixels(5, 784);
+    const auto expected = logits(model, reference_kernels(), px);
+    const KernelSet* sets[8];
+    const int n = available_kernel_sets(sets, 8);
+    for (int i = 0; i < n; ++i) {
+        CAPTURE(std::string(sets[i]->name));
+        Engine engine;
+        REQUIRE(engine.load(model.data(), model.size(), *sets[i]) == Status::kOk);
+        const std::uint32_t plan = engine.model()->plan()->arena_bytes();
+        CHECK(plan == 39456);
+        CHECK(engine.arena_bytes() >= plan);
+        CHECK((engine.arena_bytes() == plan) == sets[i]->fits_planned_scratch);
+        Arena small(plan);
+        if (engine.arena_bytes() > plan) {
+            // Bound with the plan only: still correct, with the portable kernels.
+            REQUIRE(engine.bind_arena(small.data, plan) == Status::kOk);
+            CHECK(std::string(engine.kernels().name) == "portable");
+            REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+            REQUIRE(engine.run() == Status::kOk);
+            CHECK(std::vector<std::int8_t>(engine.output(), engine.output() + 10) == expected);
+        }
+        CHECK(engine.bind_arena(small.data, plan - 16) == Status::kArenaTooSmall);
+        Arena full(engine.arena_bytes());
+        REQUIRE(engine.bind_arena(full.data, full.size) == Status::kOk);
+        CHECK(&engine.kernels() == sets[i]);
+    }
+}
+
 TEST_CASE("running operator by operator equals run(), and tensors are readable") {
     const ModelBytes model = serialize(*make_model(compact_spec(), 4));
     const auto px = random_pixels(9, 784);
@@ -131,7 +161,8 @@ TEST_CASE("misuse: not loaded, arena not bound, too small, misaligned") {
     CHECK(engine.run() == Status::kArenaNotBound);
     CHECK(engine.output() == nullptr);
     Arena arena(engine.arena_bytes() + 16);
-    CHECK(engine.bind_arena(arena.data, engine.arena_bytes() - 1) == Status::kArenaTooSmall);
+    // Too small: below the model's plan (x86 sets bind anything from the plan up, see below).
+    CHECK(engine.bind_arena(arena.data, engine.model()->plan()->arena_bytes() - 1) == Status::kArenaTooSmall);
     CHECK(engine.bind_arena(arena.data + 8, engine.arena_bytes()) == Status::kMisalignedArena);
     CHECK(engine.bind_arena(nullptr, 1000) == Status::kNullArgument);
     CHECK(engine.bind_arena(arena.data, arena.size) == Status::kOk);
