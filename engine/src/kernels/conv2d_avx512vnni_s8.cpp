@@ -1,8 +1,10 @@
 // Conv2D with AVX-512 VNNI (VPDPBUSD: u8 x s8 -> s32, 64 MACs per instruction).
 // Activations enter as u = x + 128 (uint8); padding cells hold z_in + 128. Then
 //   sum_k (x_k - z_in) w_k = sum_k u_k w_k - (128 + z_in) sum_k w_k,
-// so a per-channel correction (bias - (128 + z_in) * sum w, computed once per call into
-// scratch) makes the result identical to the reference in wrapping int32 arithmetic.
+// so a per-channel correction (bias - (128 + z_in) * sum w) makes the result identical to
+// the reference in wrapping int32 arithmetic. Window rows wholly in the top/bottom padding
+// for every pixel of a block are skipped; the correction then sums only the rows that ran
+// (per-channel prefix sums of the weight rows, computed once per call beside the repacking).
 // Two forms (below); every buffer is the caller's scratch, sized by
 // conv2d_avx512vnni_s8_scratch_bytes (the engine extends the planned arena for it).
 #include <cstring>
@@ -34,6 +36,13 @@ inline __m512i partial4(__m512i a, __m512i b, __m512i c, __m512i d) {
     return _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
 }
 
+// Horizontal sums of 4 vectors: [sum a, sum b, sum c, sum d] in the low 128 bits.
+inline __m512i reduce16_row(__m512i a, __m512i b, __m512i c, __m512i d) {
+    const __m512i part = partial4(a, b, c, d);  // lane L: partial sums of 128-bit lane L
+    const __m512i s = _mm512_add_epi32(part, _mm512_shuffle_i32x4(part, part, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm512_add_epi32(s, _mm512_shuffle_i32x4(s, s, _MM_SHUFFLE(2, 3, 0, 1)));
+}
+
 // Horizontal sums of a 4 x 4 block of accumulators: lane p of the result holds
 // [sum acc[p][0], ..., sum acc[p][3]].
 inline __m512i reduce16(const __m512i (&acc)[4][4]) {
@@ -53,16 +62,16 @@ struct Requant16 {
     __m512i bias, mult, round_even, round_odd, shift_even, shift_odd, zero_point, lo, hi;
 };
 
-inline Requant16 requant_constants(const Requant& rq, const std::int32_t* corr, std::int32_t o, std::int32_t channels) {
-    alignas(16) std::int32_t b[4], m[4], s[4];
+// The bias (the correction) is set per pixel block.
+inline Requant16 requant_constants(const Requant& rq, std::int32_t o, std::int32_t channels) {
+    alignas(16) std::int32_t m[4], s[4];
     for (std::int32_t q = 0; q < 4; ++q) {
         const std::int32_t c = o + (q < channels ? q : channels - 1);
-        b[q] = corr[c];
         m[q] = rq.multiplier[c];
         s[q] = rq.shift[c];
     }
     Requant16 r;
-    r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(b)));
+    r.bias = _mm512_setzero_si512();
     r.mult = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(m)));
     const __m512i s32 = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(s)));
     r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
@@ -90,12 +99,28 @@ inline __m128i requantize16(__m512i sums, const Requant16& r) {
     return _mm512_cvtepi32_epi8(_mm512_mask_blend_epi32(0xaaaa, even, _mm512_slli_epi64(odd, 32)));
 }
 
-inline std::int32_t weight_sum(const std::int8_t* w, std::int32_t k) {
-    const __m512i ones = _mm512_set1_epi8(1);
-    __m512i acc = _mm512_setzero_si512();
-    for (std::int32_t j = 0; j < k; j += 64)
-        acc = _mm512_dpbusd_epi32(acc, ones, _mm512_maskz_loadu_epi8(tail_mask(k - j), w + j));
-    return _mm512_reduce_add_epi32(acc);
+// Window rows [lo, hi) of kernel_h that hold an input row for some pixel of a block (rows
+// outside hold only padding for all of them: x - z_in = 0 there, so they add nothing).
+struct RowRange {
+    std::int32_t lo, hi;
+};
+
+inline RowRange live_rows(const Conv2DParams& p, const std::int32_t* cy, std::int32_t count) {
+    std::int32_t lo = p.kernel_h, hi = 0;
+    for (std::int32_t j = 0; j < count; ++j) {
+        const std::int32_t y0 = cy[j] * p.stride_h - p.pad_top;
+        const std::int32_t first = y0 < 0 ? -y0 : 0, last = p.in_h - y0 < p.kernel_h ? p.in_h - y0 : p.kernel_h;
+        lo = first < lo ? first : lo;
+        hi = last > hi ? last : hi;
+    }
+    return hi <= lo ? RowRange{0, 0} : RowRange{lo, hi};
+}
+
+// bias - (128 + z_in) * (sum of weight rows [lo, hi)) for 16 channels, from the prefix sums
+// of the rows (prefix[r] = sum of rows < r); wrapping, as the reference.
+inline __m512i corrected_bias(__m512i bias, __m512i offset, const std::int32_t* prefix_lo, const std::int32_t* prefix_hi) {
+    const __m512i rows = _mm512_sub_epi32(_mm512_load_si512(prefix_hi), _mm512_load_si512(prefix_lo));
+    return _mm512_sub_epi32(bias, _mm512_mullo_epi32(offset, rows));
 }
 
 // Stores (or max-updates into every pooled output it feeds) up to 4 channel values.
@@ -145,23 +170,28 @@ struct BroadcastScratch {
     std::int64_t packed_bytes, column_bytes;
 };
 
+std::int64_t up64(std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 64)); }
+
 BroadcastScratch broadcast_scratch(const Conv2DParams& p, std::int64_t k) {
     const std::int64_t groups = (k + 3) / 4, blocks = broadcast_blocks(p.out_c > 64 ? 64 : p.out_c);
-    auto up64 = [](std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 64)); };
     return BroadcastScratch{up64(groups * blocks * 64), up64(8 * groups * 4)};  // <= 32 channels: 8 pixels
 }
 
-// Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert).
-Requant16 requant_constants16(const Requant& rq, const std::int32_t* corr, std::int32_t o, std::int32_t channels) {
-    alignas(64) std::int32_t b[16], m[16], sh[16];
+// Prefix sums of the weight rows, (kernel_h + 1) rows of up to 64 channels (broadcast form:
+// one slice; dot-product form: 4 channels).
+std::int64_t prefix_bytes(const Conv2DParams& p) { return 256 * (std::int64_t{p.kernel_h} + 1); }
+
+// Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert);
+// the bias (the correction) is set per pixel block.
+Requant16 requant_constants16(const Requant& rq, std::int32_t o, std::int32_t channels) {
+    alignas(64) std::int32_t m[16], sh[16];
     for (std::int32_t q = 0; q < 16; ++q) {
         const bool live = q < channels;
-        b[q] = live ? corr[o + q] : 0;
         m[q] = live ? rq.multiplier[o + q] : (1 << 30);
         sh[q] = live ? rq.shift[o + q] : 1;
     }
     Requant16 r;
-    r.bias = _mm512_load_si512(b);
+    r.bias = _mm512_setzero_si512();
     r.mult = _mm512_load_si512(m);
     const __m512i s32 = _mm512_load_si512(sh);
     r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
@@ -335,11 +365,12 @@ inline void transpose16(const std::int8_t* src, std::int64_t src_stride, std::ui
     }
 }
 
-void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr,
+void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, std::int32_t* prefix,
                          std::int32_t k, std::uint8_t* scratch) {
     const BroadcastScratch sizes = broadcast_scratch(p, k);
     auto* packed = reinterpret_cast<std::int8_t*>(scratch);
     std::uint8_t* cols = scratch + sizes.packed_bytes;
+    const __m512i offset = _mm512_set1_epi32(128 + p.in_zero_point), ones = _mm512_set1_epi8(1);
     const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
     const detail::ConvSweep sweep(p);
     const std::int64_t row_bytes = padded_row_bytes(p);
@@ -377,18 +408,33 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
         }
         for (std::int32_t j = 0; j < pixels; ++j)
             for (std::int32_t i = k; i < k4; ++i) cols[j * k4 + i] = 0;  // weights there are 0 too
+        // Whole groups per window row: broadcast straight from the padded input's rows (which
+        // may skip rows); otherwise one row of `groups` per pixel column.
+        const std::int32_t rows = rows_in_place ? p.kernel_h : 1, row_groups = rows_in_place ? window_row / 4 : groups;
         Requant16 rq[4];
         __mmask16 store_mask[4];
+        __m512i bias[4];
         for (std::int32_t b = 0; b < blocks; ++b) {
             std::int32_t channels = slice - 16 * b;
             channels = channels < 0 ? 0 : channels > 16 ? 16 : channels;
-            rq[b] = requant_constants16(p.requant, corr, base + 16 * b, channels);
+            rq[b] = requant_constants16(p.requant, base + 16 * b, channels);
             store_mask[b] = static_cast<__mmask16>((1u << channels) - 1);
+            bias[b] = _mm512_maskz_loadu_epi32(store_mask[b], p.bias + base + 16 * b);
+            // Prefix sums of the packed weight rows (lanes past the slice hold zeros).
+            __m512i run = _mm512_setzero_si512();
+            _mm512_store_si512(prefix + 16 * b, run);
+            for (std::int32_t r = 0; r < rows; ++r) {
+                for (std::int32_t g = r * row_groups; g < (r + 1) * row_groups; ++g)
+                    dpbusd(run, ones, _mm512_load_si512(packed + (std::int64_t{g} * blocks + b) * 64));
+                _mm512_store_si512(prefix + (r + 1) * 64 + 16 * b, run);
+            }
         }
+        RowRange last{-1, -1};
         for (std::int32_t i = 0; i < n; i += pixels) {
             const std::int32_t valid = n - i < pixels ? n - i : pixels;
             const std::uint8_t* col[8];
             detail::PixelTarget targets[8];
+            std::int32_t cys[8];
             for (std::int32_t j = 0; j < valid; ++j) {
                 const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
                 const std::uint8_t* src =
@@ -401,14 +447,22 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
                         copy_bytes(c + ky * window_row, src, window_row);
                     col[j] = c;
                 }
+                cys[j] = cy;
                 targets[j] = detail::pixel_target(p, out, cy, cx);
             }
             for (std::int32_t j = valid; j < pixels; ++j) col[j] = col[valid - 1];
+            const RowRange live = rows_in_place ? live_rows(p, cys, valid) : RowRange{0, 1};
+            if (live.lo != last.lo || live.hi != last.hi) {
+                for (std::int32_t b = 0; b < blocks; ++b)
+                    rq[b].bias = corrected_bias(bias[b], offset, prefix + live.lo * 64 + 16 * b, prefix + live.hi * 64 + 16 * b);
+                last = live;
+            }
+            if (live.lo > 0)
+                for (std::int32_t j = 0; j < pixels; ++j) col[j] += live.lo * row_bytes;
             __m512i acc[16][4];
-            // Whole groups per window row: broadcast straight from the padded input's rows.
-            const std::int32_t rows = rows_in_place ? p.kernel_h : 1, row_groups = rows_in_place ? window_row / 4 : groups;
-            if (blocks == 2) broadcast_8x2(col, row_bytes, rows, packed, row_groups, acc);
-            else broadcast_4x4(col, row_bytes, rows, packed, row_groups, acc);
+            const std::int8_t* live_packed = packed + std::int64_t{live.lo} * row_groups * blocks * 64;
+            if (blocks == 2) broadcast_8x2(col, row_bytes, live.hi - live.lo, live_packed, row_groups, acc);
+            else broadcast_4x4(col, row_bytes, live.hi - live.lo, live_packed, row_groups, acc);
             for (std::int32_t j = 0; j < valid; ++j) {
                 const detail::PixelTarget& t = targets[j];
                 for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
@@ -434,18 +488,26 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
 struct DotPixel {
     const std::uint8_t* window;
     detail::PixelTarget target;
+    RowRange block_rows;  // first pixel of each block of kPixels: the block's live window rows
 };
 
-void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, const std::int32_t* corr,
+void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, std::int32_t* prefix,
                    DotPixel* pixels) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
     const std::int64_t row_bytes = padded_row_bytes(p);
     const detail::ConvSweep sweep(p);
     const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; ++i) {
-        const std::int32_t cy = i / sweep.used_w, cx = i % sweep.used_w;
-        pixels[i] = DotPixel{image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c,
-                             detail::pixel_target(p, out, cy, cx)};
+    for (std::int32_t i = 0; i < n; i += kPixels) {
+        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
+        std::int32_t cys[kPixels];
+        for (std::int32_t j = 0; j < valid; ++j) {
+            const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
+            pixels[i + j] = DotPixel{
+                image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c,
+                detail::pixel_target(p, out, cy, cx), RowRange{0, 0}};
+            cys[j] = cy;
+        }
+        pixels[i].block_rows = live_rows(p, cys, valid);
     }
     // Channel blocks outermost: 4 channels' weight rows stay in L1 while every pixel passes.
     for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
@@ -453,16 +515,49 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
         const std::int8_t* w[kChannels];
         for (std::int32_t q = 0; q < kChannels; ++q)
             w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
-        const Requant16 rq = requant_constants(p.requant, corr, o, channels);
+        const Requant16 rq = requant_constants(p.requant, o, channels);
+        alignas(16) std::int32_t block_bias[kChannels];  // in memory: registers go to the accumulators
+        // Prefix sums of the 4 channels' weight rows, [row][channel] (this also brings the
+        // rows into cache for the pixel blocks).
+        {
+            // Named running sums (4 independent chains) so they stay in registers.
+            const __m512i ones = _mm512_set1_epi8(1);
+            __m512i r0 = _mm512_setzero_si512(), r1 = r0, r2 = r0, r3 = r0;
+            for (std::int32_t q = 0; q < kChannels; ++q) prefix[q] = 0;
+            for (std::int32_t ky = 0; ky < p.kernel_h; ++ky) {
+                const std::int64_t wr = std::int64_t{ky} * window_row;
+                for (std::int32_t j = 0; j < window_row; j += 64) {
+                    const __mmask64 mask = tail_mask(window_row - j);
+                    dpbusd(r0, ones, _mm512_maskz_loadu_epi8(mask, w[0] + wr + j));
+                    dpbusd(r1, ones, _mm512_maskz_loadu_epi8(mask, w[1] + wr + j));
+                    dpbusd(r2, ones, _mm512_maskz_loadu_epi8(mask, w[2] + wr + j));
+                    dpbusd(r3, ones, _mm512_maskz_loadu_epi8(mask, w[3] + wr + j));
+                }
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(prefix + (ky + 1) * kChannels),
+                                 _mm512_castsi512_si128(reduce16_row(r0, r1, r2, r3)));
+            }
+        }
+        const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
+        RowRange last{-1, -1};
         for (std::int32_t i = 0; i < n; i += kPixels) {
             const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
             const std::uint8_t* c[kPixels];
             for (std::int32_t j = 0; j < kPixels; ++j) c[j] = pixels[i + (j < valid ? j : valid - 1)].window;
+            const RowRange live = pixels[i].block_rows;
+            if (live.lo != last.lo || live.hi != last.hi) {
+                for (std::int32_t q = 0; q < kChannels; ++q) {
+                    const auto rows = static_cast<std::uint32_t>(prefix[live.hi * kChannels + q]) -
+                                      static_cast<std::uint32_t>(prefix[live.lo * kChannels + q]);
+                    block_bias[q] = static_cast<std::int32_t>(
+                        static_cast<std::uint32_t>(p.bias[o + (q < channels ? q : channels - 1)]) - offset * rows);
+                }
+                last = live;
+            }
             // 16 named accumulators and an unmasked main loop keep everything in registers.
             __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
                     a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00,
                     a32 = a00, a33 = a00;
-            for (std::int32_t ky = 0; ky < p.kernel_h; ++ky) {
+            for (std::int32_t ky = live.lo; ky < live.hi; ++ky) {
                 const std::int64_t xr = ky * row_bytes, wr = std::int64_t{ky} * window_row;
                 const std::uint8_t *c0 = c[0] + xr, *c1 = c[1] + xr, *c2 = c[2] + xr, *c3 = c[3] + xr;
                 const std::int8_t *w0 = w[0] + wr, *w1 = w[1] + wr, *w2 = w[2] + wr, *w3 = w[3] + wr;
@@ -505,8 +600,10 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
             }
             const __m512i acc[kPixels][kChannels] = {
                 {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
+            Requant16 r = rq;
+            r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(block_bias)));
             alignas(16) std::int8_t y[16];
-            _mm_store_si128(reinterpret_cast<__m128i*>(y), requantize16(reduce16(acc), rq));
+            _mm_store_si128(reinterpret_cast<__m128i*>(y), requantize16(reduce16(acc), r));
             for (std::int32_t px = 0; px < valid; ++px) store4(p, pixels[i + px].target, o, y + 4 * px, channels);
         }
     }
@@ -514,12 +611,11 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
 
 }  // namespace
 
-// Per-channel corrections, the padded input, then the broadcast form's packed weights and
-// columns or the dot-product form's per-pixel table; 64 bytes of alignment slack.
+// Prefix sums of the weight rows, the padded input, then the broadcast form's packed weights
+// and columns or the dot-product form's per-pixel table; 64 bytes of alignment slack.
 std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
     const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
-    const std::uint64_t fixed =
-        64 + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64) + static_cast<std::uint64_t>(padded_image_bytes(p));
+    const std::uint64_t fixed = 64 + static_cast<std::uint64_t>(prefix_bytes(p) + padded_image_bytes(p));
     if (!use_broadcast_form(p, static_cast<std::int64_t>(k)))
         return fixed + sizeof(DotPixel) * static_cast<std::uint64_t>(detail::ConvSweep(p).count());
     const BroadcastScratch b = broadcast_scratch(p, static_cast<std::int64_t>(k));
@@ -528,17 +624,12 @@ std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
 
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
-    auto* corr = reinterpret_cast<std::int32_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
-    auto* image = reinterpret_cast<std::uint8_t*>(corr) + round_up(4 * static_cast<std::uint64_t>(p.out_c), 64);
-    const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
-    for (std::int32_t o = 0; o < p.out_c; ++o) {
-        const auto sum = static_cast<std::uint32_t>(weight_sum(p.weights + std::int64_t{o} * k, k));
-        corr[o] = static_cast<std::int32_t>(static_cast<std::uint32_t>(p.bias[o]) - offset * sum);
-    }
+    auto* prefix = reinterpret_cast<std::int32_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
+    auto* image = reinterpret_cast<std::uint8_t*>(prefix) + prefix_bytes(p);
     pad_input(p, in, image);
     detail::prepare_output(p, out);
-    if (use_broadcast_form(p, k)) conv_broadcast_form(p, image, out, corr, k, image + padded_image_bytes(p));
-    else conv_dot_form(p, image, out, corr, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
+    if (use_broadcast_form(p, k)) conv_broadcast_form(p, image, out, prefix, k, image + padded_image_bytes(p));
+    else conv_dot_form(p, image, out, prefix, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
 }
 
 }  // namespace tinydigit::engine
