@@ -158,23 +158,41 @@ constexpr std::int64_t kPackedBytes = 64 * 1024;
 
 std::int32_t broadcast_blocks(std::int32_t out_c) { return out_c <= 32 ? 2 : 4; }
 
-bool use_broadcast_form(const Conv2DParams& p, std::int64_t k) {
-    const std::int64_t groups = (k + 3) / 4;
-    const std::int64_t blocks = broadcast_blocks(p.out_c);
-    return groups * blocks * 64 <= kPackedBytes;
-}
-
-// Scratch of the broadcast form beyond the padded input, 64-byte aligned pieces: packed
-// weights, the pixels' columns.
-struct BroadcastScratch {
-    std::int64_t packed_bytes, column_bytes;
-};
-
 std::int64_t up64(std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 64)); }
 
-BroadcastScratch broadcast_scratch(const Conv2DParams& p, std::int64_t k) {
-    const std::int64_t groups = (k + 3) / 4, blocks = broadcast_blocks(p.out_c > 64 ? 64 : p.out_c);
-    return BroadcastScratch{up64(groups * blocks * 64), up64(8 * groups * 4)};  // <= 32 channels: 8 pixels
+// Padded input geometry: every conv pixel's window lies inside it.
+std::int64_t padded_width(const Conv2DParams& p) { return std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w; }
+std::int64_t padded_height(const Conv2DParams& p) { return std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h; }
+std::int64_t padded_row_bytes(const Conv2DParams& p) { return padded_width(p) * p.in_c; }
+std::int64_t padded_image_bytes(const Conv2DParams& p) { return up64(padded_height(p) * padded_row_bytes(p)); }
+
+// Window rows of the broadcast form are read in place from the padded input when they hold
+// whole 4-byte groups; otherwise (seed conv1: 5 bytes) from an expanded copy holding each
+// conv column's window row padded with zeros to whole groups, so no pixel needs a column
+// copy and rows wholly in padding can be skipped alike. Weights are packed per window row
+// to match (zeros past the row).
+struct BroadcastLayout {
+    bool in_place;
+    std::int32_t row_groups;  // 4-byte groups per window row
+    std::int64_t row_stride;  // bytes from a window row to the next
+    std::int64_t packed_bytes, expanded_bytes;
+};
+
+BroadcastLayout broadcast_layout(const Conv2DParams& p) {
+    BroadcastLayout l{};
+    const std::int32_t window_row = p.kernel_w * p.in_c;
+    l.in_place = window_row % 4 == 0;
+    l.row_groups = (window_row + 3) / 4;
+    l.row_stride = l.in_place ? padded_row_bytes(p) : std::int64_t{p.conv_w} * 4 * l.row_groups;
+    const std::int64_t blocks = broadcast_blocks(p.out_c > 64 ? 64 : p.out_c);
+    l.packed_bytes = up64(std::int64_t{p.kernel_h} * l.row_groups * blocks * 64);
+    l.expanded_bytes = l.in_place ? 0 : up64(padded_height(p) * l.row_stride);
+    return l;
+}
+
+bool use_broadcast_form(const Conv2DParams& p) {
+    const std::int64_t groups = std::int64_t{p.kernel_h} * broadcast_layout(p).row_groups;
+    return groups * broadcast_blocks(p.out_c) * 64 <= kPackedBytes;
 }
 
 // Prefix sums of the weight rows, (kernel_h + 1) rows of up to 64 channels (broadcast form:
@@ -203,14 +221,6 @@ Requant16 requant_constants16(const Requant& rq, std::int32_t o, std::int32_t ch
     r.lo = _mm512_set1_epi64(rq.act_min);
     r.hi = _mm512_set1_epi64(rq.act_max);
     return r;
-}
-
-inline void copy_bytes(std::uint8_t* dst, const std::uint8_t* src, std::int32_t n) {
-    for (; n >= 64; n -= 64, src += 64, dst += 64) _mm512_storeu_si512(dst, _mm512_loadu_si512(src));
-    if (n > 0) {
-        const __mmask64 m = (__mmask64{1} << n) - 1;
-        _mm512_mask_storeu_epi8(dst, m, _mm512_maskz_loadu_epi8(m, src));
-    }
 }
 
 inline __m512i broadcast4(const std::uint8_t* p) {
@@ -304,14 +314,6 @@ void broadcast_4x4(const std::uint8_t* const* col, std::int64_t row_stride, std:
     out[3][0] = a30; out[3][1] = a31; out[3][2] = a32; out[3][3] = a33;
 }
 
-// Padded input geometry: every conv pixel's window lies inside it.
-std::int64_t padded_width(const Conv2DParams& p) { return std::int64_t{p.conv_w - 1} * p.stride_w + p.kernel_w; }
-std::int64_t padded_height(const Conv2DParams& p) { return std::int64_t{p.conv_h - 1} * p.stride_h + p.kernel_h; }
-std::int64_t padded_row_bytes(const Conv2DParams& p) { return padded_width(p) * p.in_c; }
-std::int64_t padded_image_bytes(const Conv2DParams& p) {
-    return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(padded_height(p) * padded_row_bytes(p)), 64));
-}
-
 // The whole input padded once as uint8 (x + 128; padding = z_in + 128), so a window row of
 // a pixel is kernel_w * in_c contiguous bytes: no per-pixel padding logic.
 void pad_input(const Conv2DParams& p, const std::int8_t* in, std::uint8_t* image) {
@@ -367,50 +369,69 @@ inline void transpose16(const std::int8_t* src, std::int64_t src_stride, std::ui
 
 void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, std::int32_t* prefix,
                          std::int32_t k, std::uint8_t* scratch) {
-    const BroadcastScratch sizes = broadcast_scratch(p, k);
+    const BroadcastLayout l = broadcast_layout(p);
     auto* packed = reinterpret_cast<std::int8_t*>(scratch);
-    std::uint8_t* cols = scratch + sizes.packed_bytes;
+    const std::int32_t window_row = p.kernel_w * p.in_c, groups = p.kernel_h * l.row_groups;
+    const std::int64_t row_bytes = padded_row_bytes(p), group_row = 4 * std::int64_t{l.row_groups};
+    // Window rows come from the padded input itself or from its expanded copy.
+    const std::uint8_t* rows_from = image;
+    std::int64_t pixel_step = std::int64_t{p.stride_w} * p.in_c;
+    if (!l.in_place) {
+        std::uint8_t* expanded = scratch + l.packed_bytes;
+        for (std::int64_t y = 0; y < padded_height(p); ++y)
+            for (std::int32_t cx = 0; cx < p.conv_w; ++cx) {
+                std::uint8_t* dst = expanded + y * l.row_stride + cx * group_row;
+                const std::uint8_t* src = image + y * row_bytes + std::int64_t{cx} * pixel_step;
+                for (std::int32_t j = 0; j < group_row; j += 64) {
+                    const __mmask64 load = j < window_row ? tail_mask(window_row - j) : 0;
+                    _mm512_mask_storeu_epi8(dst + j, tail_mask(static_cast<std::int32_t>(group_row) - j),
+                                            _mm512_maskz_loadu_epi8(load, src + j));
+                }
+            }
+        rows_from = expanded;
+        pixel_step = group_row;
+    }
     const __m512i offset = _mm512_set1_epi32(128 + p.in_zero_point), ones = _mm512_set1_epi8(1);
-    const std::int32_t groups = (k + 3) / 4, k4 = 4 * groups;
     const detail::ConvSweep sweep(p);
-    const std::int64_t row_bytes = padded_row_bytes(p);
-    const std::int32_t window_row = p.kernel_w * p.in_c;
-    const bool rows_in_place = window_row % 4 == 0;
     const std::int32_t n = sweep.count();
     // Wider layers run in slices of 64 output channels (weights repacked per slice).
     for (std::int32_t base = 0; base < p.out_c; base += 64) {
         const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
         const std::int32_t blocks = broadcast_blocks(slice), pixels = 16 / blocks;
-        // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past k / slice).
-        const std::int32_t full = k / 4, lanes = blocks * 16;
+        const std::int32_t lanes = blocks * 16;
         auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
-        std::int32_t transposed = 0;  // groups [0, transposed) of the current 16 channels are done
-        for (std::int32_t o = 0; o < lanes; ++o) {
-            if (o >= slice) {
-                for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
-                continue;
+        if (l.in_place) {
+            // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past the slice).
+            std::int32_t transposed = 0;  // groups [0, transposed) of the current 16 channels are done
+            for (std::int32_t o = 0; o < lanes; ++o) {
+                if (o >= slice) {
+                    for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
+                    continue;
+                }
+                const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
+                // 16 channels x 16 groups at a time as a 16 x 16 dword transpose (the scalar
+                // loop below does the rest).
+                if (o % 16 == 0) {
+                    transposed = 0;
+                    if (o + 16 <= slice)
+                        for (; transposed + 16 <= groups; transposed += 16)
+                            transpose16(w + 4 * transposed, k, &packed32[transposed * lanes + o], lanes);
+                }
+                for (std::int32_t g = transposed; g < groups; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
             }
-            const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
-            // 16 channels x 16 groups at a time as a 16 x 16 dword transpose (the scalar loop
-            // below does the rest).
-            if (o % 16 == 0) {
-                transposed = 0;
-                if (o + 16 <= slice)
-                    for (; transposed + 16 <= full; transposed += 16)
-                        transpose16(w + 4 * transposed, k, &packed32[transposed * lanes + o], lanes);
-            }
-            for (std::int32_t g = transposed; g < full; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
-            if (full < groups) {
-                std::uint8_t last[4] = {0, 0, 0, 0};
-                std::memcpy(last, w + 4 * full, static_cast<std::size_t>(k - 4 * full));
-                std::memcpy(&packed32[full * lanes + o], last, 4);
+        } else {
+            // Group t of window row ky: weights ky * window_row + 4t .. (zeros past the row).
+            auto* packed8 = reinterpret_cast<std::uint8_t*>(packed);
+            for (std::int32_t g = 0; g < groups; ++g) {
+                const std::int32_t at = (g / l.row_groups) * window_row, t = 4 * (g % l.row_groups);
+                for (std::int32_t o = 0; o < lanes; ++o)
+                    for (std::int32_t i = 0; i < 4; ++i)
+                        packed8[(std::int64_t{g} * lanes + o) * 4 + i] =
+                            o < slice && t + i < window_row
+                                ? static_cast<std::uint8_t>(p.weights[std::int64_t{base + o} * k + at + t + i])
+                                : std::uint8_t{0};
             }
         }
-        for (std::int32_t j = 0; j < pixels; ++j)
-            for (std::int32_t i = k; i < k4; ++i) cols[j * k4 + i] = 0;  // weights there are 0 too
-        // Whole groups per window row: broadcast straight from the padded input's rows (which
-        // may skip rows); otherwise one row of `groups` per pixel column.
-        const std::int32_t rows = rows_in_place ? p.kernel_h : 1, row_groups = rows_in_place ? window_row / 4 : groups;
         Requant16 rq[4];
         __mmask16 store_mask[4];
         __m512i bias[4];
@@ -423,46 +444,41 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
             // Prefix sums of the packed weight rows (lanes past the slice hold zeros).
             __m512i run = _mm512_setzero_si512();
             _mm512_store_si512(prefix + 16 * b, run);
-            for (std::int32_t r = 0; r < rows; ++r) {
-                for (std::int32_t g = r * row_groups; g < (r + 1) * row_groups; ++g)
+            for (std::int32_t r = 0; r < p.kernel_h; ++r) {
+                for (std::int32_t g = r * l.row_groups; g < (r + 1) * l.row_groups; ++g)
                     dpbusd(run, ones, _mm512_load_si512(packed + (std::int64_t{g} * blocks + b) * 64));
                 _mm512_store_si512(prefix + (r + 1) * 64 + 16 * b, run);
             }
         }
         RowRange last{-1, -1};
+        std::int32_t cy = 0, cx = 0;  // the sweep's next pixel
         for (std::int32_t i = 0; i < n; i += pixels) {
             const std::int32_t valid = n - i < pixels ? n - i : pixels;
             const std::uint8_t* col[8];
             detail::PixelTarget targets[8];
             std::int32_t cys[8];
             for (std::int32_t j = 0; j < valid; ++j) {
-                const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
-                const std::uint8_t* src =
-                    image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c;
-                if (rows_in_place) {
-                    col[j] = src;
-                } else {
-                    std::uint8_t* c = cols + j * k4;
-                    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, src += row_bytes)
-                        copy_bytes(c + ky * window_row, src, window_row);
-                    col[j] = c;
-                }
+                col[j] = rows_from + std::int64_t{cy} * p.stride_h * l.row_stride + cx * pixel_step;
                 cys[j] = cy;
                 targets[j] = detail::pixel_target(p, out, cy, cx);
+                if (++cx == sweep.used_w) {
+                    cx = 0;
+                    ++cy;
+                }
             }
             for (std::int32_t j = valid; j < pixels; ++j) col[j] = col[valid - 1];
-            const RowRange live = rows_in_place ? live_rows(p, cys, valid) : RowRange{0, 1};
+            const RowRange live = live_rows(p, cys, valid);
             if (live.lo != last.lo || live.hi != last.hi) {
                 for (std::int32_t b = 0; b < blocks; ++b)
                     rq[b].bias = corrected_bias(bias[b], offset, prefix + live.lo * 64 + 16 * b, prefix + live.hi * 64 + 16 * b);
                 last = live;
             }
             if (live.lo > 0)
-                for (std::int32_t j = 0; j < pixels; ++j) col[j] += live.lo * row_bytes;
+                for (std::int32_t j = 0; j < pixels; ++j) col[j] += live.lo * l.row_stride;
             __m512i acc[16][4];
-            const std::int8_t* live_packed = packed + std::int64_t{live.lo} * row_groups * blocks * 64;
-            if (blocks == 2) broadcast_8x2(col, row_bytes, live.hi - live.lo, live_packed, row_groups, acc);
-            else broadcast_4x4(col, row_bytes, live.hi - live.lo, live_packed, row_groups, acc);
+            const std::int8_t* live_packed = packed + std::int64_t{live.lo} * l.row_groups * blocks * 64;
+            if (blocks == 2) broadcast_8x2(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            else broadcast_4x4(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
             for (std::int32_t j = 0; j < valid; ++j) {
                 const detail::PixelTarget& t = targets[j];
                 for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
@@ -612,14 +628,12 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
 }  // namespace
 
 // Prefix sums of the weight rows, the padded input, then the broadcast form's packed weights
-// and columns or the dot-product form's per-pixel table; 64 bytes of alignment slack.
+// and expanded rows or the dot-product form's per-pixel table; 64 bytes of alignment slack.
 std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
-    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
     const std::uint64_t fixed = 64 + static_cast<std::uint64_t>(prefix_bytes(p) + padded_image_bytes(p));
-    if (!use_broadcast_form(p, static_cast<std::int64_t>(k)))
-        return fixed + sizeof(DotPixel) * static_cast<std::uint64_t>(detail::ConvSweep(p).count());
-    const BroadcastScratch b = broadcast_scratch(p, static_cast<std::int64_t>(k));
-    return fixed + static_cast<std::uint64_t>(b.packed_bytes + b.column_bytes);
+    if (!use_broadcast_form(p)) return fixed + sizeof(DotPixel) * static_cast<std::uint64_t>(detail::ConvSweep(p).count());
+    const BroadcastLayout b = broadcast_layout(p);
+    return fixed + static_cast<std::uint64_t>(b.packed_bytes + b.expanded_bytes);
 }
 
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
@@ -628,7 +642,7 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
     auto* image = reinterpret_cast<std::uint8_t*>(prefix) + prefix_bytes(p);
     pad_input(p, in, image);
     detail::prepare_output(p, out);
-    if (use_broadcast_form(p, k)) conv_broadcast_form(p, image, out, prefix, k, image + padded_image_bytes(p));
+    if (use_broadcast_form(p)) conv_broadcast_form(p, image, out, prefix, k, image + padded_image_bytes(p));
     else conv_dot_form(p, image, out, prefix, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
 }
 
