@@ -5,9 +5,12 @@
 // int16 pair sums: 2 * 255 * 127 > 32767, which bit-exactness rules out.)
 //
 // Rows form (window row kernel_w * in_c a multiple of 16; seed conv2-conv6): each window row
-// of a pixel is contiguous in the padded image and each weight row in OHWI, so both are read
-// in place (no im2col); blocks of 4 output pixels x 3 output channels (12 ymm accumulators,
-// 16 reduction steps per iteration), window rows wholly in the top/bottom padding skipped.
+// of a pixel is contiguous in the padded image and is read in place (no im2col); blocks of
+// 4 output pixels x 3 output channels (12 ymm accumulators, 16 reduction steps per
+// iteration), window rows wholly in the top/bottom padding skipped. Channel blocks run
+// outermost: a block's 3 weight rows are widened to int16 once per call into an L1-sized
+// buffer (VPMOVSXBW out of the inner loop) and every pixel block passes over them, so the
+// image, not the weights, streams from L2.
 // Column form (short rows, e.g. in_c = 1): each pixel's window is copied into a zero-padded
 // column, weights are widened once per call, and a broadcast pair of column values times
 // one weight vector advances 8 channels (no horizontal sums).
@@ -32,13 +35,15 @@ struct Requant4 {
     __m256i mult, round, shift, zero_point, lo, hi;
 };
 
-// Rows form: weights up to this size as int16 (L2-resident; seed conv2-conv5, not conv6's
-// 1.2 MB) are widened once per call, which takes VPMOVSXBW out of the inner loop (measured
-// 5-10 % faster per layer on Zen4); larger ones are converted on the fly.
-constexpr std::int64_t kWidenLimit = 512 * 1024;
-
 // Column form blocks: 4 pixels x 16 channels.
 constexpr int kColumnPixels = 4;
+
+// Rows form: one block of kPixels conv pixels (a short last block repeats its last pixel).
+struct RowsBlock {
+    const std::int16_t* x[kPixels];  // each pixel's window from its first live row
+    detail::PixelTarget target[kPixels];
+    std::int32_t lo, rows, valid;  // live window rows [lo, lo + rows); pixels stored
+};
 
 struct Layout {
     std::int64_t padded_h, padded_w, row_values;  // row_values: padded_w * in_c
@@ -46,7 +51,7 @@ struct Layout {
     bool in_place;                                // window rows are whole 16-value steps
     std::int64_t k16;                             // column length of the column form
     std::int64_t image_bytes, weight_bytes, column_bytes, requant_bytes;
-    bool widen;  // rows form: weights widened to int16 once per call (when they fit L2)
+    std::int64_t block_bytes;  // rows form: the table of pixel blocks
 };
 
 Layout layout_of(const Conv2DParams& p) {
@@ -60,10 +65,11 @@ Layout layout_of(const Conv2DParams& p) {
     l.k16 = static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(std::int64_t{p.kernel_h} * l.window_row), 16));
     l.image_bytes = up32(2 * l.padded_h * l.row_values);
     const std::int64_t groups16 = (p.out_c + 15) / 16;
-    l.widen = l.in_place && 2 * std::int64_t{p.out_c} * p.kernel_h * l.window_row <= kWidenLimit;
-    l.weight_bytes = l.in_place ? (l.widen ? up32(2 * std::int64_t{p.out_c} * p.kernel_h * l.window_row) : 0)
+    l.weight_bytes = l.in_place ? up32(2 * std::int64_t{kChannels} * p.kernel_h * l.window_row)
                                 : groups16 * (l.k16 / 2) * 64;
     l.column_bytes = l.in_place ? 0 : 2 * kColumnPixels * l.k16;
+    const std::int64_t blocks = (std::int64_t{detail::ConvSweep(p).count()} + kPixels - 1) / kPixels;
+    l.block_bytes = l.in_place ? up32(static_cast<std::int64_t>(sizeof(RowsBlock)) * blocks) : 0;
     // One entry per channel block: kChannels (rows form) or 4 (column form).
     const std::int32_t group = l.in_place ? kChannels : 4;
     l.requant_bytes = static_cast<std::int64_t>(sizeof(Requant4)) * ((p.out_c + group - 1) / group);
@@ -97,22 +103,18 @@ void pad_image(const Conv2DParams& p, const Layout& l, const std::int8_t* in, st
 }
 
 // kPixels x kChannels over `rows` segments of `len` values (a multiple of 16); pixel j's
-// segment r starts at x[j] + r * x_step, channel q's at w[q] + r * w_step. Weights are int8
-// (converted on the fly) or already widened to int16.
-template <typename W>
+// segment r starts at x[j] + r * x_step, channel q's at w[q] + r * w_step (widened weights).
 struct Block {
     const std::int16_t* x[kPixels];
-    const W* w[kChannels];
+    const std::int16_t* w[kChannels];
     std::int64_t x_step, w_step;
     std::int32_t rows, len;
 };
 
 inline __m256i load16(const std::int16_t* x) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)); }
-inline __m256i weights16(const std::int16_t* w) { return load16(w); }
-inline __m256i weights16(const std::int8_t* w) {
+inline __m256i widen16(const std::int8_t* w) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));
 }
-
 
 // Sums of the 4 accumulators of one pixel, one per 32-bit lane (channel order).
 inline __m128i reduce4(__m256i a0, __m256i a1, __m256i a2, __m256i a3) {
@@ -122,8 +124,7 @@ inline __m128i reduce4(__m256i a0, __m256i a1, __m256i a2, __m256i a3) {
 
 // kPixels x kChannels accumulators over the block. Fully unrolled, the arrays stay in
 // registers (12 accumulators + 3 column vectors + weights + product <= 16 ymm).
-template <typename W>
-void dot_block(const Block<W>& b, __m128i (&sums)[kPixels]) {
+void dot_block(const Block& b, __m128i (&sums)[kPixels]) {
     __m256i acc[kPixels][kChannels];
 #pragma GCC unroll 8
     for (int px = 0; px < kPixels; ++px)
@@ -131,7 +132,7 @@ void dot_block(const Block<W>& b, __m128i (&sums)[kPixels]) {
         for (int q = 0; q < kChannels; ++q) acc[px][q] = _mm256_setzero_si256();
     for (std::int32_t r = 0; r < b.rows; ++r) {
         const std::int16_t* x[kPixels];
-        const W* w[kChannels];
+        const std::int16_t* w[kChannels];
 #pragma GCC unroll 8
         for (int px = 0; px < kPixels; ++px) x[px] = b.x[px] + r * b.x_step;
 #pragma GCC unroll 8
@@ -142,7 +143,7 @@ void dot_block(const Block<W>& b, __m128i (&sums)[kPixels]) {
             for (int px = 0; px < kPixels; ++px) v[px] = load16(x[px] + j);
 #pragma GCC unroll 8
             for (int q = 0; q < kChannels; ++q) {
-                const __m256i wq = weights16(w[q] + j);
+                const __m256i wq = load16(w[q] + j);
 #pragma GCC unroll 8
                 for (int px = 0; px < kPixels; ++px) acc[px][q] = _mm256_add_epi32(acc[px][q], _mm256_madd_epi16(v[px], wq));
             }
@@ -224,46 +225,61 @@ inline void store(const Conv2DParams& p, const detail::PixelTarget& t, std::int3
         }
 }
 
-// Rows form: window rows read in place from the padded image, weights in place (OHWI).
-template <typename W>
-void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* image, const W* all_weights,
-                    const Requant4* requant, std::int8_t* out) {
+// Rows form: pixel blocks (window pointers from their first live row, targets, live rows)
+// computed once per call; then per block of kChannels output channels, their weight rows
+// widened into `widened` and every pixel block run over them.
+void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* image, std::int16_t* widened,
+                    RowsBlock* blocks, const Requant4* requant, std::int8_t* out) {
     const std::int64_t k = std::int64_t{p.kernel_h} * l.window_row;
     const detail::ConvSweep sweep(p);
-    const std::int32_t n = sweep.count();
+    const std::int32_t n = sweep.count(), count = (n + kPixels - 1) / kPixels;
     for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
+        RowsBlock& rb = blocks[i / kPixels];
+        rb.valid = n - i < kPixels ? n - i : kPixels;
         Pixels px;
-        pixels_at(p, out, sweep, i, valid, kPixels, px);
+        pixels_at(p, out, sweep, i, rb.valid, kPixels, px);
         // Window rows in the top/bottom padding for every pixel of the block add 0 (x - z_in
         // is 0 there): only rows [lo, hi) run.
         std::int32_t lo = p.kernel_h, hi = 0;
-        for (std::int32_t j = 0; j < valid; ++j) {
+        for (std::int32_t j = 0; j < rb.valid; ++j) {
             const std::int32_t y0 = px.cy[j] * p.stride_h - p.pad_top;
             const std::int32_t first = y0 < 0 ? -y0 : 0, last = p.in_h - y0 < p.kernel_h ? p.in_h - y0 : p.kernel_h;
             lo = first < lo ? first : lo;
             hi = last > hi ? last : hi;
         }
         if (hi <= lo) lo = hi = 0;
-        Block<W> b{};
-        for (std::int32_t j = 0; j < kPixels; ++j)
-            b.x[j] = image + (std::int64_t{px.cy[j]} * p.stride_h + lo) * l.row_values +
-                     std::int64_t{px.cx[j]} * p.stride_w * p.in_c;
-        b.rows = hi - lo;
-        b.len = l.window_row;
-        b.x_step = l.row_values;
-        b.w_step = l.window_row;
-        const W* weights = all_weights + std::int64_t{lo} * l.window_row;
-        for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
-            const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
-            for (std::int32_t q = 0; q < kChannels; ++q) b.w[q] = weights + (o + (q < channels ? q : channels - 1)) * k;
+        for (std::int32_t j = 0; j < kPixels; ++j) {
+            rb.x[j] = image + (std::int64_t{px.cy[j]} * p.stride_h + lo) * l.row_values +
+                      std::int64_t{px.cx[j]} * p.stride_w * p.in_c;
+            rb.target[j] = px.target[j];
+        }
+        rb.lo = lo;
+        rb.rows = hi - lo;
+    }
+    Block b{};
+    b.len = l.window_row;
+    b.x_step = l.row_values;
+    b.w_step = l.window_row;
+    for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
+        const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
+        for (std::int32_t q = 0; q < kChannels; ++q) {
+            const std::int8_t* w = p.weights + (o + (q < channels ? q : channels - 1)) * k;
+            for (std::int64_t t = 0; t < k; t += 16)  // k: a multiple of window_row, so of 16
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(widened + q * k + t), widen16(w + t));
+        }
+        const Requant4& rq = requant[o / kChannels];
+        for (std::int32_t i = 0; i < count; ++i) {
+            const RowsBlock& rb = blocks[i];
+            for (std::int32_t j = 0; j < kPixels; ++j) b.x[j] = rb.x[j];
+            for (std::int32_t q = 0; q < kChannels; ++q) b.w[q] = widened + q * k + std::int64_t{rb.lo} * l.window_row;
+            b.rows = rb.rows;
             __m128i sums[kPixels];
             dot_block(b, sums);
-            for (std::int32_t j = 0; j < valid; ++j) {
-                const std::int32_t y4 = requantize4(sums[j], requant[o / kChannels]);
+            for (std::int32_t j = 0; j < rb.valid; ++j) {
+                const std::int32_t y4 = requantize4(sums[j], rq);
                 std::int8_t y[4];
                 std::memcpy(y, &y4, 4);
-                store(p, px.target[j], o, y, channels);
+                store(p, rb.target[j], o, y, channels);
             }
         }
     }
@@ -343,11 +359,13 @@ void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t
 
 }  // namespace
 
-// Padded int16 image, a table of requantization constants, the widened weights (rows form up
-// to kWidenLimit, column form always) and the column form's 4 columns; 32 bytes of slack.
+// Padded int16 image, a table of requantization constants, the widened weights (rows form:
+// one channel block's rows; column form: all of them), the column form's 4 columns or the
+// rows form's pixel blocks; 32 bytes of slack.
 std::uint64_t conv2d_avx2_s8_scratch_bytes(const Conv2DParams& p) {
     const Layout l = layout_of(p);
-    return static_cast<std::uint64_t>(l.image_bytes + l.requant_bytes + l.weight_bytes + l.column_bytes) + 32;
+    return static_cast<std::uint64_t>(l.image_bytes + l.requant_bytes + l.weight_bytes + l.column_bytes + l.block_bytes) +
+           32;
 }
 
 void conv2d_avx2_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
@@ -355,20 +373,15 @@ void conv2d_avx2_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* o
     auto* base = reinterpret_cast<std::uint8_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 32));
     auto* image = reinterpret_cast<std::int16_t*>(base);
     auto* requant = reinterpret_cast<Requant4*>(base + l.image_bytes);
-    auto* packed = reinterpret_cast<std::int16_t*>(base + l.image_bytes + l.requant_bytes);
-    auto* cols = reinterpret_cast<std::int16_t*>(base + l.image_bytes + l.requant_bytes + l.weight_bytes);
+    std::uint8_t* after_requant = base + l.image_bytes + l.requant_bytes;
+    auto* packed = reinterpret_cast<std::int16_t*>(after_requant);
+    auto* cols = reinterpret_cast<std::int16_t*>(after_requant + l.weight_bytes);
+    auto* blocks = reinterpret_cast<RowsBlock*>(after_requant + l.weight_bytes + l.column_bytes);
     pad_image(p, l, in, image);
     detail::prepare_output(p, out);
     if (l.in_place) {
         fill_requant(p, kChannels, requant);
-        if (l.widen) {
-            const std::int64_t count = std::int64_t{p.out_c} * p.kernel_h * l.window_row;
-            for (std::int64_t t = 0; t < count; t += 16)  // count: a multiple of window_row, so of 16
-                _mm256_storeu_si256(reinterpret_cast<__m256i*>(packed + t), weights16(p.weights + t));
-            conv_rows_form(p, l, image, static_cast<const std::int16_t*>(packed), requant, out);
-        } else {
-            conv_rows_form(p, l, image, p.weights, requant, out);
-        }
+        conv_rows_form(p, l, image, packed, blocks, requant, out);
     } else {
         fill_requant(p, 4, requant);
         conv_column_form(p, l, image, packed, cols, requant, out);
