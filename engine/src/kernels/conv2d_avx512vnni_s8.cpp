@@ -149,8 +149,8 @@ inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int
 // The broadcast form, for layers whose repacked weights (64 channels at a time) fit 64 KB
 // (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form, which reads weights in
 // place). Weights are repacked once per call as [k/4][channel][4]; a group of 4 column bytes
-// is broadcast and one VPDPBUSD advances 16 channels of one pixel. Blocks of 8 pixels x 32
-// channels or 4 pixels x 64 channels keep 16 accumulators in registers; no horizontal sums,
+// is broadcast and one VPDPBUSD advances 16 channels of one pixel. Blocks of 12 pixels x 32
+// channels (24 accumulators) or 4 pixels x 64 channels (16) stay in registers; no horizontal sums,
 // and results come out in channel order for a 16-lane requantization.
 // The 64 KB bound keeps a slice's weights in L2 while every pixel block passes; the dot-
 // product form streams larger layers' weights in place instead of repacking them per call.
@@ -229,49 +229,38 @@ inline __m512i broadcast4(const std::uint8_t* p) {
     return _mm512_set1_epi32(v);
 }
 
-// 8 pixels x 2 blocks of 16 channels; named accumulators so they stay in registers.
+// 12 pixels x 2 blocks of 16 channels; named accumulators so they stay in registers (24 of
+// the 32 zmm: 2 weight loads and 12 broadcasts per 24 VPDPBUSD).
 // Pixel j's groups of row r start at col[j] + r * row_stride; packed holds rows x groups
 // groups of weights in order.
-void broadcast_8x2(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows, const std::int8_t* packed,
-                   std::int32_t groups, __m512i (&out)[16][4]) {
-    __m512i a00 = _mm512_setzero_si512(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
-            a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+void broadcast_12x2(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows, const std::int8_t* packed,
+                    std::int32_t groups, __m512i (&out)[16][4]) {
+    __m512i a0_0 = _mm512_setzero_si512(), a0_1 = a0_0, a1_0 = a0_0, a1_1 = a0_0, a2_0 = a0_0, a2_1 = a0_0,
+            a3_0 = a0_0, a3_1 = a0_0, a4_0 = a0_0, a4_1 = a0_0, a5_0 = a0_0, a5_1 = a0_0, a6_0 = a0_0, a6_1 = a0_0,
+            a7_0 = a0_0, a7_1 = a0_0, a8_0 = a0_0, a8_1 = a0_0, a9_0 = a0_0, a9_1 = a0_0, a10_0 = a0_0,
+            a10_1 = a0_0, a11_0 = a0_0, a11_1 = a0_0;
     for (std::int32_t r = 0; r < rows; ++r, packed += groups * 128) {
-    const std::int64_t o = r * row_stride;
-    const std::uint8_t *c0 = col[0] + o, *c1 = col[1] + o, *c2 = col[2] + o, *c3 = col[3] + o, *c4 = col[4] + o,
-                       *c5 = col[5] + o, *c6 = col[6] + o, *c7 = col[7] + o;
-    for (std::int32_t g = 0; g < groups; ++g) {
-        const __m512i w0 = _mm512_load_si512(packed + g * 128), w1 = _mm512_load_si512(packed + g * 128 + 64);
-        __m512i x = broadcast4(c0 + 4 * g);
-        dpbusd(a00, x, w0);
-        dpbusd(a01, x, w1);
-        x = broadcast4(c1 + 4 * g);
-        dpbusd(a10, x, w0);
-        dpbusd(a11, x, w1);
-        x = broadcast4(c2 + 4 * g);
-        dpbusd(a20, x, w0);
-        dpbusd(a21, x, w1);
-        x = broadcast4(c3 + 4 * g);
-        dpbusd(a30, x, w0);
-        dpbusd(a31, x, w1);
-        x = broadcast4(c4 + 4 * g);
-        dpbusd(a40, x, w0);
-        dpbusd(a41, x, w1);
-        x = broadcast4(c5 + 4 * g);
-        dpbusd(a50, x, w0);
-        dpbusd(a51, x, w1);
-        x = broadcast4(c6 + 4 * g);
-        dpbusd(a60, x, w0);
-        dpbusd(a61, x, w1);
-        x = broadcast4(c7 + 4 * g);
-        dpbusd(a70, x, w0);
-        dpbusd(a71, x, w1);
+        const std::int64_t o = r * row_stride;
+        const std::uint8_t* c[12];
+        for (int j = 0; j < 12; ++j) c[j] = col[j] + o;
+        for (std::int32_t g = 0; g < groups; ++g) {
+            const __m512i w0 = _mm512_load_si512(packed + g * 128), w1 = _mm512_load_si512(packed + g * 128 + 64);
+            __m512i x;
+#define TD_PIXEL(J)                  \
+    x = broadcast4(c[J] + 4 * g);    \
+    dpbusd(a##J##_0, x, w0);         \
+    dpbusd(a##J##_1, x, w1);
+            TD_PIXEL(0) TD_PIXEL(1) TD_PIXEL(2) TD_PIXEL(3) TD_PIXEL(4) TD_PIXEL(5)
+            TD_PIXEL(6) TD_PIXEL(7) TD_PIXEL(8) TD_PIXEL(9) TD_PIXEL(10) TD_PIXEL(11)
+#undef TD_PIXEL
+        }
     }
-    }
-    out[0][0] = a00; out[0][1] = a01; out[1][0] = a10; out[1][1] = a11;
-    out[2][0] = a20; out[2][1] = a21; out[3][0] = a30; out[3][1] = a31;
-    out[4][0] = a40; out[4][1] = a41; out[5][0] = a50; out[5][1] = a51;
-    out[6][0] = a60; out[6][1] = a61; out[7][0] = a70; out[7][1] = a71;
+    out[0][0] = a0_0; out[0][1] = a0_1; out[1][0] = a1_0; out[1][1] = a1_1;
+    out[2][0] = a2_0; out[2][1] = a2_1; out[3][0] = a3_0; out[3][1] = a3_1;
+    out[4][0] = a4_0; out[4][1] = a4_1; out[5][0] = a5_0; out[5][1] = a5_1;
+    out[6][0] = a6_0; out[6][1] = a6_1; out[7][0] = a7_0; out[7][1] = a7_1;
+    out[8][0] = a8_0; out[8][1] = a8_1; out[9][0] = a9_0; out[9][1] = a9_1;
+    out[10][0] = a10_0; out[10][1] = a10_1; out[11][0] = a11_0; out[11][1] = a11_1;
 }
 
 // 4 pixels x 4 blocks of 16 channels.
@@ -313,6 +302,7 @@ void broadcast_4x4(const std::uint8_t* const* col, std::int64_t row_stride, std:
     out[2][0] = a20; out[2][1] = a21; out[2][2] = a22; out[2][3] = a23;
     out[3][0] = a30; out[3][1] = a31; out[3][2] = a32; out[3][3] = a33;
 }
+
 
 // The whole input padded once as uint8 (x + 128; padding = z_in + 128), so a window row of
 // a pixel is kernel_w * in_c contiguous bytes: no per-pixel padding logic.
@@ -397,7 +387,7 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
     // Wider layers run in slices of 64 output channels (weights repacked per slice).
     for (std::int32_t base = 0; base < p.out_c; base += 64) {
         const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
-        const std::int32_t blocks = broadcast_blocks(slice), pixels = 16 / blocks;
+        const std::int32_t blocks = broadcast_blocks(slice), pixels = blocks == 2 ? 12 : 4;
         const std::int32_t lanes = blocks * 16;
         auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
         if (l.in_place) {
@@ -454,9 +444,9 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
         std::int32_t cy = 0, cx = 0;  // the sweep's next pixel
         for (std::int32_t i = 0; i < n; i += pixels) {
             const std::int32_t valid = n - i < pixels ? n - i : pixels;
-            const std::uint8_t* col[8];
-            detail::PixelTarget targets[8];
-            std::int32_t cys[8];
+            const std::uint8_t* col[12];
+            detail::PixelTarget targets[12];
+            std::int32_t cys[12];
             for (std::int32_t j = 0; j < valid; ++j) {
                 col[j] = rows_from + std::int64_t{cy} * p.stride_h * l.row_stride + cx * pixel_step;
                 cys[j] = cy;
@@ -477,7 +467,7 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
                 for (std::int32_t j = 0; j < pixels; ++j) col[j] += live.lo * l.row_stride;
             __m512i acc[16][4];
             const std::int8_t* live_packed = packed + std::int64_t{live.lo} * l.row_groups * blocks * 64;
-            if (blocks == 2) broadcast_8x2(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            if (blocks == 2) broadcast_12x2(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
             else broadcast_4x4(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
             for (std::int32_t j = 0; j < valid; ++j) {
                 const detail::PixelTarget& t = targets[j];
