@@ -14,7 +14,8 @@ struct GoldenOptions {
     std::size_t layer_images = 4;   // per-op checksums for the first few
 };
 
-// Runs the engine's reference kernels (the arithmetic of docs/quantization.md) on the images.
+// Throws std::invalid_argument (one line) for unlabeled or too few images or a model without
+// 10 logits. Runs the engine's reference kernels (the arithmetic of docs/quantization.md) on the images.
 model_to_c::GoldenSet make_golden_set(const ModelFile& model, const dataset::Images& source, GoldenOptions options);
 
 // Creates `dir` if needed and writes the four files, each atomically.

@@ -1,6 +1,7 @@
 #include "tinydigit/tools/golden.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "tinydigit/common/atomic_file.hpp"
 #include "tinydigit/common/io_error.hpp"
@@ -8,15 +9,14 @@
 #include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
-#include "tinydigit/tools/quantize_error.hpp"
 
 namespace tinydigit::tools {
 
 model_to_c::GoldenSet make_golden_set(const ModelFile& model, const dataset::Images& source, GoldenOptions options) {
-    if (!source.labeled()) throw QuantizeError(source.source + ": golden images need labels");
+    if (!source.labeled()) throw std::invalid_argument(source.source + ": golden images need labels");
     if (source.count() < options.images)
-        throw QuantizeError(source.source + ": has " + std::to_string(source.count()) + " images, golden files need " +
-                            std::to_string(options.images));
+        throw std::invalid_argument(source.source + ": has " + std::to_string(source.count()) + " images, golden files need " +
+                                    std::to_string(options.images));
     Int8Runner runner(model, engine::reference_kernels());
     model_to_c::GoldenSet set;
     const auto& tensors = *model.model().tensors();
@@ -34,7 +34,7 @@ model_to_c::GoldenSet make_golden_set(const ModelFile& model, const dataset::Ima
         } else {
             logits = runner.run(source.image(i));
         }
-        if (logits.size() != image.logits.size()) throw QuantizeError("golden files need a model with 10 logits");
+        if (logits.size() != image.logits.size()) throw std::invalid_argument("golden files need a model with 10 logits");
         std::copy(logits.begin(), logits.end(), image.logits.begin());
         image.predicted = argmax(logits.data(), logits.size());
         image.checksum = model_to_c::fnv1a32(logits);
