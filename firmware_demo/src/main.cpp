@@ -10,8 +10,8 @@
 
 #include "board.h"
 #include "embedded_model.h"
-#include "fnv1a.hpp"
 #include "layer_table.hpp"
+#include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/engine/engine.hpp"
 
 namespace {
@@ -56,7 +56,7 @@ bool check_layer(std::size_t image, int op) {
     const auto* expected = golden_layer(image, op);
     if (expected == nullptr) return true;
     const LayerInfo& layer = layers[op];
-    const std::uint32_t checksum = fnv1a32(engine.tensor_data(layer.output_tensor), layer.output_bytes);
+    const std::uint32_t checksum = tinydigit::engine::fnv1a32(engine.tensor_data(layer.output_tensor), layer.output_bytes);
     const bool equal = checksum == expected->checksum && layer.output_bytes == expected->bytes;
     console_write("layer image ");
     console_uint(image);
@@ -156,7 +156,7 @@ int main() {
             layers_equal = check_layer(image, op) && layers_equal;
             before = cost_clock_ticks();  // the check above is not part of the cost
         }
-        const std::uint32_t checksum = fnv1a32(engine.output(), engine.output_size());
+        const std::uint32_t checksum = tinydigit::engine::fnv1a32(engine.output(), engine.output_size());
         const int predicted = engine.argmax();
         correct += predicted == embedded::kGoldenLabels[image];
         const bool equal = checksum == embedded::kGoldenChecksums[image];

@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "tinydigit/model_to_c/checksum.hpp"
+#include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/model_to_c/golden_set.hpp"
 #include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/int8_runner.hpp"
@@ -44,7 +44,7 @@ TEST_CASE("golden: committed models reproduce their golden outputs byte for byte
                 const auto logits = runner.run(expected.pixels.data());
                 REQUIRE(logits.size() == 10);
                 CHECK(std::equal(logits.begin(), logits.end(), expected.logits.begin()));
-                CHECK(tinydigit::model_to_c::fnv1a32(logits) == expected.checksum);
+                CHECK(tinydigit::engine::fnv1a32(logits.data(), logits.size()) == expected.checksum);
             }
             // Per-op checksums: report the first op whose output differs.
             std::string first_difference;
@@ -53,7 +53,7 @@ TEST_CASE("golden: committed models reproduce their golden outputs byte for byte
                 runner.run_layers(golden.images[static_cast<std::size_t>(layer.image)].pixels.data(),
                                   [&](int op, int, std::span<const std::int8_t> out) {
                                       if (op == layer.op && first_difference.empty() &&
-                                          (out.size() != layer.bytes || tinydigit::model_to_c::fnv1a32(out) != layer.checksum))
+                                          (out.size() != layer.bytes || tinydigit::engine::fnv1a32(out.data(), out.size()) != layer.checksum))
                                           first_difference = "image " + std::to_string(layer.image) + " op " +
                                                              std::to_string(op) + " (" + layer.tensor + ")";
                                   });

@@ -32,7 +32,7 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
         {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims), bias_desc, dst_desc_,
          strides, pad, pad},
         device.engine, fwd_pd);
-    bwd_weights_ = dnnl::convolution_backward_weights(bw_pd);
+    backward_.weights = dnnl::convolution_backward_weights(bw_pd);
 
     // The f32 master weights Adam updates. In f32 they are what the forward computes with; in
     // bf16 they take the layout the gradients arrive in and each forward converts them.
@@ -44,19 +44,17 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device.engine),
              memory(bias_desc, device.engine), 0, 0, 0.0f};
     if (fwd_pd.weights_desc() != master) fwd_weight_ = memory(fwd_pd.weights_desc(), device.engine);
-    if (bw_pd.diff_weights_desc() != master) grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
+    if (bw_pd.diff_weights_desc() != master) backward_.grad_weight_raw = memory(bw_pd.diff_weights_desc(), device.engine);
 
     if (need_diff_src) {
         const dnnl::convolution_backward_data::primitive_desc bd_pd(
             {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims, act), dst_desc_, strides,
              pad, pad},
             device.engine, fwd_pd);
-        bwd_data_ = dnnl::convolution_backward_data(bd_pd);
-        if (bd_pd.weights_desc() != master) {
-            bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
-        }
-        conv_diff_src_ = memory(fwd_pd.src_desc(), device.engine);
-        diff_src_ = src_reordered_ ? memory(src_desc, device.engine) : conv_diff_src_;
+        backward_.data = dnnl::convolution_backward_data(bd_pd);
+        if (bd_pd.weights_desc() != master) backward_.data_weight = memory(bd_pd.weights_desc(), device.engine);
+        backward_.computed_diff_src = memory(fwd_pd.src_desc(), device.engine);
+        backward_.diff_src = src_reordered_ ? memory(src_desc, device.engine) : backward_.computed_diff_src;
     }
 }
 
@@ -73,20 +71,7 @@ const memory& ConvLayer::forward(const memory& src, Mode) {
 }
 
 const memory& ConvLayer::backward(const memory& diff_dst) {
-    const memory& conv_src = src_reordered_ ? conv_src_ : *src_;
-    const memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
-    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
-                                          {DNNL_ARG_DIFF_DST, diff_dst},
-                                          {DNNL_ARG_DIFF_WEIGHTS, raw},
-                                          {DNNL_ARG_DIFF_BIAS, bias_.grad}});
-    if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);
-    if (!bwd_data_) return diff_src_;
-    if (bwd_data_weight_) reorder_into(device_, weight_.value, bwd_data_weight_);
-    bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
-                                        {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
-                                        {DNNL_ARG_DIFF_SRC, conv_diff_src_}});
-    if (src_reordered_) reorder_into(device_, conv_diff_src_, diff_src_);
-    return diff_src_;
+    return backward_.run(device_, weight_, bias_, src_reordered_ ? conv_src_ : *src_, diff_dst);
 }
 
 }  // namespace tinydigit::trainer

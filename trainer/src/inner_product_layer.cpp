@@ -37,19 +37,17 @@ InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, co
 
     const dnnl::inner_product_backward_weights::primitive_desc bw_pd(
         {ip_src_desc, any_desc(weight_dims), bias_desc, dst_desc_}, device.engine, fwd_pd);
-    bwd_weights_ = dnnl::inner_product_backward_weights(bw_pd);
-    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc()) {
-        grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
-    }
+    backward_.weights = dnnl::inner_product_backward_weights(bw_pd);
+    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc())
+        backward_.grad_weight_raw = memory(bw_pd.diff_weights_desc(), device.engine);
     if (need_diff_src) {
         const dnnl::inner_product_backward_data::primitive_desc bd_pd(
             {ip_src_desc, any_desc(weight_dims), dst_desc_}, device.engine, fwd_pd);
-        bwd_data_ = dnnl::inner_product_backward_data(bd_pd);
-        if (bd_pd.weights_desc() != fwd_pd.weights_desc()) {
-            bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
-        }
-        ip_diff_src_ = memory(ip_src_desc, device.engine);
-        diff_src_ = ip_src_ ? memory(src_desc, device.engine) : ip_diff_src_;
+        backward_.data = dnnl::inner_product_backward_data(bd_pd);
+        if (bd_pd.weights_desc() != fwd_pd.weights_desc())
+            backward_.data_weight = memory(bd_pd.weights_desc(), device.engine);
+        backward_.computed_diff_src = memory(ip_src_desc, device.engine);
+        backward_.diff_src = ip_src_ ? memory(src_desc, device.engine) : backward_.computed_diff_src;
     }
 }
 
@@ -64,19 +62,7 @@ const memory& InnerProductLayer::forward(const memory& src, Mode) {
 }
 
 const memory& InnerProductLayer::backward(const memory& diff_dst) {
-    const memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
-    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, *src_},
-                                          {DNNL_ARG_DIFF_DST, diff_dst},
-                                          {DNNL_ARG_DIFF_WEIGHTS, raw},
-                                          {DNNL_ARG_DIFF_BIAS, bias_.grad}});
-    if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);
-    if (!bwd_data_) return diff_src_;
-    if (bwd_data_weight_) reorder_into(device_, weight_.value, bwd_data_weight_);
-    bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
-                                        {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
-                                        {DNNL_ARG_DIFF_SRC, ip_diff_src_}});
-    if (ip_src_) reorder_into(device_, ip_diff_src_, diff_src_);
-    return diff_src_;
+    return backward_.run(device_, weight_, bias_, *src_, diff_dst);
 }
 
 }  // namespace tinydigit::trainer

@@ -5,7 +5,7 @@
 
 #include "tinydigit/common/atomic_file.hpp"
 #include "tinydigit/common/io_error.hpp"
-#include "tinydigit/model_to_c/checksum.hpp"
+#include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
@@ -29,7 +29,7 @@ model_to_c::GoldenSet make_golden_set(const ModelFile& model, const dataset::Ima
             logits = runner.run_layers(source.image(i), [&](int op, int tensor, std::span<const std::int8_t> out) {
                 const auto* t = tensors.Get(static_cast<std::uint32_t>(tensor));
                 set.layers.push_back({static_cast<int>(i), op, t->name() ? t->name()->str() : "?",
-                                      static_cast<std::uint32_t>(out.size()), model_to_c::fnv1a32(out)});
+                                      static_cast<std::uint32_t>(out.size()), engine::fnv1a32(out.data(), out.size())});
             });
         } else {
             logits = runner.run(source.image(i));
@@ -37,7 +37,7 @@ model_to_c::GoldenSet make_golden_set(const ModelFile& model, const dataset::Ima
         if (logits.size() != image.logits.size()) throw std::invalid_argument("golden files need a model with 10 logits");
         std::copy(logits.begin(), logits.end(), image.logits.begin());
         image.predicted = argmax(logits.data(), logits.size());
-        image.checksum = model_to_c::fnv1a32(logits);
+        image.checksum = engine::fnv1a32(logits.data(), logits.size());
         set.images.push_back(image);
     }
     return set;

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <memory>
-#include <optional>
 
-#include "tinydigit/trainer/layer.hpp"
+#include "tinydigit/trainer/weighted_backward.hpp"
 
 namespace tinydigit::trainer {
 
@@ -23,16 +22,12 @@ private:
     dnnl::memory::desc src_desc_, dst_desc_;
     Parameter weight_, bias_;
     dnnl::convolution_forward fwd_;
-    dnnl::convolution_backward_weights bwd_weights_;
-    std::optional<dnnl::convolution_backward_data> bwd_data_;
     dnnl::memory conv_src_;        // src in the layout the convolution wants (a copy if needed)
     const dnnl::memory* src_ = nullptr;
     bool src_reordered_ = false;
     dnnl::memory dst_;
-    dnnl::memory fwd_weight_;       // bf16: the weights the forward computes with
-    dnnl::memory grad_weight_raw_;  // bwd-weights output when its layout differs from weight_'s
-    dnnl::memory bwd_data_weight_;  // weights in the bwd-data layout when it differs
-    dnnl::memory conv_diff_src_, diff_src_;
+    dnnl::memory fwd_weight_;  // bf16: the weights the forward computes with
+    WeightedBackward backward_;
 };
 
 }  // namespace tinydigit::trainer

@@ -2,9 +2,7 @@
 // weights [O, C, H, W] (the checkpoint's flatten order, see architecture.hpp). Always f32.
 #pragma once
 
-#include <optional>
-
-#include "tinydigit/trainer/layer.hpp"
+#include "tinydigit/trainer/weighted_backward.hpp"
 
 namespace tinydigit::trainer {
 
@@ -22,11 +20,10 @@ private:
     dnnl::memory::desc dst_desc_;
     Parameter weight_, bias_;
     dnnl::inner_product_forward fwd_;
-    dnnl::inner_product_backward_weights bwd_weights_;
-    std::optional<dnnl::inner_product_backward_data> bwd_data_;
     const dnnl::memory* src_ = nullptr;
-    dnnl::memory ip_src_, ip_diff_src_;  // f32 copies when the input is bf16 (else ip_diff_src_ = diff_src_)
-    dnnl::memory dst_, grad_weight_raw_, bwd_data_weight_, diff_src_;
+    dnnl::memory ip_src_;  // an f32 copy when the input is bf16
+    dnnl::memory dst_;
+    WeightedBackward backward_;
 };
 
 }  // namespace tinydigit::trainer
