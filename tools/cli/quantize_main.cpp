@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
         const Ranges ranges = calibrate(reference, train.pixels.data(), calibration_count, names, names.back());
 
         QuantizedModel model = quantize_network(folded, ranges);
-        model.provenance.source_checkpoint = checkpoint_path.string();
+        // The file name and its SHA-256, not the path as typed: the same checkpoint gives the same
+        // bytes from any folder, and no home directory ends up in firmware.
+        model.provenance.source_checkpoint = checkpoint_path.filename().string();
         model.provenance.source_checkpoint_sha256 = common::sha256_hex_of_file(checkpoint_path);
         model.provenance.calibration_images = static_cast<int>(calibration_count);
         model.provenance.calibration_source = "first " + std::to_string(calibration_count) + " of " +
