@@ -29,9 +29,7 @@ set(TINYDIGIT_PART_MAY_LINK_engine "schema")
 set(TINYDIGIT_PART_MAY_LINK_host_support "schema")
 set(TINYDIGIT_PART_MAY_LINK_trainer "schema;host_support;onednn")
 set(TINYDIGIT_PART_MAY_LINK_tools "engine;trainer;schema;host_support")
-# The demo still reads the schema beside the engine (its layer table); engine/ will hand out
-# a view of what it verified instead.
-set(TINYDIGIT_PART_MAY_LINK_firmware "engine;schema")
+set(TINYDIGIT_PART_MAY_LINK_firmware "engine")
 set(TINYDIGIT_PART_MAY_LINK_onednn "")
 
 function(_tinydigit_targets_under dir out)

@@ -57,4 +57,35 @@ const char* td_status_name(td_status status) {
     return tinydigit::engine::status_name(static_cast<Status>(status));
 }
 
+td_status td_operator_info(const td_engine* engine, int index, td_op_info* out) {
+    if (engine == nullptr || out == nullptr) return code(Status::kNullArgument);
+    tinydigit::engine::OperatorInfo info{};
+    if (const Status s = get(engine)->operator_info(index, info); s != Status::kOk) return code(s);
+    *out = td_op_info{};
+    out->kind = static_cast<int>(info.kind);
+    out->kind_name = tinydigit::engine::op_kind_name(info.kind);
+    out->output_name = info.output_name;
+    out->input_tensor = info.input_tensor;
+    out->output_tensor = info.output_tensor;
+    out->input_rank = info.input.rank;
+    out->output_rank = info.output.rank;
+    for (int i = 0; i < 4; ++i) {
+        out->input_dims[i] = info.input.dim[i];
+        out->output_dims[i] = info.output.dim[i];
+    }
+    out->output_bytes = info.output_bytes;
+    out->output_offset = info.output_offset;
+    out->scratch_bytes = info.scratch_bytes;
+    out->scratch_offset = info.scratch_offset;
+    out->macs = info.macs;
+    return code(Status::kOk);
+}
+td_status td_plan(const td_engine* engine, td_plan_info* out) {
+    if (engine == nullptr || out == nullptr) return code(Status::kNullArgument);
+    if (get(engine)->operator_count() == 0) return code(Status::kNotLoaded);
+    const auto plan = get(engine)->plan();
+    *out = td_plan_info{plan.arena_bytes, plan.peak_activation_bytes, plan.peak_scratch_bytes};
+    return code(Status::kOk);
+}
+
 }  // extern "C"

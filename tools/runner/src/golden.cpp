@@ -6,7 +6,6 @@
 #include "tinydigit/common/atomic_file.hpp"
 #include "tinydigit/common/io_error.hpp"
 #include "tinydigit/engine/checksum.hpp"
-#include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
 
@@ -19,16 +18,16 @@ model_to_c::GoldenSet make_golden_set(const ModelFile& model, const dataset::Ima
                                     std::to_string(options.images));
     Int8Runner runner(model, engine::reference_kernels());
     model_to_c::GoldenSet set;
-    const auto& tensors = *model.model().tensors();
     for (std::size_t i = 0; i < options.images; ++i) {
         model_to_c::GoldenImage image;
         std::copy_n(source.image(i), image.pixels.size(), image.pixels.begin());
         image.label = source.labels[i];
         std::span<const std::int8_t> logits;
         if (i < options.layer_images) {
-            logits = runner.run_layers(source.image(i), [&](int op, int tensor, std::span<const std::int8_t> out) {
-                const auto* t = tensors.Get(static_cast<std::uint32_t>(tensor));
-                set.layers.push_back({static_cast<int>(i), op, t->name() ? t->name()->str() : "?",
+            logits = runner.run_layers(source.image(i), [&](int op, int, std::span<const std::int8_t> out) {
+                engine::OperatorInfo info{};
+                runner.engine().operator_info(op, info);
+                set.layers.push_back({static_cast<int>(i), op, *info.output_name ? info.output_name : "?",
                                       static_cast<std::uint32_t>(out.size()), engine::fnv1a32(out.data(), out.size())});
             });
         } else {

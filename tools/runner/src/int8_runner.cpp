@@ -3,7 +3,6 @@
 #include <new>
 
 #include "tinydigit/engine/scratch.hpp"
-#include "tinydigit/schema/model_generated.h"
 
 namespace tinydigit::tools {
 
@@ -33,13 +32,11 @@ std::span<const std::int8_t> Int8Runner::run(const std::uint8_t* pixels) {
 std::span<const std::int8_t> Int8Runner::run_layers(
     const std::uint8_t* pixels, const std::function<void(int, int, std::span<const std::int8_t>)>& visit) {
     engine_.set_input_pixels(pixels, engine_.input_size());
-    const auto& m = *engine_.model();
     for (int i = 0; i < engine_.operator_count(); ++i) {
         engine_.run_operator(i);
-        const int t = m.operators()->Get(static_cast<std::uint32_t>(i))->outputs()->Get(0);
-        std::size_t n = 1;
-        for (const auto d : *m.tensors()->Get(static_cast<std::uint32_t>(t))->shape()) n *= static_cast<std::size_t>(d);
-        visit(i, t, {engine_.tensor_data(t), n});
+        engine::OperatorInfo op{};
+        engine_.operator_info(i, op);
+        visit(i, op.output_tensor, {engine_.tensor_data(op.output_tensor), op.output_bytes});
     }
     return {engine_.output(), engine_.output_size()};
 }

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "tinydigit/engine/kernels.hpp"
+#include "tinydigit/engine/operator_info.hpp"
 #include "tinydigit/engine/status.hpp"
 
 namespace tinydigit::model {
@@ -60,9 +61,14 @@ public:
     Status dequantized_logits(float* out, std::size_t count) const noexcept;
     Status probabilities(float* out, std::size_t count) const noexcept;
 
+    // What load() verified, without the schema: one operator (kBadParameter for an index
+    // outside 0..operator_count()-1, kNotLoaded before load) and the memory plan (zeros
+    // before load).
+    Status operator_info(int index, OperatorInfo& out) const noexcept;
+    PlanInfo plan() const noexcept;
+
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;
-    const model::Model* model() const noexcept { return model_; }
     const KernelSet& kernels() const noexcept { return *kernels_; }
 
 private:
