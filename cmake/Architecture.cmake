@@ -14,9 +14,7 @@ include_guard(GLOBAL)
 set(TINYDIGIT_PART_FOLDERS
     "schema=schema"
     "engine=engine"
-    "dataset=host_support"
-    "common=host_support"
-    "trainer/support=host_support"
+    "host_support=host_support"
     "trainer=trainer"
     "tools=tools"
     "firmware_demo=firmware")

@@ -6,9 +6,9 @@
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/trainer/float_model.hpp"
-#include "tinydigit/trainer/history.hpp"
+#include "tinydigit/host/training/history.hpp"
 #include "tinydigit/trainer/network_state.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 #include "tinydigit/trainer/training.hpp"

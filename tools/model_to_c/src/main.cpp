@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tinydigit/common/atomic_file.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
 #include "tinydigit/model_to_c/emit_header.hpp"
 
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "tinydigit/common/atomic_file.hpp"
-#include "tinydigit/common/io_error.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/io_error.hpp"
 #include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"

@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "tinydigit/dataset/images.hpp"
+#include "tinydigit/host/dataset/images.hpp"
 #include "tinydigit/model_to_c/golden_set.hpp"
 #include "tinydigit/tools/model_file.hpp"
 
