@@ -8,7 +8,7 @@ using dnnl::prop_kind;
 
 ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc& src_desc,
                      int out_channels, int kernel, int padding, bool need_diff_src)
-    : device_(device), src_desc_(src_desc) {
+    : WeightedLayer(device), src_desc_(src_desc) {
     const auto in = src_desc.dims();
     const memory::dim n = in[0], c = in[1], h = in[2], w = in[3];
     const memory::dim oh = h + 2 * padding - kernel + 1, ow = w + 2 * padding - kernel + 1;
@@ -32,7 +32,7 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
         {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims), bias_desc, dst_desc_,
          strides, pad, pad},
         device.engine, fwd_pd);
-    backward_.weights = dnnl::convolution_backward_weights(bw_pd);
+    bwd_weights_ = dnnl::convolution_backward_weights(bw_pd);
 
     // The f32 master weights Adam updates. In f32 they are what the forward computes with; in
     // bf16 they take the layout the gradients arrive in and each forward converts them.
@@ -44,34 +44,30 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device.engine),
              memory(bias_desc, device.engine), 0, 0, 0.0f};
     if (fwd_pd.weights_desc() != master) fwd_weight_ = memory(fwd_pd.weights_desc(), device.engine);
-    if (bw_pd.diff_weights_desc() != master) backward_.grad_weight_raw = memory(bw_pd.diff_weights_desc(), device.engine);
+    if (bw_pd.diff_weights_desc() != master) grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
 
     if (need_diff_src) {
         const dnnl::convolution_backward_data::primitive_desc bd_pd(
             {algorithm::convolution_direct, fwd_pd.src_desc(), any_desc(weight_dims, act), dst_desc_, strides,
              pad, pad},
             device.engine, fwd_pd);
-        backward_.data = dnnl::convolution_backward_data(bd_pd);
-        if (bd_pd.weights_desc() != master) backward_.data_weight = memory(bd_pd.weights_desc(), device.engine);
-        backward_.computed_diff_src = memory(fwd_pd.src_desc(), device.engine);
-        backward_.diff_src = src_reordered_ ? memory(src_desc, device.engine) : backward_.computed_diff_src;
+        bwd_data_ = dnnl::convolution_backward_data(bd_pd);
+        if (bd_pd.weights_desc() != master) bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
+        computed_diff_src_ = memory(fwd_pd.src_desc(), device.engine);
+        diff_src_ = src_reordered_ ? memory(src_desc, device.engine) : computed_diff_src_;
     }
 }
 
 const memory& ConvLayer::forward(const memory& src, Mode) {
-    src_ = &src;
     if (src_reordered_) reorder_into(device_, src, conv_src_);
     const memory& conv_src = src_reordered_ ? conv_src_ : src;
+    computed_src_ = &conv_src;
     if (fwd_weight_) reorder_into(device_, weight_.value, fwd_weight_);
     fwd_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
                                   {DNNL_ARG_WEIGHTS, fwd_weight_ ? fwd_weight_ : weight_.value},
                                   {DNNL_ARG_BIAS, bias_.value},
                                   {DNNL_ARG_DST, dst_}});
     return dst_;
-}
-
-const memory& ConvLayer::backward(const memory& diff_dst) {
-    return backward_.run(device_, weight_, bias_, src_reordered_ ? conv_src_ : *src_, diff_dst);
 }
 
 }  // namespace tinydigit::trainer

@@ -7,7 +7,7 @@ using dnnl::prop_kind;
 
 InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, const memory::desc& src_desc,
                                      int out_features, bool need_diff_src)
-    : device_(device) {
+    : WeightedLayer(device) {
     // The dense layers are a fraction of a percent of the work: they run in f32 in both
     // precisions, so the logits and the loss stay f32. A bf16 input is converted here.
     const memory::desc ip_src_desc = with_type(src_desc, memory::data_type::f32);
@@ -37,32 +37,28 @@ InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, co
 
     const dnnl::inner_product_backward_weights::primitive_desc bw_pd(
         {ip_src_desc, any_desc(weight_dims), bias_desc, dst_desc_}, device.engine, fwd_pd);
-    backward_.weights = dnnl::inner_product_backward_weights(bw_pd);
+    bwd_weights_ = dnnl::inner_product_backward_weights(bw_pd);
     if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc())
-        backward_.grad_weight_raw = memory(bw_pd.diff_weights_desc(), device.engine);
+        grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
     if (need_diff_src) {
         const dnnl::inner_product_backward_data::primitive_desc bd_pd(
             {ip_src_desc, any_desc(weight_dims), dst_desc_}, device.engine, fwd_pd);
-        backward_.data = dnnl::inner_product_backward_data(bd_pd);
+        bwd_data_ = dnnl::inner_product_backward_data(bd_pd);
         if (bd_pd.weights_desc() != fwd_pd.weights_desc())
-            backward_.data_weight = memory(bd_pd.weights_desc(), device.engine);
-        backward_.computed_diff_src = memory(ip_src_desc, device.engine);
-        backward_.diff_src = ip_src_ ? memory(src_desc, device.engine) : backward_.computed_diff_src;
+            bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
+        computed_diff_src_ = memory(ip_src_desc, device.engine);
+        diff_src_ = ip_src_ ? memory(src_desc, device.engine) : computed_diff_src_;
     }
 }
 
 const memory& InnerProductLayer::forward(const memory& src, Mode) {
     if (ip_src_) reorder_into(device_, src, ip_src_);
-    src_ = ip_src_ ? &ip_src_ : &src;
-    fwd_.execute(device_.stream, {{DNNL_ARG_SRC, *src_},
+    computed_src_ = ip_src_ ? &ip_src_ : &src;
+    fwd_.execute(device_.stream, {{DNNL_ARG_SRC, *computed_src_},
                                   {DNNL_ARG_WEIGHTS, weight_.value},
                                   {DNNL_ARG_BIAS, bias_.value},
                                   {DNNL_ARG_DST, dst_}});
     return dst_;
-}
-
-const memory& InnerProductLayer::backward(const memory& diff_dst) {
-    return backward_.run(device_, weight_, bias_, *src_, diff_dst);
 }
 
 }  // namespace tinydigit::trainer
