@@ -17,7 +17,8 @@ set(TINYDIGIT_PART_FOLDERS
     "host_support=host_support"
     "trainer=trainer"
     "tools=tools"
-    "firmware_demo=firmware")
+    "firmware_demo=firmware"
+    "web=web")
 # Imported targets that are parts of their own.
 set(TINYDIGIT_PART_IMPORTED "DNNL::dnnl=onednn")
 
@@ -28,6 +29,7 @@ set(TINYDIGIT_PART_MAY_LINK_host_support "schema")
 set(TINYDIGIT_PART_MAY_LINK_trainer "schema;host_support;onednn")
 set(TINYDIGIT_PART_MAY_LINK_tools "engine;trainer;schema;host_support")
 set(TINYDIGIT_PART_MAY_LINK_firmware "engine")
+set(TINYDIGIT_PART_MAY_LINK_web "engine")
 set(TINYDIGIT_PART_MAY_LINK_onednn "")
 
 function(_tinydigit_targets_under dir out)

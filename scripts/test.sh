@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, fetches MNIST, then configures, builds
-# and tests every preset (host-release, host-debug, host-sanitize, host-fuzz, cortex-m4,
-# cortex-m3) with `cmake --workflow`. Runs every preset even after a failure and ends with one
-# summary line.
+# and tests every preset (host-release, host-debug, host-sanitize, host-fuzz, and the Cortex-M
+# targets cortex-m4, cortex-m3, cortex-m7, cortex-m33, cortex-m55, cortex-m0, and wasm) with
+# `cmake --workflow`. Runs every preset even after a failure and ends with one summary line.
+# The cross presets share one host build of model_to_c (build/host-tools/).
 #
-# usage: scripts/test.sh [PRESET...]      (default: all six)
+# usage: scripts/test.sh [PRESET...]      (default: all eleven)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(host-release host-debug host-sanitize host-fuzz cortex-m4 cortex-m3)
+[ ${#presets[@]} -gt 0 ] || presets=(host-release host-debug host-sanitize host-fuzz cortex-m4 cortex-m3 cortex-m7 cortex-m33 cortex-m55 cortex-m0 wasm)
 
 scripts/bootstrap.sh || exit 1
 scripts/fetch_mnist.sh || exit 1

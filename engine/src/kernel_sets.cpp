@@ -12,6 +12,15 @@ constexpr KernelSet kPortable{"portable", conv2d_portable_s8, fully_connected_po
 #if defined(__ARM_FEATURE_DSP)
 constexpr KernelSet kDsp{"dsp", conv2d_dsp_s8, fully_connected_dsp_s8, max_pool2d_portable_s8, pad_portable_s8};
 #endif
+#if defined(__ARM_FEATURE_MVE)
+constexpr KernelSet kMve{"mve", conv2d_mve_s8, fully_connected_mve_s8, max_pool2d_portable_s8, pad_portable_s8};
+#endif
+#if defined(__wasm_simd128__)
+// A WebAssembly module either has SIMD128 everywhere or nowhere (an engine without it rejects
+// the whole module), so the build, not the running CPU, decides: tinydigit_engine_simd128.
+constexpr KernelSet kSimd128{"simd128", conv2d_simd128_s8, fully_connected_simd128_s8, max_pool2d_portable_s8,
+                             pad_portable_s8};
+#endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
 constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, fully_connected_avx2_s8, max_pool2d_portable_s8,
                           pad_portable_s8};
@@ -30,8 +39,12 @@ const KernelSet& reference_kernels() { return kReference; }
 const KernelSet& portable_kernels() { return kPortable; }
 
 const KernelSet& default_kernels() {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_MVE)
+    return kMve;
+#elif defined(__ARM_FEATURE_DSP)
     return kDsp;
+#elif defined(__wasm_simd128__)
+    return kSimd128;
 #elif defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (cpu_has_avx512vnni()) return kAvx512Vnni;
     if (cpu_has_avx2()) return kAvx2;
@@ -46,6 +59,12 @@ int available_kernel_sets(const KernelSet** out, int capacity) {
     int n = 2;
 #if defined(__ARM_FEATURE_DSP)
     sets[n++] = &kDsp;
+#endif
+#if defined(__ARM_FEATURE_MVE)
+    sets[n++] = &kMve;
+#endif
+#if defined(__wasm_simd128__)
+    sets[n++] = &kSimd128;
 #endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (cpu_has_avx2()) sets[n++] = &kAvx2;

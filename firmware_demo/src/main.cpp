@@ -3,8 +3,9 @@
 // On boot it verifies the embedded model, binds a static arena sized by the model's plan,
 // runs every golden digit operator by operator, and prints per image the predicted digit
 // and the checksum of its int8 logits (compared with what the host engine produced), then
-// the accuracy, the executed instructions per layer and per inference (QEMU -icount:
-// one CMSDK timer tick = 40 instructions), the footprint, and exits with a status.
+// the accuracy, the executed instructions per layer and per inference (QEMU -icount: one
+// instruction per ns of virtual time, read from the board's timer), the footprint, and exits
+// with a status.
 #include <cstddef>
 #include <cstdint>
 
@@ -75,40 +76,40 @@ void print_cost(std::size_t images) {
     std::uint64_t total_ticks = 0;
     std::uint64_t total_macs = 0;
     const int ops = engine.operator_count();
-    console_write("cost per inference, in executed instructions (QEMU -icount: 40 per timer tick).\n"
-                  "MACs count every kernel tap of the full conv map, padding included.\n");
+    console_write("cost per inference, in executed instructions (QEMU -icount: 1 ns each).\n"
+                  "MACs count every kernel tap of the conv positions computed (those a fused pool reads), padding included.\n");
     for (int op = 0; op < ops; ++op) {
         tinydigit::engine::OperatorInfo layer{};
         engine.operator_info(op, layer);
-        const bool image = layer.output.rank == 3;  // else a vector: 1 x 1 x count
+        const bool image = layer.output_rank == 3;  // else a vector: 1 x 1 x count
         total_ticks += layer_ticks[op];
         total_macs += layer.macs;
         console_write("cost op ");
         console_uint(static_cast<std::uint64_t>(op));
         console_write(" ");
-        console_write(tinydigit::engine::op_kind_name(layer.kind));
+        console_write(layer.kind);
         console_write(" ");
         console_write(layer.output_name);
         console_write(" ");
-        console_uint(static_cast<std::uint64_t>(image ? layer.output.dim[0] : 1));
+        console_uint(static_cast<std::uint64_t>(image ? layer.output_shape[0] : 1));
         console_write("x");
-        console_uint(static_cast<std::uint64_t>(image ? layer.output.dim[1] : 1));
+        console_uint(static_cast<std::uint64_t>(image ? layer.output_shape[1] : 1));
         console_write("x");
-        console_uint(static_cast<std::uint64_t>(image ? layer.output.dim[2] : layer.output.dim[0]));
+        console_uint(static_cast<std::uint64_t>(image ? layer.output_shape[2] : layer.output_shape[0]));
         console_write(" MACs ");
         console_uint(layer.macs);
         console_write(" instructions ");
-        console_ratio(layer_ticks[op] * board_instructions_per_tick, images, 0);
+        console_ratio(cost_clock_instructions(layer_ticks[op]), images, 0);
         if (layer.macs != 0) {
             console_write(" per-MAC ");
-            console_ratio(layer_ticks[op] * board_instructions_per_tick, layer.macs * images, 3);
+            console_ratio(cost_clock_instructions(layer_ticks[op]), layer.macs * images, 3);
         }
         console_write("\n");
     }
     console_write("instructions per inference ");
-    console_ratio(total_ticks * board_instructions_per_tick, images, 0);
+    console_ratio(cost_clock_instructions(total_ticks), images, 0);
     console_write("\ninstructions per MAC ");
-    console_ratio(total_ticks * board_instructions_per_tick, total_macs * images, 3);
+    console_ratio(cost_clock_instructions(total_ticks), total_macs * images, 3);
     console_write(" (");
     console_uint(total_macs);
     console_write(" MACs per inference)\n");
@@ -133,7 +134,7 @@ int main() {
     console_write("\n");
     if (status != Status::kOk) return fail("model verification", status, kModelRejected);
     console_write("model verified in ");
-    console_uint(load_ticks * board_instructions_per_tick);
+    console_uint(cost_clock_instructions(load_ticks));
     console_write(" instructions\n");
     status = engine.bind_arena(arena, sizeof arena);
     if (status != Status::kOk) return fail("bind_arena", status, kArenaRejected);

@@ -16,13 +16,3 @@ int c_api_classify(const void* model, size_t size, void* arena, size_t arena_siz
 }
 
 const char* c_api_message(int status) { return td_status_message(status); }
-
-/* The model view through C: operator `index` and the plan, straight after td_load. */
-int c_api_describe(const void* model, size_t size, int index, td_op_info* op, td_plan_info* plan) {
-    static td_engine engine;
-    td_status s = td_load(&engine, model, size);
-    if (s != TD_OK) return s;
-    s = td_plan(&engine, plan);
-    if (s != TD_OK) return s;
-    return td_operator_info(&engine, index, op);
-}

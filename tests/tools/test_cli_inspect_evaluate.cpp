@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "checkpoint_fixtures.hpp"
 #include "run_tool.hpp"
@@ -172,6 +173,18 @@ TEST_CASE("predict: prints digit, probabilities, what it did and a preview, bad 
     CHECK(r.out.find("probabilities: 0:") != std::string::npos);
     CHECK(r.out.find("used as is") != std::string::npos);
     CHECK(r.out.find("|             @@@            |") != std::string::npos);
+    CHECK(r.out.find("tensor:") == std::string::npos);
+
+    // --tensor: the 784 pixels the engine saw, here the image itself (used as is).
+    r = run_tool("predict", {"--tensor", model, image});
+    REQUIRE(r.exit_code == 0);
+    const auto at = r.out.find("  tensor:");
+    REQUIRE(at != std::string::npos);
+    std::istringstream values(r.out.substr(at + 9, r.out.find('\n', at) - at - 9));
+    std::string expected_tensor, got_tensor;
+    for (int p = 0; p < 784; ++p) expected_tensor += static_cast<unsigned char>(pgm[13 + p]) ? "255 " : "0 ";
+    for (int v; values >> v;) got_tensor += std::to_string(v) + " ";
+    CHECK(got_tensor == expected_tensor);
 
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{model}, "expected MODEL.fb and at least one IMAGE"},

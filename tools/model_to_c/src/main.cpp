@@ -1,4 +1,4 @@
-// model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR]
+// model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR] [--c]
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -12,9 +12,11 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR]\n"
+    "usage: model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR] [--c]\n"
     "  Writes MODEL.fb as an alignas(16) constexpr array plus kArenaBytes from its memory plan;\n"
-    "  --golden embeds the golden digits of DIR (tests/golden/<arch>) with their expected logits.\n";
+    "  --golden embeds the golden digits of DIR (tests/golden/<arch>) with their expected logits.\n"
+    "  --c      a C11 header instead (for the engine's C API): NS is the symbols' prefix\n"
+    "           (default tinydigit_model: tinydigit_model_model[], TINYDIGIT_MODEL_ARENA_BYTES).\n";
 
 int fail(const std::string& message) {
     std::fprintf(stderr, "model_to_c: %s\n", message.c_str());
@@ -28,13 +30,16 @@ int main(int argc, char** argv) {
     std::vector<std::string> positional;
     HeaderOptions options;
     std::string golden_dir;
+    bool c_header = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
         }
-        if (arg == "--namespace" || arg == "--golden") {
+        if (arg == "--c") {
+            c_header = true;
+        } else if (arg == "--namespace" || arg == "--golden") {
             if (i + 1 >= argc) return fail(arg + " needs a value");
             (arg == "--namespace" ? options.name_space : golden_dir) = argv[++i];
         } else if (arg.starts_with("-")) {
@@ -57,7 +62,7 @@ int main(int argc, char** argv) {
         }
         std::string header;
         try {
-            header = model_header(bytes, options);
+            header = c_header ? model_c_header(bytes, options) : model_header(bytes, options);
         } catch (const ModelToCError& e) {
             return fail(positional[0] + ": " + e.what());
         }

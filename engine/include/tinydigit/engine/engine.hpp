@@ -16,7 +16,6 @@
 #include <cstdint>
 
 #include "tinydigit/engine/kernels.hpp"
-#include "tinydigit/engine/operator_info.hpp"
 #include "tinydigit/engine/status.hpp"
 
 namespace tinydigit::model {
@@ -28,6 +27,20 @@ namespace tinydigit::engine {
 // Limits that keep verification bounded in time and stack whatever the bytes say.
 inline constexpr int kMaxTensors = 128;
 inline constexpr int kMaxOperators = 64;
+
+// One operator as load() verified it (read-only, for viewers: inspect, the web page).
+struct OperatorInfo {
+    const char* kind;  // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D" or "Pad"
+    const char* output_name;  // the output tensor's name in the model ("" when it has none)
+    std::int32_t input_tensor, output_tensor;  // tensor indices (tensor_data() reads them)
+    std::int32_t input_rank, input_shape[4];   // unused dimensions are 1
+    std::int32_t output_rank, output_shape[4];
+    std::uint64_t macs;  // per image, kernel taps on padding included (as inspect counts them)
+    std::uint32_t output_bytes;
+    std::int32_t output_offset;  // in the arena (the model's memory plan)
+    std::int32_t scratch_offset;
+    std::uint32_t scratch_bytes;  // 0: no scratch
+};
 
 class Engine {
 public:
@@ -61,11 +74,10 @@ public:
     Status dequantized_logits(float* out, std::size_t count) const noexcept;
     Status probabilities(float* out, std::size_t count) const noexcept;
 
-    // What load() verified, without the schema: one operator (kBadParameter for an index
-    // outside 0..operator_count()-1, kNotLoaded before load) and the memory plan (zeros
-    // before load).
+    // The verified model, read-only: one operator (kBadParameter for an index out of range,
+    // kNotLoaded before load), and the plan's largest scratch block (the arena is arena_bytes()).
     Status operator_info(int index, OperatorInfo& out) const noexcept;
-    PlanInfo plan() const noexcept;
+    std::uint32_t scratch_peak_bytes() const noexcept;
 
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;

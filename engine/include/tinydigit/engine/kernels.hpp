@@ -40,11 +40,21 @@ void conv2d_dsp_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*)
 void fully_connected_dsp_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
 #endif
 
+#if defined(__ARM_FEATURE_MVE)
+void conv2d_mve_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_mve_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+#endif
+
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
 void conv2d_avx2_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
 void fully_connected_avx2_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
 void conv2d_avx512vnni_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
 void fully_connected_avx512vnni_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+#endif
+
+#if defined(__wasm_simd128__)
+void conv2d_simd128_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+void fully_connected_simd128_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
 #endif
 
 // The sets this build contains. default_kernels() is the best one for the build target (on
