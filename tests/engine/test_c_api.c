@@ -100,7 +100,7 @@ static void probabilities(const td_engine* e, const int8_t* logits, float scale,
     EXPECT(td_probabilities(e, p, 9) == kSizeMismatch);
     EXPECT(td_probabilities(e, NULL, 10) == kNullArgument);
     EXPECT(td_probabilities(e, p, 10) == TD_OK);
-    /* softmax of s * (q - z), computed in double */
+    /* the softmax of s * (q - z), written out independently of the engine */
     for (i = 0; i < 10; ++i) top = fmaxf(top, scale * (float)(logits[i] - zero_point));
     for (i = 0; i < 10; ++i) sum += expected[i] = (float)exp((double)(scale * (float)(logits[i] - zero_point) - top));
     for (i = 0; i < 10; ++i) EXPECT(fabsf(p[i] - expected[i] / sum) <= 1e-6f + 1e-5f * expected[i] / sum);
@@ -115,6 +115,7 @@ int c_api_check_everything(const void* model, size_t size, void* arena, size_t a
     int8_t logits[10];
     first_failure = 0;
     memset(&engine, 0, sizeof engine);
+    EXPECT(TD_OK == 0);
 
     with_null_engine();
     before_load(&engine, arena, arena_size);

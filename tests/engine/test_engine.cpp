@@ -110,7 +110,8 @@ TEST_CASE("inputs: pixels map to q = p - 128, int8 copies as is") {
 }
 
 TEST_CASE("argmax, dequantized logits and probabilities") {
-    const ModelBytes model = serialize(*make_model(tiny_spec(), 3));
+    const auto m = make_model(tiny_spec(), 3);
+    const ModelBytes model = serialize(*m);
     Engine engine;
     REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
     Arena arena(engine.arena_bytes());
@@ -130,7 +131,6 @@ TEST_CASE("argmax, dequantized logits and probabilities") {
     CHECK(sum == doctest::Approx(1.0f).epsilon(1e-5));
     CHECK(p[best] >= p[(best + 1) % 10]);
     // s * (q - z) with the output tensor's scale and zero point, as the model states them.
-    const auto m = make_model(tiny_spec(), 3);
     const auto& quantization = *m->tensors[static_cast<std::size_t>(m->output)]->quantization;
     REQUIRE(quantization.scale.size() == 1);
     REQUIRE(quantization.zero_point.size() == 1);
