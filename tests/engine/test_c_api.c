@@ -109,8 +109,10 @@ static void probabilities(const td_engine* e, const int8_t* logits, float scale,
     EXPECT(td_argmax(e) == best);
 }
 
-int c_api_check_everything(const void* model, size_t size, void* arena, size_t arena_size, const uint8_t* pixels,
-                           float output_scale, int output_zero_point) {
+/* arena_size = td_arena_bytes() for this model; plan_bytes = its MemoryPlan.arena_bytes (the
+ * least any arena may have). */
+int c_api_check_everything(const void* model, size_t size, void* arena, size_t arena_size, size_t plan_bytes,
+                           const uint8_t* pixels, float output_scale, int output_zero_point) {
     static td_engine engine; /* zero-initialized storage, as firmware would have */
     int8_t logits[10];
     first_failure = 0;
@@ -127,7 +129,7 @@ int c_api_check_everything(const void* model, size_t size, void* arena, size_t a
     loaded_not_bound(&engine, pixels);
     EXPECT(td_bind_arena(&engine, NULL, arena_size) == kNullArgument);
     EXPECT(td_bind_arena(&engine, (uint8_t*)arena + 8, arena_size) == kMisalignedArena);
-    EXPECT(td_bind_arena(&engine, arena, arena_size - 1) == kArenaTooSmall);
+    EXPECT(td_bind_arena(&engine, arena, plan_bytes - 1) == kArenaTooSmall);
     EXPECT(td_bind_arena(&engine, arena, arena_size) == TD_OK);
     run_two_ways(&engine, arena, arena_size, pixels, logits);
     probabilities(&engine, logits, output_scale, output_zero_point);

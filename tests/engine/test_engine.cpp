@@ -15,7 +15,8 @@
 
 // test_c_api.c: returns the line of its first failed expectation, 0 when all hold.
 extern "C" int c_api_check_everything(const void* model, size_t size, void* arena, size_t arena_size,
-                                      const uint8_t* pixels, float output_scale, int output_zero_point);
+                                      size_t plan_bytes, const uint8_t* pixels, float output_scale,
+                                      int output_zero_point);
 extern "C" const char* c_api_message(int status);
 extern "C" const char* c_api_name(int status);
 
@@ -157,7 +158,7 @@ TEST_CASE("misuse: not loaded, arena not bound, too small, misaligned") {
     CHECK(engine.run() == Status::kArenaNotBound);
     CHECK(engine.output() == nullptr);
     Arena arena(engine.arena_bytes());
-    CHECK(engine.bind_arena(arena.data, engine.arena_bytes() - 1) == Status::kArenaTooSmall);
+    CHECK(engine.bind_arena(arena.data, engine.model()->plan()->arena_bytes() - 1) == Status::kArenaTooSmall);
     CHECK(engine.bind_arena(arena.data + 8, engine.arena_bytes() - 8) == Status::kMisalignedArena);
     CHECK(engine.bind_arena(nullptr, 1000) == Status::kNullArgument);
     CHECK(engine.bind_arena(arena.data, arena.size) == Status::kOk);
@@ -184,8 +185,9 @@ TEST_CASE("C API: every td_* function, from C, with a NULL engine, before load, 
     Engine engine;
     REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
     Arena arena(engine.arena_bytes());  // exactly the plan's size: ASan sees any overrun
-    const int first_failure = c_api_check_everything(model.data(), model.size(), arena.data, arena.size, px.data(),
-                                                     quantization.scale[0], static_cast<int>(quantization.zero_point[0]));
+    const int first_failure =
+        c_api_check_everything(model.data(), model.size(), arena.data, arena.size, m->plan->arena_bytes, px.data(),
+                               quantization.scale[0], static_cast<int>(quantization.zero_point[0]));
     CHECK_MESSAGE(first_failure == 0, "first failed expectation: tests/engine/test_c_api.c line " << first_failure);
     // The C API classifies like the C++ one.
     Arena cpp_arena(engine.arena_bytes());
