@@ -9,6 +9,7 @@
 
 #include "tinydigit/engine/c_api.h"
 #include "tinydigit/engine/engine.hpp"
+#include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/describe_model.hpp"
 #include "tinydigit/tools/model_file.hpp"
 
