@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "checkpoint_fixtures.hpp"
@@ -99,6 +100,23 @@ TEST_CASE("evaluate model.fb: text, --json as the last line and --logits CSV agr
     CHECK(lines == 20);
 }
 
+TEST_CASE("evaluate: --threads changes how fast, not what (logits CSV byte-identical)") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    const auto images = write_idx_pair(dir, 23);
+    std::string csv[2];
+    const char* counts[2] = {"1", "3"};
+    for (int i = 0; i < 2; ++i) {
+        const auto path = (dir.path() / ("logits" + std::string(counts[i]) + ".csv")).string();
+        const auto r = run_tool("evaluate", {model, "--data", images, "--threads", counts[i], "--logits", path});
+        REQUIRE(r.exit_code == 0);
+        std::ifstream in(path);
+        csv[i].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    CHECK(csv[0].size() > 23 * 20);
+    CHECK(csv[0] == csv[1]);
+}
+
 TEST_CASE("evaluate: two --data sources are concatenated") {
     TempDir dir;
     const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
@@ -141,6 +159,7 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
         {"evaluate", {model, "--data"}, "--data needs a value", 2},
         {"evaluate", {model, "--labels", images}, "--labels needs exactly one --data", 2},
         {"evaluate", {model, "--fast"}, "unknown option --fast", 2},
+        {"evaluate", {model, "--data", images, "--threads", "0"}, "--threads needs a count from 1 to 64", 2},
         {"evaluate", {model, "--data", images, "--logits", (dir.path() / "no/such/dir/l.csv").string()}, "", 1},
     };
     for (const auto& c : cases) {

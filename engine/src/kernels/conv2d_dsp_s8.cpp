@@ -14,6 +14,7 @@
 #include "dsp_support.hpp"
 #include "tinydigit/engine/kernels.hpp"
 #include "tinydigit/engine/requantize.hpp"
+#include "tinydigit/engine/scratch.hpp"
 
 namespace tinydigit::engine {
 namespace {
@@ -152,6 +153,13 @@ __attribute__((noinline)) std::int8_t finish(const Conv2DParams& p, std::int32_t
 }
 
 }  // namespace
+
+// Two pixels' int16 columns: 8 halfwords per group of 4 steps, plus a tail group when
+// K % 4 != 0 (at most 4 * round_up(K, 64), the planned size).
+std::uint64_t conv2d_dsp_s8_scratch_bytes(const Conv2DParams& p) {
+    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
+    return 16 * (k / 4) + (k % 4 != 0 ? 16 : 0);
+}
 
 void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;

@@ -21,6 +21,7 @@
 #include "conv_support.hpp"
 #include "tinydigit/engine/kernels.hpp"
 #include "tinydigit/engine/requantize.hpp"
+#include "tinydigit/engine/scratch.hpp"
 
 namespace tinydigit::engine {
 namespace {
@@ -152,6 +153,11 @@ inline void put(const Conv2DParams& p, const detail::PixelTarget& t, std::int8_t
 }
 
 }  // namespace
+
+// 4 interleaved columns of round_up(K, 16) bytes, then one int32 per output channel.
+std::uint64_t conv2d_mve_s8_scratch_bytes(const Conv2DParams& p) {
+    return 4 * round_up(conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c), 16) + 4 * static_cast<std::uint64_t>(p.out_c);
+}
 
 void conv2d_mve_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;

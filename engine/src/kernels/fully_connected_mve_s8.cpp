@@ -12,6 +12,8 @@
 
 namespace tinydigit::engine {
 
+std::uint64_t fully_connected_mve_s8_scratch_bytes(const FullyConnectedParams&) { return 0; }
+
 void fully_connected_mve_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void*) {
     const std::int32_t k = p.in_count;
     const Requant& rq = p.requant;

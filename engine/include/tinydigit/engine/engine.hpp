@@ -50,10 +50,15 @@ public:
     // Same, running with an explicit kernel set (tests and benchmarks compare variants).
     Status load(const void* model, std::size_t size, const KernelSet& kernels) noexcept;
 
-    // Bytes of arena the loaded model needs (its MemoryPlan.arena_bytes); 0 when unloaded.
+    // Bytes of arena the loaded model needs with the chosen kernel set: its
+    // MemoryPlan.arena_bytes, plus on the host the scratch extension of an x86 set whose
+    // kernels need more than the planned scratch (scratch.hpp); 0 when unloaded.
     std::uint32_t arena_bytes() const noexcept;
     // `arena` must be 16-byte aligned and at least arena_bytes() long; it is used for
-    // activations and scratch until the next load/bind.
+    // activations and scratch until the next load/bind. On x86 hosts an arena of at least
+    // the model's plan (MemoryPlan.arena_bytes, what model_to_c headers give) but shorter
+    // than arena_bytes() also binds: the engine then runs the portable kernels (kernels()
+    // says so; results are bit-identical, only slower).
     Status bind_arena(void* arena, std::size_t size) noexcept;
 
     std::size_t input_size() const noexcept;   // elements of the input tensor (784 for MNIST)
@@ -78,16 +83,24 @@ public:
     // kNotLoaded before load), and the plan's largest scratch block (the arena is arena_bytes()).
     Status operator_info(int index, OperatorInfo& out) const noexcept;
     std::uint32_t scratch_peak_bytes() const noexcept;
+    // The plan's arena (MemoryPlan.arena_bytes, what model_to_c headers give; arena_bytes()
+    // adds any x86 scratch extension); 0 when unloaded.
+    std::uint32_t plan_arena_bytes() const noexcept;
 
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;
-    const KernelSet& kernels() const noexcept { return *kernels_; }
+    const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:
     const model::Model* model_ = nullptr;
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
     std::uint32_t arena_bytes_ = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)  // host builds only: td_engine holds 8 pointers
+    std::uint32_t extension_offset_ = 0;    // host scratch beyond the plan (see load)
+    std::uint64_t extended_ops_ = 0;        // bit i: op i's scratch is the extension
+    bool plan_only_ = false;                // bound arena lacks the extension: portable set
+#endif
     std::int32_t input_offset_ = 0;
     std::int32_t output_offset_ = 0;
     std::uint32_t input_count_ = 0;
