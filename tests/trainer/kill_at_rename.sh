@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Crash safety at the two moments of a checkpoint write that matter, deterministically: the
-# trainer kills itself (SIGKILL) through the test hook in common/src/atomic_file.cpp
+# trainer kills itself (SIGKILL) through the test hook in host_support/common/src/atomic_file.cpp
 # (TINYDIGIT_TEST_KILL_AT) while writing last.ckpt,
 #   before-rename: the new file is complete in its temporary file, last.ckpt not yet replaced:
 #                  last.ckpt must still be the previous epoch's file, byte for byte;
