@@ -14,7 +14,7 @@
 
 #include "expect.hpp"
 #include "memory_file.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace {
 

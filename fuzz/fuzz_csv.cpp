@@ -6,7 +6,7 @@
 
 #include "expect.hpp"
 #include "memory_file.hpp"
-#include "tinydigit/dataset/csv.hpp"
+#include "tinydigit/host/dataset/csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace dataset = tinydigit::dataset;

@@ -11,7 +11,7 @@
 
 #include "expect.hpp"
 #include "memory_file.hpp"
-#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
 
 namespace {
 

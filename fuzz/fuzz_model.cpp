@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
 
-    if (e.arena_bytes() > kMaxArena || work_of(*e.model()) > kMaxWork) return 0;
+    if (e.arena_bytes() > kMaxArena || work_of(*model::GetModel(bytes.data)) > kMaxWork) return 0;
 
     // A fixed, non-trivial image: a gradient with a bright square, input_size() pixels.
     std::vector<std::uint8_t> pixels(e.input_size());

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "tinydigit/common/atomic_file.hpp"
-#include "tinydigit/dataset/idx.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace {
 

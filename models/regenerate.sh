@@ -28,7 +28,7 @@ case "$arch" in
     *) echo "regenerate: ARCH must be seed or compact (see --help)" >&2; exit 2 ;;
 esac
 
-# The model stores the checkpoint path as given, so always run from the repository root.
+# Paths below are relative to the repository root.
 cd "$repo"
 ckpt=models/$arch/best.ckpt
 [ -f "$ckpt" ] || { echo "regenerate: $ckpt is missing" >&2; exit 1; }

@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     std::printf("\n  arena bytes per set:");
     for (int i = 0; i < n_sets; ++i) {
         const eng::Engine& e = engines[static_cast<std::size_t>(i)];
-        if (e.model() != nullptr) std::printf(" %s %u", e.kernels().name, e.arena_bytes());
+        if (e.operator_count() > 0) std::printf(" %s %u", e.kernels().name, e.arena_bytes());
     }
     std::printf(" (portable = the model's plan; x86 sets add their host scratch extension)\n");
     std::printf("\n  oneDNN fp32 kernels: %s\n  oneDNN int8 kernels: %s\n", f32.implementations(), i8.implementations());

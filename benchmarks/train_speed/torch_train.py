@@ -2,7 +2,7 @@
 """The seed network trained with PyTorch at its fastest CPU settings here (2 threads,
 channels_last, Adam), as the peer for our trainer. Prints images per second.
 
-The network matches trainer/include/tinydigit/trainer/architecture.hpp: conv -> BN -> ReLU,
+The network matches trainer/architecture/include/tinydigit/trainer/architecture.hpp: conv -> BN -> ReLU,
 ZeroPad folded into the conv padding (conv1 pads 3, conv3 pads 2), Keras BN epsilon 1e-3 and
 momentum 0.99 (PyTorch momentum 0.01), inverted dropout, Adam (lr 1e-3, eps 1e-7).
 Inputs are random (no augmentation or data loading), which flatters PyTorch slightly.

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <string>
 
-#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
 #include "tinydigit/trainer/training.hpp"
 

@@ -71,6 +71,7 @@ td_status td_get_operator_info(const td_engine* engine, int index, td_operator_i
     return TD_OK;
 }
 uint32_t td_scratch_peak_bytes(const td_engine* engine) { return engine ? get(engine)->scratch_peak_bytes() : 0; }
+uint32_t td_plan_arena_bytes(const td_engine* engine) { return engine ? get(engine)->plan_arena_bytes() : 0; }
 const char* td_status_message(td_status status) {
     if (status < 0 || status >= tinydigit::engine::kStatusCount) return "unknown status code";
     return tinydigit::engine::status_message(static_cast<Status>(status));

@@ -71,4 +71,6 @@ std::uint32_t Engine::scratch_peak_bytes() const noexcept {
     return peak;
 }
 
+std::uint32_t Engine::plan_arena_bytes() const noexcept { return model_ ? model_->plan()->arena_bytes() : 0; }
+
 }  // namespace tinydigit::engine

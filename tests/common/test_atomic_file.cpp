@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/common/atomic_file.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using tinydigit::common::IoError;

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/common/read_file.hpp"
+#include "tinydigit/host/common/read_file.hpp"
 
 using tinydigit::common::IoError;
 using tinydigit::common::read_file;

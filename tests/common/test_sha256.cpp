@@ -3,7 +3,7 @@
 #include <string>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/common/sha256.hpp"
+#include "tinydigit/host/common/sha256.hpp"
 
 using tinydigit::common::IoError;
 using tinydigit::common::sha256_hex_of_file;

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/dataset/idx.hpp"
-#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
+#include "tinydigit/host/dataset/sources.hpp"
 
 using namespace tinydigit::dataset;
 using tinydigit::testing::TempDir;

@@ -231,9 +231,6 @@ ModelBytes serialize(const model::ModelT& m) {
     return ModelBytes(fbb.GetBufferPointer(), fbb.GetSize());
 }
 
-Arena::Arena(std::size_t bytes) : storage(bytes + 16), data(nullptr), size(bytes) {
-    const auto addr = reinterpret_cast<std::uintptr_t>(storage.data());
-    data = storage.data() + ((16 - addr % 16) % 16);
-}
+Arena::Arena(std::size_t bytes) : storage(bytes), data(storage.data()), size(bytes) {}
 
 }  // namespace tinydigit::engine::test

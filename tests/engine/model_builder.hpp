@@ -53,10 +53,10 @@ private:
 // Serializes with every Buffer.data vector 16-byte aligned, as tools/quantize does.
 ModelBytes serialize(const model::ModelT& m);
 
-// A 16-byte aligned arena of `bytes`.
+// A 16-byte aligned arena of exactly `bytes`, so ASan sees a write even one byte past it.
 struct Arena {
     explicit Arena(std::size_t bytes);
-    std::vector<std::uint8_t> storage;
+    ModelBytes storage;
     std::uint8_t* data;
     std::size_t size;
 };

@@ -1,28 +1,51 @@
-// Every kernel variant this CPU can run equals the reference bit for bit (random cases).
+// Every kernel variant equals the reference bit for bit (random cases); one case per compiled
+// set, skipped where the CPU cannot run it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
 #include "equivalence_core.hpp"
+#include "support/kernel_set_cases.hpp"
 
 using namespace tinydigit::engine;
 
-TEST_CASE("every compiled kernel variant equals the reference on random cases") {
+namespace {
+
+// The named set against the reference, four seeds of 500 random cases each; a set this CPU
+// cannot run is reported as skipped.
+void check_against_reference(const char* name) {
+    const KernelSet* set = tinydigit::test::kernel_set_or_skip(name);
+    if (set == nullptr) return;
+    // Host sets state more scratch than the plan (padded images, repacked weights): room for it.
+    alignas(16) static std::uint8_t work[16 * test::kEquivalenceWorkBytes];
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        CAPTURE(seed);
+        const auto r = test::check_equivalence(seed, *set, 500, work, sizeof work);
+        INFO(r.message);
+        CHECK(r.pass);
+        CHECK(r.cases_run > 400);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("portable kernels equal the reference on random cases") { check_against_reference("portable"); }
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+TEST_CASE("avx2 kernels equal the reference on random cases") { check_against_reference("avx2"); }
+TEST_CASE("avx512vnni kernels equal the reference on random cases") { check_against_reference("avx512vnni"); }
+#endif
+
+TEST_CASE("every kernel set this CPU runs is one this build compiles, so one of the cases above covers it") {
     const KernelSet* sets[8];
     const int n = available_kernel_sets(sets, 8);
     REQUIRE(n >= 2);
-    // Host sets state more scratch than the plan (padded images, repacked weights): room for it.
-    alignas(16) static std::uint8_t work[16 * test::kEquivalenceWorkBytes];
+    CHECK(sets[0] == &reference_kernels());
+    const auto compiled = tinydigit::test::compiled_kernel_set_names();
     for (int i = 0; i < n; ++i) {
-        for (std::uint64_t seed = 1; seed <= 4; ++seed) {
-            CAPTURE(std::string(sets[i]->name));
-            CAPTURE(seed);
-            const auto r = test::check_equivalence(seed, *sets[i], 500, work, sizeof work);
-            INFO(r.message);
-            CHECK(r.pass);
-            CHECK(r.cases_run > 400);
-        }
+        CAPTURE(std::string(sets[i]->name));
+        CHECK(std::find(compiled.begin(), compiled.end(), sets[i]->name) != compiled.end());
     }
 }
 
@@ -56,12 +79,12 @@ Conv2DParams params_of(const ConvShape& s) {
     return p;
 }
 
-}  // namespace
-
 // The random cases stop at 12x12x32 inputs and K <= 800; these shapes reach the rest of the
 // optimized variants' code (kernel line coverage of the x86 files is 100 % with them, see
-// engine/README.md). Each runs with two data seeds.
-TEST_CASE("every compiled kernel variant equals the reference on shapes that reach every code path") {
+// engine/README.md). Each runs with two data seeds; a set this CPU cannot run is skipped.
+void check_fixed_shapes(const char* name) {
+    const KernelSet* set = tinydigit::test::kernel_set_or_skip(name);
+    if (set == nullptr) return;
     const ConvShape convs[] = {
         {"seed conv1: in_c 1 (AVX2 column form, VNNI broadcast 8x32)", 28, 28, 1, 32, 5, 1, 3, 3, 3, 3, 0, 0},
         {"seed conv6: K 2304, 256 channels (VNNI dot-product form), pooled", 8, 8, 256, 256, 3, 1, 1, 1, 1, 1, 2, 2},
@@ -73,29 +96,36 @@ TEST_CASE("every compiled kernel variant equals the reference on shapes that rea
         {"seed conv2 shape: 32 -> 32, 5x5, pool 2", 30, 30, 32, 32, 5, 1, 2, 2, 2, 2, 2, 2},
     };
     const FullyConnectedParams fcs[] = {{4096, 128, 0, nullptr, nullptr, {}}, {1000, 13, 0, nullptr, nullptr, {}}};
-    const KernelSet* sets[8];
-    const int n = available_kernel_sets(sets, 8);
     alignas(16) static std::uint8_t work[64 * test::kEquivalenceWorkBytes];
-    for (int i = 1; i < n; ++i) {
-        CAPTURE(std::string(sets[i]->name));
-        for (std::uint64_t seed = 1; seed <= 2; ++seed) {
-            for (const ConvShape& c : convs) {
-                CAPTURE(std::string(c.why));
-                const auto r = test::check_conv_shape(seed, *sets[i], params_of(c), work, sizeof work);
-                INFO(r.message);
-                CHECK(r.pass);
-                CHECK(r.cases_run == 1);
-            }
-            for (const FullyConnectedParams& f : fcs) {
-                CAPTURE(f.in_count);
-                const auto r = test::check_fully_connected_shape(seed, *sets[i], f, work, sizeof work);
-                INFO(r.message);
-                CHECK(r.pass);
-                CHECK(r.cases_run == 1);
-            }
+    for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+        for (const ConvShape& c : convs) {
+            CAPTURE(std::string(c.why));
+            const auto r = test::check_conv_shape(seed, *set, params_of(c), work, sizeof work);
+            INFO(r.message);
+            CHECK(r.pass);
+            CHECK(r.cases_run == 1);
+        }
+        for (const FullyConnectedParams& f : fcs) {
+            CAPTURE(f.in_count);
+            const auto r = test::check_fully_connected_shape(seed, *set, f, work, sizeof work);
+            INFO(r.message);
+            CHECK(r.pass);
+            CHECK(r.cases_run == 1);
         }
     }
 }
+
+}  // namespace
+
+TEST_CASE("portable kernels equal the reference on shapes that reach every code path") {
+    check_fixed_shapes("portable");
+}
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+TEST_CASE("avx2 kernels equal the reference on shapes that reach every code path") { check_fixed_shapes("avx2"); }
+TEST_CASE("avx512vnni kernels equal the reference on shapes that reach every code path") {
+    check_fixed_shapes("avx512vnni");
+}
+#endif
 
 TEST_CASE("the equivalence check catches a kernel that differs by one") {
     // A deliberately wrong conv (reference + 1 on the first output) must be reported.

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace tinydigit::testing {
 

@@ -21,9 +21,10 @@ std::string slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-ToolResult run_tool(const std::string& tool, const std::vector<std::string>& args) {
+ToolResult run_tool(const std::string& tool, const std::vector<std::string>& args, const std::string& folder) {
     TempDir capture;
-    std::string command = std::string(TINYDIGIT_TOOLS_BIN_DIR) + "/" + tool;
+    std::string command = folder.empty() ? std::string() : "cd " + folder + " && ";
+    command += std::string(TINYDIGIT_TOOLS_BIN_DIR) + "/" + tool;
     for (const auto& a : args) command += " " + a;
     command += " >" + (capture.path() / "out").string() + " 2>" + (capture.path() / "err").string();
     const int status = std::system(command.c_str());

@@ -39,10 +39,17 @@ TEST_CASE("quantize: writes model, C header and golden files, inspect reads the 
     REQUIRE(i.exit_code == 0);
     CHECK(i.out.find("calibration: 100 images from first 100 of train-images-idx3-ubyte") != std::string::npos);
     CHECK(i.out.find("arena: 19,856 bytes") != std::string::npos);
+    // The checkpoint by file name and content, never the folder it was read from.
+    CHECK(i.out.find("source: compact.ckpt (sha256 ") != std::string::npos);
+    CHECK(i.out.find(dir.path().string()) == std::string::npos);
 
-    // Same checkpoint, same options: the same bytes (what the committed-artifact test relies on).
+    // Same checkpoint, same options, from another folder by a relative path: the same bytes
+    // (what the committed-artifact test relies on, wherever a user runs quantize).
+    std::filesystem::create_directories(dir.path() / "elsewhere");
     const auto again = dir.path() / "again.fb";
-    REQUIRE(run_tool("quantize", {ckpt.string(), again.string(), "--calibration-count", "100"}).exit_code == 0);
+    const auto r2 = run_tool("quantize", {"../compact.ckpt", again.string(), "--calibration-count", "100"},
+                             (dir.path() / "elsewhere").string());
+    REQUIRE_MESSAGE(r2.exit_code == 0, r2.err);
     CHECK(slurp(again) == slurp(model));
 }
 

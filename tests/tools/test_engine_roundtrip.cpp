@@ -6,7 +6,7 @@
 #include "model_fixtures.hpp"
 #include "support/temp_dir.hpp"
 #include "tinydigit/engine/engine.hpp"
-#include "tinydigit/model_to_c/checksum.hpp"
+#include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/tools/fold.hpp"
 #include "tinydigit/tools/golden.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
@@ -78,10 +78,10 @@ TEST_CASE("golden files: per-op checksums match the engine's layer outputs and r
     for (std::size_t i = 0; i < 6; ++i) {
         const auto logits = runner.run(digits.image(i));
         CHECK(std::equal(logits.begin(), logits.end(), set.images[i].logits.begin()));
-        CHECK(set.images[i].checksum == tinydigit::model_to_c::fnv1a32(logits));
+        CHECK(set.images[i].checksum == tinydigit::engine::fnv1a32(logits.data(), logits.size()));
     }
     runner.run_layers(digits.image(1), [&](int op, int, std::span<const std::int8_t> out) {
-        CHECK(set.layers[8 + static_cast<std::size_t>(op)].checksum == tinydigit::model_to_c::fnv1a32(out));
+        CHECK(set.layers[8 + static_cast<std::size_t>(op)].checksum == tinydigit::engine::fnv1a32(out.data(), out.size()));
     });
     CHECK(set.layers[7].tensor == "dense2");
 

@@ -4,8 +4,8 @@
 
 #include "checkpoint_fixtures.hpp"
 #include "float_model_reference.hpp"
-#include "tinydigit/dataset/idx.hpp"
-#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
+#include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/tools/calibrate.hpp"
 #include "tinydigit/tools/fold.hpp"
 #include "tinydigit/tools/report.hpp"

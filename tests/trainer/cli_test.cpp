@@ -8,7 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 #include "tinydigit/trainer/network_state.hpp"
 

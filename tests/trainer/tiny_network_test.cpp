@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tinydigit/dataset/idx.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/bn_relu_layer.hpp"
 #include "tinydigit/trainer/conv_layer.hpp"

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "tinydigit/trainer/augment.hpp"
+#include "tinydigit/host/training/augment.hpp"
 
 using namespace tinydigit::trainer;
 

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/common/atomic_file.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
 #include "tinydigit/schema/checkpoint_generated.h"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace fs = std::filesystem;
 using namespace tinydigit::trainer;

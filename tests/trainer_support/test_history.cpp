@@ -6,7 +6,7 @@
 #include <string>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/trainer/history.hpp"
+#include "tinydigit/host/training/history.hpp"
 
 using namespace tinydigit::trainer;
 

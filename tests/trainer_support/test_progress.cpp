@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "tinydigit/trainer/progress.hpp"
+#include "tinydigit/host/training/progress.hpp"
 
 using namespace tinydigit::trainer;
 

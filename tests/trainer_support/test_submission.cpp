@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/trainer/submission.hpp"
+#include "tinydigit/host/training/submission.hpp"
 
 using namespace tinydigit::trainer;
 

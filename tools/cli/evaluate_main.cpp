@@ -12,9 +12,9 @@
 
 #include "cli.hpp"
 #include "float_model_reference.hpp"
-#include "tinydigit/common/atomic_file.hpp"
-#include "tinydigit/dataset/idx.hpp"
-#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
+#include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
 #include "tinydigit/tools/model_kind.hpp"

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "tinydigit/tools/float_reference.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace tinydigit::tools {
 

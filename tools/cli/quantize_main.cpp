@@ -4,10 +4,10 @@
 
 #include "cli.hpp"
 #include "float_model_reference.hpp"
-#include "tinydigit/common/atomic_file.hpp"
-#include "tinydigit/common/sha256.hpp"
-#include "tinydigit/dataset/idx.hpp"
-#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/sha256.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
+#include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/model_to_c/emit_header.hpp"
 #include "tinydigit/tools/calibrate.hpp"
 #include "tinydigit/tools/describe_model.hpp"
@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
         const Ranges ranges = calibrate(reference, train.pixels.data(), calibration_count, names, names.back());
 
         QuantizedModel model = quantize_network(folded, ranges);
-        model.provenance.source_checkpoint = checkpoint_path.string();
+        // The file name and its SHA-256, not the path as typed: the same checkpoint gives the same
+        // bytes from any folder, and no home directory ends up in firmware.
+        model.provenance.source_checkpoint = checkpoint_path.filename().string();
         model.provenance.source_checkpoint_sha256 = common::sha256_hex_of_file(checkpoint_path);
         model.provenance.calibration_images = static_cast<int>(calibration_count);
         model.provenance.calibration_source = "first " + std::to_string(calibration_count) + " of " +

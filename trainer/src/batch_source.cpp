@@ -1,6 +1,6 @@
 #include "tinydigit/trainer/batch_source.hpp"
 
-#include "tinydigit/trainer/augment.hpp"
+#include "tinydigit/host/training/augment.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
 
 namespace tinydigit::trainer {

@@ -8,7 +8,7 @@ using dnnl::prop_kind;
 
 ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc& src_desc,
                      int out_channels, int kernel, int padding, bool need_diff_src)
-    : device_(device), src_desc_(src_desc) {
+    : WeightedLayer(device), src_desc_(src_desc) {
     const auto in = src_desc.dims();
     const memory::dim n = in[0], c = in[1], h = in[2], w = in[3];
     const memory::dim oh = h + 2 * padding - kernel + 1, ow = w + 2 * padding - kernel + 1;
@@ -52,41 +52,22 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
              pad, pad},
             device.engine, fwd_pd);
         bwd_data_ = dnnl::convolution_backward_data(bd_pd);
-        if (bd_pd.weights_desc() != master) {
-            bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
-        }
-        conv_diff_src_ = memory(fwd_pd.src_desc(), device.engine);
-        diff_src_ = src_reordered_ ? memory(src_desc, device.engine) : conv_diff_src_;
+        if (bd_pd.weights_desc() != master) bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
+        computed_diff_src_ = memory(fwd_pd.src_desc(), device.engine);
+        diff_src_ = src_reordered_ ? memory(src_desc, device.engine) : computed_diff_src_;
     }
 }
 
 const memory& ConvLayer::forward(const memory& src, Mode) {
-    src_ = &src;
     if (src_reordered_) reorder_into(device_, src, conv_src_);
     const memory& conv_src = src_reordered_ ? conv_src_ : src;
+    computed_src_ = &conv_src;
     if (fwd_weight_) reorder_into(device_, weight_.value, fwd_weight_);
     fwd_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
                                   {DNNL_ARG_WEIGHTS, fwd_weight_ ? fwd_weight_ : weight_.value},
                                   {DNNL_ARG_BIAS, bias_.value},
                                   {DNNL_ARG_DST, dst_}});
     return dst_;
-}
-
-const memory& ConvLayer::backward(const memory& diff_dst) {
-    const memory& conv_src = src_reordered_ ? conv_src_ : *src_;
-    const memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
-    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
-                                          {DNNL_ARG_DIFF_DST, diff_dst},
-                                          {DNNL_ARG_DIFF_WEIGHTS, raw},
-                                          {DNNL_ARG_DIFF_BIAS, bias_.grad}});
-    if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);
-    if (!bwd_data_) return diff_src_;
-    if (bwd_data_weight_) reorder_into(device_, weight_.value, bwd_data_weight_);
-    bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
-                                        {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
-                                        {DNNL_ARG_DIFF_SRC, conv_diff_src_}});
-    if (src_reordered_) reorder_into(device_, conv_diff_src_, diff_src_);
-    return diff_src_;
 }
 
 }  // namespace tinydigit::trainer

@@ -7,7 +7,7 @@ using dnnl::prop_kind;
 
 InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, const memory::desc& src_desc,
                                      int out_features, bool need_diff_src)
-    : device_(device) {
+    : WeightedLayer(device) {
     // The dense layers are a fraction of a percent of the work: they run in f32 in both
     // precisions, so the logits and the loss stay f32. A bf16 input is converted here.
     const memory::desc ip_src_desc = with_type(src_desc, memory::data_type::f32);
@@ -38,45 +38,27 @@ InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, co
     const dnnl::inner_product_backward_weights::primitive_desc bw_pd(
         {ip_src_desc, any_desc(weight_dims), bias_desc, dst_desc_}, device.engine, fwd_pd);
     bwd_weights_ = dnnl::inner_product_backward_weights(bw_pd);
-    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc()) {
+    if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc())
         grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
-    }
     if (need_diff_src) {
         const dnnl::inner_product_backward_data::primitive_desc bd_pd(
             {ip_src_desc, any_desc(weight_dims), dst_desc_}, device.engine, fwd_pd);
         bwd_data_ = dnnl::inner_product_backward_data(bd_pd);
-        if (bd_pd.weights_desc() != fwd_pd.weights_desc()) {
+        if (bd_pd.weights_desc() != fwd_pd.weights_desc())
             bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);
-        }
-        ip_diff_src_ = memory(ip_src_desc, device.engine);
-        diff_src_ = ip_src_ ? memory(src_desc, device.engine) : ip_diff_src_;
+        computed_diff_src_ = memory(ip_src_desc, device.engine);
+        diff_src_ = ip_src_ ? memory(src_desc, device.engine) : computed_diff_src_;
     }
 }
 
 const memory& InnerProductLayer::forward(const memory& src, Mode) {
     if (ip_src_) reorder_into(device_, src, ip_src_);
-    src_ = ip_src_ ? &ip_src_ : &src;
-    fwd_.execute(device_.stream, {{DNNL_ARG_SRC, *src_},
+    computed_src_ = ip_src_ ? &ip_src_ : &src;
+    fwd_.execute(device_.stream, {{DNNL_ARG_SRC, *computed_src_},
                                   {DNNL_ARG_WEIGHTS, weight_.value},
                                   {DNNL_ARG_BIAS, bias_.value},
                                   {DNNL_ARG_DST, dst_}});
     return dst_;
-}
-
-const memory& InnerProductLayer::backward(const memory& diff_dst) {
-    const memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
-    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, *src_},
-                                          {DNNL_ARG_DIFF_DST, diff_dst},
-                                          {DNNL_ARG_DIFF_WEIGHTS, raw},
-                                          {DNNL_ARG_DIFF_BIAS, bias_.grad}});
-    if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);
-    if (!bwd_data_) return diff_src_;
-    if (bwd_data_weight_) reorder_into(device_, weight_.value, bwd_data_weight_);
-    bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
-                                        {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
-                                        {DNNL_ARG_DIFF_SRC, ip_diff_src_}});
-    if (ip_src_) reorder_into(device_, ip_diff_src_, diff_src_);
-    return diff_src_;
 }
 
 }  // namespace tinydigit::trainer

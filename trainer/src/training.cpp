@@ -9,14 +9,14 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "tinydigit/common/atomic_file.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/batch_source.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
 #include "tinydigit/trainer/float_model.hpp"
-#include "tinydigit/trainer/history.hpp"
+#include "tinydigit/host/training/history.hpp"
 #include "tinydigit/trainer/network_state.hpp"
-#include "tinydigit/trainer/progress.hpp"
+#include "tinydigit/host/training/progress.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 
 namespace tinydigit::trainer {

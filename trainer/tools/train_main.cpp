@@ -6,13 +6,13 @@
 
 #include <omp.h>
 
-#include "tinydigit/common/sha256.hpp"
-#include "tinydigit/dataset/idx.hpp"
-#include "tinydigit/dataset/sources.hpp"
+#include "tinydigit/host/common/sha256.hpp"
+#include "tinydigit/host/dataset/idx.hpp"
+#include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/trainer/cli.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
-#include "tinydigit/trainer/submission.hpp"
+#include "tinydigit/host/training/submission.hpp"
 #include "tinydigit/trainer/training.hpp"
 
 namespace td = tinydigit;

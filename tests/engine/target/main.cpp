@@ -30,27 +30,6 @@ void print_number(std::uint64_t v) {
     target_print(out);
 }
 
-std::uint64_t macs_of(const tinydigit::engine::Engine& e, int op);
-
-}  // namespace
-
-#include "tinydigit/schema/model_generated.h"
-
-namespace {
-std::uint64_t macs_of(const tinydigit::engine::Engine& e, int index) {
-    const auto& m = *e.model();
-    const auto* op = m.operators()->Get(static_cast<unsigned>(index));
-    const auto* w = m.tensors()->Get(static_cast<unsigned>(op->inputs()->Get(op->inputs()->size() > 1 ? 1 : 0)));
-    const auto* out = m.tensors()->Get(static_cast<unsigned>(op->outputs()->Get(0)));
-    if (op->params_type() == tinydigit::model::OpParams::FullyConnected)
-        return std::uint64_t(w->shape()->Get(0)) * std::uint64_t(w->shape()->Get(1));
-    if (op->params_type() != tinydigit::model::OpParams::Conv2D) return 0;
-    const auto* c = op->params_as_Conv2D();
-    std::uint64_t pixels = std::uint64_t(out->shape()->Get(0)) * std::uint64_t(out->shape()->Get(1));
-    if (c->pool_h() > 0) pixels *= std::uint64_t(c->pool_h()) * std::uint64_t(c->pool_w());
-    return pixels * std::uint64_t(w->shape()->Get(0)) * std::uint64_t(w->shape()->Get(1)) *
-           std::uint64_t(w->shape()->Get(2)) * std::uint64_t(w->shape()->Get(3));
-}
 }  // namespace
 
 int main() {
@@ -96,13 +75,15 @@ int main() {
         engine.run_operator(op);
         const std::uint32_t ticks = timer_ticks();
         total_ticks += ticks;
-        total_macs += macs_of(engine, op);
+        OperatorInfo info{};
+        engine.operator_info(op, info);
+        total_macs += info.macs;
         target_print("op ");
         print_number(static_cast<std::uint64_t>(op));
         target_print(": ~");
         print_number(std::uint64_t(ticks) * 40);
         target_print(" instructions, ");
-        print_number(macs_of(engine, op));
+        print_number(info.macs);
         target_print(" MACs\n");
     }
     target_print("total ~");

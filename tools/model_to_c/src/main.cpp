@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tinydigit/model_to_c/atomic_file.hpp"
+#include "tinydigit/host/common/atomic_file.hpp"
 #include "tinydigit/model_to_c/emit_header.hpp"
 
 namespace {
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         } catch (const ModelToCError& e) {
             return fail(positional[0] + ": " + e.what());
         }
-        write_text_atomically(positional[1], header);
+        tinydigit::common::write_file_atomically(positional[1], header);
     } catch (const std::exception& e) {
         return fail(e.what());
     }

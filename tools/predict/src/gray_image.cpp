@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tinydigit/dataset/csv.hpp"
+#include "tinydigit/host/dataset/csv.hpp"
 
 namespace tinydigit::tools {
 

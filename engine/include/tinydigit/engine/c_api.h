@@ -62,6 +62,7 @@ typedef struct td_operator_info {
 } td_operator_info;
 td_status td_get_operator_info(const td_engine* engine, int index, td_operator_info* out);
 uint32_t td_scratch_peak_bytes(const td_engine* engine);
+uint32_t td_plan_arena_bytes(const td_engine* engine); /* the plan's arena; td_arena_bytes adds any host scratch extension */
 const char* td_status_message(td_status status);
 const char* td_status_name(td_status status);
 

@@ -83,10 +83,12 @@ public:
     // kNotLoaded before load), and the plan's largest scratch block (the arena is arena_bytes()).
     Status operator_info(int index, OperatorInfo& out) const noexcept;
     std::uint32_t scratch_peak_bytes() const noexcept;
+    // The plan's arena (MemoryPlan.arena_bytes, what model_to_c headers give; arena_bytes()
+    // adds any x86 scratch extension); 0 when unloaded.
+    std::uint32_t plan_arena_bytes() const noexcept;
 
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;
-    const model::Model* model() const noexcept { return model_; }
     const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:

@@ -6,7 +6,7 @@
 #include <future>
 #include <vector>
 
-#include "tinydigit/dataset/images.hpp"
+#include "tinydigit/host/dataset/images.hpp"
 
 namespace tinydigit::trainer {
 

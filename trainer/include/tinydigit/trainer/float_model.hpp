@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 #include "tinydigit/trainer/network.hpp"
 
 namespace tinydigit::trainer {

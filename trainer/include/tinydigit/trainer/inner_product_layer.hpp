@@ -2,31 +2,19 @@
 // weights [O, C, H, W] (the checkpoint's flatten order, see architecture.hpp). Always f32.
 #pragma once
 
-#include <optional>
-
-#include "tinydigit/trainer/layer.hpp"
+#include "tinydigit/trainer/weighted_layer.hpp"
 
 namespace tinydigit::trainer {
 
-class InnerProductLayer : public Layer {
+class InnerProductLayer : public WeightedLayer {
 public:
     InnerProductLayer(Device& device, const std::string& name, const dnnl::memory::desc& src_desc,
                       int out_features, bool need_diff_src);
-    const dnnl::memory::desc& dst_desc() const override { return dst_desc_; }
     const dnnl::memory& forward(const dnnl::memory& src, Mode mode) override;
-    const dnnl::memory& backward(const dnnl::memory& diff_dst) override;
-    std::vector<Parameter*> parameters() override { return {&weight_, &bias_}; }
 
 private:
-    Device& device_;
-    dnnl::memory::desc dst_desc_;
-    Parameter weight_, bias_;
     dnnl::inner_product_forward fwd_;
-    dnnl::inner_product_backward_weights bwd_weights_;
-    std::optional<dnnl::inner_product_backward_data> bwd_data_;
-    const dnnl::memory* src_ = nullptr;
-    dnnl::memory ip_src_, ip_diff_src_;  // f32 copies when the input is bf16 (else ip_diff_src_ = diff_src_)
-    dnnl::memory dst_, grad_weight_raw_, bwd_data_weight_, diff_src_;
+    dnnl::memory ip_src_;  // an f32 copy when the input is bf16
 };
 
 }  // namespace tinydigit::trainer

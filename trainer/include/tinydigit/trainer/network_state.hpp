@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "tinydigit/trainer/adam.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 #include "tinydigit/trainer/network.hpp"
 
 namespace tinydigit::trainer {

@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <vector>
 
-#include "tinydigit/dataset/images.hpp"
+#include "tinydigit/host/dataset/images.hpp"
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/architecture.hpp"
 #include "tinydigit/trainer/batch_source.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 #include "tinydigit/trainer/network.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tinydigit/tools/quantized_model.hpp"
-#include "tinydigit/trainer/checkpoint.hpp"
+#include "tinydigit/host/training/checkpoint.hpp"
 
 namespace tinydigit::tools {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tinydigit/dataset/images.hpp"
+#include "tinydigit/host/dataset/images.hpp"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/float_reference.hpp"
 #include "tinydigit/tools/model_file.hpp"

@@ -1,0 +1,90 @@
+#include <charconv>
+#include <string_view>
+
+#include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/read_file.hpp"
+#include "tinydigit/host/training/history.hpp"
+
+namespace tinydigit::trainer {
+
+namespace {
+
+void append_number(std::string& out, double value) {
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, result.ptr);
+}
+
+template <typename T>
+bool parse_number(std::string_view field, T& value) {
+    const auto result = std::from_chars(field.data(), field.data() + field.size(), value);
+    return result.ec == std::errc() && result.ptr == field.data() + field.size();
+}
+
+std::vector<std::string_view> split(std::string_view line, char separator) {
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = line.find(separator, start);
+        fields.push_back(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (end == std::string_view::npos) return fields;
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+std::string history_csv(const std::vector<HistoryRow>& rows) {
+    std::string out = kHistoryHeader;
+    out += '\n';
+    for (const auto& r : rows) {
+        out += std::to_string(r.epoch);
+        for (const double v : {r.loss, r.acc, r.val_loss, r.val_acc, r.lr, r.seconds, r.images_per_s}) {
+            out += ',';
+            append_number(out, v);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+void write_history_csv(const std::filesystem::path& path, const std::vector<HistoryRow>& rows) {
+    common::write_file_atomically(path, history_csv(rows));
+}
+
+std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
+    const auto bytes = common::read_file(path);
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    std::vector<HistoryRow> rows;
+    std::size_t line_number = 0;
+    auto fail = [&](const std::string& reason) {
+        return HistoryError(path.string() + ":" + std::to_string(line_number) + ": " + reason);
+    };
+
+    auto lines = split(text, '\n');
+    if (!lines.empty() && lines.back().empty()) lines.pop_back();  // the final newline
+    for (std::string_view line : lines) {
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line_number == 1) {
+            if (line != kHistoryHeader) throw fail(std::string("expected the header ") + kHistoryHeader);
+            continue;
+        }
+        const auto fields = split(line, ',');
+        if (fields.size() != 8) throw fail("expected 8 fields, found " + std::to_string(fields.size()));
+        HistoryRow r;
+        if (!parse_number(fields[0], r.epoch) || r.epoch < 1)
+            throw fail("epoch is not a positive integer: '" + std::string(fields[0].substr(0, 40)) + "'");
+        if (!rows.empty() && r.epoch <= rows.back().epoch) throw fail("epochs must increase down the file");
+        double* values[] = {&r.loss, &r.acc, &r.val_loss, &r.val_acc, &r.lr, &r.seconds, &r.images_per_s};
+        static constexpr const char* kNames[] = {"loss", "acc", "val_loss", "val_acc", "lr", "seconds", "images_per_s"};
+        for (std::size_t i = 0; i < 7; ++i)
+            if (!parse_number(fields[i + 1], *values[i]))
+                throw fail(std::string(kNames[i]) + " is not a number: '" + std::string(fields[i + 1].substr(0, 40)) + "'");
+        rows.push_back(r);
+    }
+    if (line_number == 0) throw HistoryError(path.string() + ": empty file, expected the header " + kHistoryHeader);
+    return rows;
+}
+
+}  // namespace tinydigit::trainer
