@@ -29,10 +29,13 @@ namespace {
 constexpr int kPixels = 4;
 constexpr int kChannels = 3;
 
-// Requantization constants of 4 channels (lanes past `channels` repeat the last one).
+// Requantization constants of 4 channels (lanes past `channels` repeat the last one): int64
+// lanes for the general rule, and the 4 channels twice over in int32 lanes (two pixels at
+// once) for layers whose shifts all exceed 32 (requantize8).
 struct Requant4 {
     __m128i bias;
     __m256i mult, round, shift, zero_point, lo, hi;
+    __m256i bias8, mult8, round8, shift8, zero_point8, lo8, hi8;
 };
 
 // Column form blocks: 4 pixels x 16 channels.
@@ -171,7 +174,44 @@ Requant4 requant_constants(const Conv2DParams& p, std::int32_t o, std::int32_t c
     r.zero_point = _mm256_set1_epi64x(p.requant.out_zero_point);
     r.lo = _mm256_set1_epi64x(p.requant.act_min);
     r.hi = _mm256_set1_epi64x(p.requant.act_max);
+    alignas(16) std::int32_t round8[4], shift8[4];
+    for (std::int32_t q = 0; q < 4; ++q) {
+        round8[q] = s[q] > 32 ? std::int32_t{1} << (s[q] - 33) : 0;
+        shift8[q] = s[q] > 32 ? s[q] - 32 : 0;
+    }
+    auto twice = [](const std::int32_t* v) {
+        return _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(v)));
+    };
+    r.bias8 = twice(b);
+    r.mult8 = twice(m);
+    r.round8 = twice(round8);
+    r.shift8 = twice(shift8);
+    r.zero_point8 = _mm256_set1_epi32(p.requant.out_zero_point);
+    r.lo8 = _mm256_set1_epi32(p.requant.act_min);
+    r.hi8 = _mm256_set1_epi32(p.requant.act_max);
     return r;
+}
+
+// Whether every shift of the layer exceeds 32 (quantizer output: 39-43 on the seed network).
+bool shifts_above_32(const Conv2DParams& p) {
+    for (std::int32_t o = 0; o < p.out_c; ++o)
+        if (p.requant.shift[o] <= 32) return false;
+    return true;
+}
+
+// requantize4 for two pixels at once (lanes 0-3, 4-7), exact when every shift s > 32: with
+// P = acc * m = H * 2^32 + L (0 <= L < 2^32), (P + 2^(s-1)) >> s = (H + 2^(s-33)) >> (s-32),
+// since L only carries into bits below 2^32, which the shift drops. |H| < 2^30, so the int32
+// arithmetic cannot overflow. The 8 int8 results in the low 64 bits.
+inline std::int64_t requantize8(__m256i sums, const Requant4& r) {
+    const __m256i acc = _mm256_add_epi32(sums, r.bias8);  // wrapping, as the reference
+    const __m256i even = _mm256_mul_epi32(acc, r.mult8);
+    const __m256i odd = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(r.mult8, 32));
+    const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xaa);
+    __m256i y = _mm256_add_epi32(_mm256_srav_epi32(_mm256_add_epi32(high, r.round8), r.shift8), r.zero_point8);
+    y = _mm256_max_epi32(_mm256_min_epi32(y, r.hi8), r.lo8);
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));  // exact: in int8
+    return _mm_cvtsi128_si64(_mm_packs_epi16(w, w));
 }
 
 // docs/quantization.md on 4 accumulators: wrapping bias add, int64 product and rounding,
@@ -233,6 +273,7 @@ void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* 
     const std::int64_t k = std::int64_t{p.kernel_h} * l.window_row;
     const detail::ConvSweep sweep(p);
     const std::int32_t n = sweep.count(), count = (n + kPixels - 1) / kPixels;
+    const bool narrow = shifts_above_32(p);  // requantize8 for all channels
     for (std::int32_t i = 0; i < n; i += kPixels) {
         RowsBlock& rb = blocks[i / kPixels];
         rb.valid = n - i < kPixels ? n - i : kPixels;
@@ -275,6 +316,16 @@ void conv_rows_form(const Conv2DParams& p, const Layout& l, const std::int16_t* 
             b.rows = rb.rows;
             __m128i sums[kPixels];
             dot_block(b, sums);
+            if (narrow) {
+                for (std::int32_t j = 0; j < rb.valid; j += 2) {  // kPixels is even
+                    const std::int64_t y8 = requantize8(_mm256_set_m128i(sums[j + 1], sums[j]), rq);
+                    std::int8_t y[8];
+                    std::memcpy(y, &y8, 8);
+                    store(p, rb.target[j], o, y, channels);
+                    if (j + 1 < rb.valid) store(p, rb.target[j + 1], o, y + 4, channels);
+                }
+                continue;
+            }
             for (std::int32_t j = 0; j < rb.valid; ++j) {
                 const std::int32_t y4 = requantize4(sums[j], rq);
                 std::int8_t y[4];
