@@ -56,11 +56,33 @@ inline __m512i reduce16(const __m512i (&acc)[4][4]) {
                             _mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
-// Per-channel requantization constants for 4 channels, repeated in every 128-bit lane and
-// split into the even and odd 32-bit elements (64-bit arithmetic works on one of each pair).
+// Per-lane requantization constants, split into the even and odd 32-bit elements (64-bit
+// arithmetic works on one of each pair); when every lane's shift exceeds 32 (`narrow`, the
+// quantizer's output) also the 32-bit form of the rule (requantize16).
 struct Requant16 {
     __m512i bias, mult, round_even, round_odd, shift_even, shift_odd, zero_point, lo, hi;
+    __m512i round32, shift32, zero_point32, lo32, hi32;
+    bool narrow;
 };
+
+// Everything but bias and mult, from the lanes' shifts.
+inline void shift_constants(Requant16& r, const Requant& rq, __m512i s32) {
+    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
+    r.shift_odd = _mm512_srli_epi64(s32, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
+    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
+    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
+    r.lo = _mm512_set1_epi64(rq.act_min);
+    r.hi = _mm512_set1_epi64(rq.act_max);
+    const __m512i thirty_two = _mm512_set1_epi32(32);
+    r.narrow = _mm512_cmpgt_epi32_mask(s32, thirty_two) == 0xffff;
+    r.shift32 = _mm512_sub_epi32(s32, thirty_two);  // used only when narrow
+    r.round32 = _mm512_sllv_epi32(_mm512_set1_epi32(1), _mm512_sub_epi32(r.shift32, _mm512_set1_epi32(1)));
+    r.zero_point32 = _mm512_set1_epi32(rq.out_zero_point);
+    r.lo32 = _mm512_set1_epi32(rq.act_min);
+    r.hi32 = _mm512_set1_epi32(rq.act_max);
+}
 
 // The bias (the correction) is set per pixel block.
 inline Requant16 requant_constants(const Requant& rq, std::int32_t o, std::int32_t channels) {
@@ -73,22 +95,24 @@ inline Requant16 requant_constants(const Requant& rq, std::int32_t o, std::int32
     Requant16 r;
     r.bias = _mm512_setzero_si512();
     r.mult = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(m)));
-    const __m512i s32 = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(s)));
-    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
-    r.shift_odd = _mm512_srli_epi64(s32, 32);
-    const __m512i one = _mm512_set1_epi64(1);
-    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
-    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
-    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
-    r.lo = _mm512_set1_epi64(rq.act_min);
-    r.hi = _mm512_set1_epi64(rq.act_max);
+    shift_constants(r, rq, _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(s))));
     return r;
 }
 
 // docs/quantization.md on 16 accumulators at once, exactly: int64 product, one rounding,
-// arithmetic shift, zero point and clamp in int64, then narrow to int8.
+// arithmetic shift, zero point and clamp in int64, then narrow to int8. When every shift s
+// exceeds 32 the same in int32: with P = acc * m = H * 2^32 + L (0 <= L < 2^32),
+// (P + 2^(s-1)) >> s = (H + 2^(s-33)) >> (s-32), since L only carries into bits the shift
+// drops; |H| < 2^30, so nothing overflows.
 inline __m128i requantize16(__m512i sums, const Requant16& r) {
     const __m512i acc = _mm512_add_epi32(sums, r.bias);  // wrapping, as the reference
+    if (r.narrow) {
+        const __m512i even = _mm512_mul_epi32(acc, r.mult);
+        const __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(r.mult, 32));
+        const __m512i high = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(even, 32), odd);
+        const __m512i y = _mm512_add_epi32(_mm512_srav_epi32(_mm512_add_epi32(high, r.round32), r.shift32), r.zero_point32);
+        return _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(y, r.lo32), r.hi32));
+    }
     auto half = [&](__m512i a, __m512i m, __m512i round, __m512i shift) {
         __m512i v = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, m), round), shift);
         v = _mm512_add_epi64(v, r.zero_point);
@@ -206,20 +230,12 @@ Requant16 requant_constants16(const Requant& rq, std::int32_t o, std::int32_t ch
     for (std::int32_t q = 0; q < 16; ++q) {
         const bool live = q < channels;
         m[q] = live ? rq.multiplier[o + q] : (1 << 30);
-        sh[q] = live ? rq.shift[o + q] : 1;
+        sh[q] = live ? rq.shift[o + q] : 40;  // inert lanes never block the 32-bit form
     }
     Requant16 r;
     r.bias = _mm512_setzero_si512();
     r.mult = _mm512_load_si512(m);
-    const __m512i s32 = _mm512_load_si512(sh);
-    r.shift_even = _mm512_and_si512(s32, _mm512_set1_epi64(0xffffffff));
-    r.shift_odd = _mm512_srli_epi64(s32, 32);
-    const __m512i one = _mm512_set1_epi64(1);
-    r.round_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_even, one));
-    r.round_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.shift_odd, one));
-    r.zero_point = _mm512_set1_epi64(rq.out_zero_point);
-    r.lo = _mm512_set1_epi64(rq.act_min);
-    r.hi = _mm512_set1_epi64(rq.act_max);
+    shift_constants(r, rq, _mm512_load_si512(sh));
     return r;
 }
 
