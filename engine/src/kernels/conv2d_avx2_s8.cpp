@@ -357,6 +357,7 @@ void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t
         for (std::int64_t t = k; t < l.k16; ++t) cols[j * l.k16 + t] = 0;
     const detail::ConvSweep sweep(p);
     const std::int32_t n = sweep.count();
+    const bool narrow = shifts_above_32(p);
     for (std::int32_t i = 0; i < n; i += kColumnPixels) {
         const std::int32_t valid = n - i < kColumnPixels ? n - i : kColumnPixels;
         Pixels px;
@@ -394,6 +395,29 @@ void conv_column_form(const Conv2DParams& p, const Layout& l, const std::int16_t
             }
             const __m256i acc[kColumnPixels][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
             const std::int32_t channels = p.out_c - g < 16 ? p.out_c - g : 16;
+            if (narrow) {
+                // Each accumulator holds 8 consecutive channels: requantize8 with the 4-channel
+                // entries g + 8h and g + 8h + 4 side by side.
+                Requant4 r8[2];
+                for (std::int32_t h = 0; h < 2 && 8 * h < channels; ++h) {
+                    const Requant4& a = requant[(g + 8 * h) / 4];
+                    const Requant4& b = 8 * h + 4 < channels ? requant[(g + 8 * h) / 4 + 1] : a;  // else inert
+                    r8[h] = a;
+                    r8[h].bias8 = _mm256_permute2x128_si256(a.bias8, b.bias8, 0x20);
+                    r8[h].mult8 = _mm256_permute2x128_si256(a.mult8, b.mult8, 0x20);
+                    r8[h].round8 = _mm256_permute2x128_si256(a.round8, b.round8, 0x20);
+                    r8[h].shift8 = _mm256_permute2x128_si256(a.shift8, b.shift8, 0x20);
+                }
+                for (std::int32_t j = 0; j < valid; ++j) {
+                    std::int8_t y[16];
+                    for (std::int32_t h = 0; h < 2 && 8 * h < channels; ++h) {
+                        const std::int64_t y8 = requantize8(acc[j][h], r8[h]);
+                        std::memcpy(y + 8 * h, &y8, 8);
+                    }
+                    store(p, px.target[j], g, y, channels);
+                }
+                continue;
+            }
             for (std::int32_t j = 0; j < valid; ++j) {
                 std::int8_t y[16];
                 for (std::int32_t q = 0; q < 4 && 4 * q < channels; ++q) {
