@@ -15,7 +15,8 @@
 // column, weights are widened once per call, and a broadcast pair of column values times
 // one weight vector advances 8 channels (no horizontal sums).
 // Requantization runs on 4 channels at once (64-bit products; AVX2 has no 64-bit arithmetic
-// shift, so it is a logical shift of the sign-flipped value).
+// shift, so it is a logical shift of the sign-flipped value), or, when every shift of the
+// layer exceeds 32 (what the quantizer produces), on 8 lanes in int32 (requantize8).
 #include <cstring>
 
 #include "conv_support.hpp"

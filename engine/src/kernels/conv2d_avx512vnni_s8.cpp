@@ -172,7 +172,7 @@ inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int
 
 // The broadcast form, for layers whose repacked weights (64 channels at a time) fit 64 KB
 // (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form, which reads weights in
-// place). Weights are repacked once per call as [k/4][channel][4]; a group of 4 column bytes
+// place). Weights are repacked once per call as [k/4][channel][4]; a group of 4 window bytes
 // is broadcast and one VPDPBUSD advances 16 channels of one pixel. Blocks of 12 pixels x 32
 // channels (24 accumulators) or 4 pixels x 64 channels (16) stay in registers; no horizontal sums,
 // and results come out in channel order for a 16-lane requantization.
