@@ -26,8 +26,8 @@ constexpr KernelSet kMve{"mve", conv2d_mve_s8, conv2d_mve_s8_scratch_bytes, full
 #if defined(__wasm_simd128__)
 // A WebAssembly module either has SIMD128 everywhere or nowhere (an engine without it rejects
 // the whole module), so the build, not the running CPU, decides: tinydigit_engine_simd128.
-constexpr KernelSet kSimd128{"simd128", conv2d_simd128_s8, fully_connected_simd128_s8, max_pool2d_portable_s8,
-                             pad_portable_s8};
+constexpr KernelSet kSimd128{"simd128", conv2d_simd128_s8, conv2d_simd128_s8_scratch_bytes, fully_connected_simd128_s8,
+    fully_connected_simd128_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, true};
 #endif
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
 constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, conv2d_avx2_s8_scratch_bytes, fully_connected_avx2_s8,

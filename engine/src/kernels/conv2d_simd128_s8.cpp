@@ -22,6 +22,11 @@ inline std::int32_t hsum(v128_t v) {
 
 }  // namespace
 
+// Columns of kPixels pixels as int16, each row rounded up to 64 values.
+std::uint64_t conv2d_simd128_s8_scratch_bytes(const Conv2DParams& p) {
+    return kPixels * 2 * round_up(conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c), 64);
+}
+
 void conv2d_simd128_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
     const std::int32_t k8 = k / 8 * 8;

@@ -7,6 +7,11 @@
 
 namespace tinydigit::engine {
 
+// The input once as int16.
+std::uint64_t fully_connected_simd128_s8_scratch_bytes(const FullyConnectedParams& p) {
+    return 2 * static_cast<std::uint64_t>(p.in_count);
+}
+
 void fully_connected_simd128_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out,
                                 void* scratch) {
     const std::int32_t k = p.in_count, k8 = k / 8 * 8;

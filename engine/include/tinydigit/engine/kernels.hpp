@@ -76,7 +76,9 @@ std::uint64_t fully_connected_avx512vnni_s8_scratch_bytes(const FullyConnectedPa
 
 #if defined(__wasm_simd128__)
 void conv2d_simd128_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
+std::uint64_t conv2d_simd128_s8_scratch_bytes(const Conv2DParams&);
 void fully_connected_simd128_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
+std::uint64_t fully_connected_simd128_s8_scratch_bytes(const FullyConnectedParams&);
 #endif
 
 // The sets this build contains. default_kernels() is the best one for the build target (on
