@@ -32,6 +32,7 @@ private:
     dnnl::memory fwd_weight_;       // bf16: the weights the forward computes with
     dnnl::memory grad_weight_raw_;  // bwd-weights output when its layout differs from weight_'s
     dnnl::memory bwd_data_weight_;  // weights in the bwd-data layout when it differs
+    dnnl::memory bw_src_, bw_diff_dst_;  // channels-last copies where bwd-weights needs them
     dnnl::memory conv_diff_src_, diff_src_;
 };
 

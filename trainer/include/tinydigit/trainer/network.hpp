@@ -44,6 +44,10 @@ public:
     void begin_bn_statistics();
     void end_bn_statistics();
 
+    // The primitives oneDNN could only give a reference implementation on this CPU (empty
+    // when every one has a JIT kernel), as "conv1 backward-weights (ref:any)".
+    const std::vector<std::string>& reference_fallbacks() const { return device_.reference_fallbacks; }
+
     const std::vector<Parameter*>& parameters() const { return parameters_; }
     const std::vector<Buffer>& buffers() const { return buffers_; }
     // Glorot-uniform kernels, zero biases, BN gamma 1 / beta 0 (Keras defaults), from `seed`.
