@@ -19,7 +19,7 @@ TEST_CASE("every training primitive gets one of oneDNN's optimized kernels on th
         // Otherwise the AVX2 entry would silently repeat the native one.
         CHECK(isa == dnnl::cpu_isa::avx2);
     }
-    MESSAGE("oneDNN ISA code " << static_cast<unsigned>(isa) << (bf16_supported() ? ", bf16 too" : ", f32 only"));
+    MESSAGE("oneDNN ISA " << onednn_isa_name() << (bf16_supported() ? ", bf16 too" : ", f32 only"));
     for (const Architecture& arch : {kSeed, kCompact}) {
         for (const Precision precision : {Precision::kF32, Precision::kBF16}) {
             if (precision == Precision::kBF16 && !bf16_supported()) continue;

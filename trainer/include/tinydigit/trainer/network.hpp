@@ -11,13 +11,11 @@
 
 #include "tinydigit/trainer/architecture.hpp"
 #include "tinydigit/trainer/bn_relu_layer.hpp"
+#include "tinydigit/trainer/cpu_isa.hpp"
 #include "tinydigit/trainer/dropout_layer.hpp"
 #include "tinydigit/trainer/layer.hpp"
 
 namespace tinydigit::trainer {
-
-// Whether oneDNN has bf16 training kernels on this CPU (AVX-512 and up).
-bool bf16_supported();
 
 class Network {
 public:
