@@ -43,7 +43,8 @@ echo "=== train ($arch)"
 ckpt="$out/best.ckpt"
 if [ -x "$bin/train" ]; then
     start=$(date +%s)
-    # stderr stays on the terminal (the live progress line) and is kept for the summary.
+    # stderr is also kept for the summary; through the pipe train prints full progress lines
+    # (each tenth of an epoch, at least every 20 s) instead of redrawing one.
     "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} 2> >(tee "$out/train.log" >&2) || exit 1
     wait $!  # the tee above
     row "train ($arch) wall time" "$(( $(date +%s) - start )) s"
