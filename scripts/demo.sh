@@ -29,16 +29,26 @@ rows=()
 row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
 missing() { echo "demo: not built yet: $1"; row "$2" "not built yet"; }
 
-echo "=== build (host-release)"
-cmake --preset host-release >/dev/null && cmake --build --preset host-release || exit 1
+# The CPU decides the speed: oneDNN's training kernels (train names them below) and the
+# engine's kernel set differ between AVX2-only and AVX-512 machines.
+cpu_class=$(grep -o -w -E 'avx512f|avx512_vnni|avx512_bf16|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')
+echo "=== CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs; ${cpu_class:-no AVX2}${ONEDNN_MAX_CPU_ISA:+(oneDNN capped by ONEDNN_MAX_CPU_ISA=$ONEDNN_MAX_CPU_ISA)}"
+row "CPU features" "${cpu_class:-no AVX2}${ONEDNN_MAX_CPU_ISA:+(oneDNN capped at $ONEDNN_MAX_CPU_ISA)}"
+
+echo "=== build (host-release: train, quantize, evaluate)"
+cmake --preset host-release >/dev/null && cmake --build --preset host-release --target train quantize evaluate || exit 1
 mkdir -p "$out"
 
 echo "=== train ($arch)"
 ckpt="$out/best.ckpt"
 if [ -x "$bin/train" ]; then
     start=$(date +%s)
-    "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} || exit 1
+    # stderr is also kept for the summary; through the pipe train prints full progress lines
+    # (each tenth of an epoch, at least every 20 s) instead of redrawing one.
+    "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} 2> >(tee "$out/train.log" >&2) || exit 1
+    wait $!  # the tee above
     row "train ($arch) wall time" "$(( $(date +%s) - start )) s"
+    row "oneDNN training kernels" "$(grep -m1 -o -E "on oneDNN's [a-z0-9_]+ kernels" "$out/train.log" | cut -d' ' -f3)"
 else
     missing "the trainer (trainer/, issue 3)" "train"
 fi
@@ -55,7 +65,10 @@ echo "=== evaluate on the MNIST test set (10,000 images)"
 json_field() { sed -E "s/.*\"$2\": *([0-9.eE+-]+).*/\1/" <<<"$1"; }
 if [ -x "$bin/evaluate" ] && [ -f "$ckpt" ] && [ -f "$model" ]; then
     f=$("$bin/evaluate" "$ckpt" --json | tail -n 1) || exit 1
-    q=$("$bin/evaluate" "$model" --json | tail -n 1) || exit 1
+    q_text=$("$bin/evaluate" "$model" --json) || exit 1
+    q=$(tail -n 1 <<<"$q_text")
+    kernels=$(grep -m1 -i -E '^(engine )?kernel' <<<"$q_text" | cut -d: -f2- | sed 's/^ *//')
+    row "int8 engine kernel set" "${kernels:-not reported by evaluate}"
     row "float test accuracy" "$(awk -v a="$(json_field "$f" accuracy)" 'BEGIN{printf "%.2f %%", 100*a}')"
     row "int8 test accuracy" "$(awk -v a="$(json_field "$q" accuracy)" 'BEGIN{printf "%.2f %%", 100*a}')"
     row "int8 engine throughput" "$(json_field "$q" images_per_second) images/s"

@@ -2,12 +2,13 @@
 // core, with the widest vectors the CPU has. run.sh divides achieved GFLOP/s by this figure.
 // Measured rather than quoted because the vector width matters: on the Zen4 machines here
 // 512-bit FMA runs at twice the 256-bit rate (about 420 against 210 GFLOP/s on 2 cores).
-// usage: fma_peak THREADS
+// usage: fma_peak THREADS [--avx2]   (--avx2: the 256-bit peak, what an AVX2-only CPU has)
 #include <immintrin.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -49,11 +50,12 @@ __attribute__((target("avx2,fma"))) float run_256() {
 
 int main(int argc, char** argv) {
     const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
-    if (threads < 1) {
-        std::fprintf(stderr, "usage: fma_peak THREADS\n");
+    const bool avx2_only = argc > 2 && std::string(argv[2]) == "--avx2";
+    if (threads < 1 || (argc > 2 && !avx2_only) || argc > 3) {
+        std::fprintf(stderr, "usage: fma_peak THREADS [--avx2]\n");
         return 2;
     }
-    const bool wide = __builtin_cpu_supports("avx512f");
+    const bool wide = !avx2_only && __builtin_cpu_supports("avx512f");
     if (!wide && !__builtin_cpu_supports("fma")) {
         std::fprintf(stderr, "fma_peak: this CPU has neither AVX-512F nor FMA\n");
         return 1;

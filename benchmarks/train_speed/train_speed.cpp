@@ -1,6 +1,7 @@
 // Images per second of real training steps of the seed network: background batch preparation
 // with augmentation, forward, loss, backward, Adam — exactly what `train` does per batch.
 // usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--precision f32|bf16] [--no-augment]
+//        train_speed --isa   (prints the instruction set oneDNN runs here, e.g. avx2)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,8 +15,13 @@
 using namespace tinydigit::trainer;
 
 int main(int argc, char** argv) {
+    if (argc == 2 && std::string(argv[1]) == "--isa") {
+        std::printf("%s\n", std::string(onednn_isa_name()).c_str());
+        return 0;
+    }
     if (argc < 3) {
-        std::fprintf(stderr, "usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--precision f32|bf16] [--no-augment]\n");
+        std::fprintf(stderr, "usage: train_speed BATCH STEPS [WARMUP] [--arch seed|compact] [--precision f32|bf16] [--no-augment]\n"
+                             "       train_speed --isa\n");
         return 2;
     }
     const int batch = std::atoi(argv[1]);

@@ -79,3 +79,35 @@ TEST_CASE("in a log file it prints a full line per tenth of the epoch and a fina
     CHECK(text.find("epoch 2/5") == 0);
     CHECK(text.find("960/960 100.0%") != std::string::npos);
 }
+
+TEST_CASE("in a log file a slow epoch still prints a line at least every 30 s, with its rate and ETA") {
+    Capture out;
+    double now = 0.0;
+    // 3 s per batch: a tenth of this epoch takes 300 s.
+    EpochProgress progress(1, 2, 32000, out.file.get(), false, [&] { return now; });
+    for (int batch = 1; batch <= 1000; ++batch) {
+        now += 3.0;
+        progress.update(static_cast<std::size_t>(batch) * 32, 0.5, 0.8);
+    }
+    progress.finish(0.45, 0.9);
+    const std::string text = out.text();
+    double previous_s = 0.0, longest_gap_s = 0.0;
+    int lines = 0;
+    for (std::size_t begin = 0, end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1, ++lines) {
+        const std::string line = text.substr(begin, end - begin);
+        CHECK(line.find(" img/s") != std::string::npos);
+        CHECK(line.find("<--:--") == std::string::npos);  // an ETA from the first line on
+        // "elapsed<eta": this epoch stays under an hour, so elapsed reads m:ss.
+        const auto lt = line.find('<');
+        const auto colon = line.rfind(':', lt);
+        const auto space = line.rfind(' ', colon);
+        const double elapsed_s = std::stod(line.substr(space + 1, colon - space - 1)) * 60 +
+                                 std::stod(line.substr(colon + 1, lt - colon - 1));
+        longest_gap_s = std::max(longest_gap_s, elapsed_s - previous_s);
+        previous_s = elapsed_s;
+    }
+    CHECK(lines >= 100);  // 3,000 s
+    CHECK(longest_gap_s <= 30.0);
+    CHECK(text.find("32000/32000 100.0%  50:00<0:00") != std::string::npos);
+    CHECK(text.find("32000/32000", text.find("32000/32000") + 1) == std::string::npos);  // printed once
+}

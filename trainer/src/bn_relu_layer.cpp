@@ -23,6 +23,9 @@ BnReluLayer::BnReluLayer(Device& device, const std::string& name, const memory::
         device.engine);
     const dnnl::batch_normalization_backward::primitive_desc bwd_pd(
         {prop_kind::backward, src_desc, src_desc, kEpsilon, flags}, device.engine, train_pd);
+    check_implementation(device, train_pd, name + " forward");
+    check_implementation(device, eval_pd, name + " inference");
+    check_implementation(device, bwd_pd, name + " backward");
     train_fwd_ = dnnl::batch_normalization_forward(train_pd);
     eval_fwd_ = dnnl::batch_normalization_forward(eval_pd);
     bwd_ = dnnl::batch_normalization_backward(bwd_pd);

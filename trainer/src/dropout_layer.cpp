@@ -12,8 +12,10 @@ DropoutLayer::DropoutLayer(Device& device, const memory::desc& src_desc, float r
     // The mask has the activations' layout in f32, so mask element i scales physical element i.
     const memory::desc mask_desc = with_type(src_desc, memory::data_type::f32);
     mask_ = memory(mask_desc, device.engine);
-    apply_ = dnnl::binary(dnnl::binary::primitive_desc(
-        {dnnl::algorithm::binary_mul, src_desc, mask_desc, src_desc}, device.engine));
+    const dnnl::binary::primitive_desc apply_pd({dnnl::algorithm::binary_mul, src_desc, mask_desc, src_desc},
+                                                device.engine);
+    check_implementation(device, apply_pd, "dropout " + dims_text(src_desc));
+    apply_ = dnnl::binary(apply_pd);
 }
 
 const memory& DropoutLayer::forward(const memory& src, Mode mode) {

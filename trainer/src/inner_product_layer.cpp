@@ -27,6 +27,7 @@ InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, co
 
     const dnnl::inner_product_forward::primitive_desc fwd_pd(
         {prop_kind::forward_training, ip_src_desc, any_desc(weight_dims), bias_desc, dst_desc}, device.engine);
+    check_implementation(device, fwd_pd, name + " forward");
     fwd_ = dnnl::inner_product_forward(fwd_pd);
     dst_desc_ = fwd_pd.dst_desc();
     dst_ = memory(dst_desc_, device.engine);
@@ -37,12 +38,14 @@ InnerProductLayer::InnerProductLayer(Device& device, const std::string& name, co
 
     const dnnl::inner_product_backward_weights::primitive_desc bw_pd(
         {ip_src_desc, any_desc(weight_dims), bias_desc, dst_desc_}, device.engine, fwd_pd);
+    check_implementation(device, bw_pd, name + " backward-weights");
     bwd_weights_ = dnnl::inner_product_backward_weights(bw_pd);
     if (bw_pd.diff_weights_desc() != fwd_pd.weights_desc())
         grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
     if (need_diff_src) {
         const dnnl::inner_product_backward_data::primitive_desc bd_pd(
             {ip_src_desc, any_desc(weight_dims), dst_desc_}, device.engine, fwd_pd);
+        check_implementation(device, bd_pd, name + " backward-data");
         bwd_data_ = dnnl::inner_product_backward_data(bd_pd);
         if (bd_pd.weights_desc() != fwd_pd.weights_desc())
             bwd_data_weight_ = memory(bd_pd.weights_desc(), device.engine);

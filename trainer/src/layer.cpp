@@ -1,8 +1,27 @@
 #include "tinydigit/trainer/layer.hpp"
 
+#include <string_view>
+
 namespace tinydigit::trainer {
 
 using dnnl::memory;
+
+bool is_reference(const dnnl::primitive_desc_base& pd) {
+    return std::string_view(pd.impl_info_str()).starts_with("ref");
+}
+
+void check_implementation(Device& device, const dnnl::primitive_desc_base& pd, const std::string& what) {
+    if (is_reference(pd)) device.reference_fallbacks.push_back(what + " (" + pd.impl_info_str() + ")");
+}
+
+std::string dims_text(const memory::desc& desc) {
+    std::string text;
+    for (const memory::dim d : desc.dims()) {
+        if (!text.empty()) text += 'x';
+        text += std::to_string(d);
+    }
+    return text;
+}
 
 memory::desc any_desc(const memory::dims& dims, memory::data_type type) {
     return memory::desc(dims, type, memory::format_tag::any);

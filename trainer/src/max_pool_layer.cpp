@@ -15,6 +15,9 @@ MaxPoolLayer::MaxPoolLayer(Device& device, const memory::desc& src_desc) : devic
     dst_desc_ = fwd_pd.dst_desc();
     const dnnl::pooling_backward::primitive_desc bwd_pd(
         {algorithm::pooling_max, src_desc, dst_desc_, strides, kernel, pad, pad}, device.engine, fwd_pd);
+    const std::string what = "max-pool " + dims_text(src_desc);
+    check_implementation(device, fwd_pd, what + " forward");
+    check_implementation(device, bwd_pd, what + " backward");
     fwd_ = dnnl::pooling_forward(fwd_pd);
     bwd_ = dnnl::pooling_backward(bwd_pd);
     workspace_ = memory(fwd_pd.workspace_desc(), device.engine);

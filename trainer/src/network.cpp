@@ -16,13 +16,6 @@ namespace tinydigit::trainer {
 
 using dnnl::memory;
 
-bool bf16_supported() {
-    // ISA values are feature bit sets: AVX-512 core means all of its bits are present.
-    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-    const auto needed = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
-    return (isa & needed) == needed;
-}
-
 Network::Network(const Architecture& arch, int batch, Precision precision)
     : arch_(arch), batch_(batch) {
     if (precision == Precision::kBF16) {

@@ -11,6 +11,9 @@ ReluLayer::ReluLayer(Device& device, const memory::desc& src_desc)
         {dnnl::prop_kind::forward_training, algorithm::eltwise_relu, src_desc, 0.0f, 0.0f}, device.engine);
     const dnnl::eltwise_backward::primitive_desc bwd_pd({algorithm::eltwise_relu, src_desc, src_desc, 0.0f, 0.0f},
                                                         device.engine, fwd_pd);
+    const std::string what = "relu " + dims_text(src_desc);
+    check_implementation(device, fwd_pd, what + " forward");
+    check_implementation(device, bwd_pd, what + " backward");
     fwd_ = dnnl::eltwise_forward(fwd_pd);
     bwd_ = dnnl::eltwise_backward(bwd_pd);
 }

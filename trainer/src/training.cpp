@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <future>
+#include <initializer_list>
 #include <numbers>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "tinydigit/host/common/atomic_file.hpp"
@@ -76,6 +78,47 @@ bool same_sources(const std::vector<DataSource>& a, const std::vector<DataSource
         if (a[i].sha256 != b[i].sha256 || a[i].count != b[i].count) return false;
     }
     return true;
+}
+
+// out/last.ckpt, if it can continue the run `options` describes; otherwise throws saying why.
+CheckpointData load_resumable(const std::filesystem::path& last_path, const TrainOptions& options,
+                              const std::vector<DataSource>& sources) {
+    if (!std::filesystem::exists(last_path)) {
+        throw std::runtime_error(last_path.string() + ": nothing to resume (no last.ckpt)");
+    }
+    const CheckpointData last = load_checkpoint(last_path);
+    if (last.architecture != options.arch.name) {
+        throw std::runtime_error(last_path.string() + ": holds a " + last.architecture + " network, not " +
+                                 std::string(options.arch.name));
+    }
+    if (!last.resume) throw std::runtime_error(last_path.string() + ": has no optimizer state to resume from");
+    if (last.seed != options.seed) {
+        throw std::runtime_error(last_path.string() + ": was trained with --seed " + std::to_string(last.seed) +
+                                 ", not " + std::to_string(options.seed));
+    }
+    if (last.precision != precision_name(options.precision)) {
+        throw std::runtime_error(last_path.string() + ": was trained with --precision " + last.precision +
+                                 ", not " + std::string(precision_name(options.precision)));
+    }
+    if (!same_sources(last.data, sources)) {
+        throw std::runtime_error(last_path.string() + ": was trained on other data; resume with the same --data");
+    }
+    return last;
+}
+
+// One line on `log` if oneDNN has only a reference kernel for some primitive on this CPU.
+void warn_about_reference_kernels(std::initializer_list<const Network*> nets, std::FILE* log) {
+    std::string list;
+    for (const Network* net : nets) {
+        for (const std::string& s : net->reference_fallbacks()) {
+            if (list.find(s) != std::string::npos) continue;
+            if (!list.empty()) list += ", ";
+            list += s;
+        }
+    }
+    if (list.empty() || !log) return;
+    std::fprintf(log, "warning: oneDNN has only slow reference kernels on this CPU for %s: training will be very slow\n",
+                 list.c_str());
 }
 
 }  // namespace
@@ -165,46 +208,32 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     const auto batch = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(options.batch), n_train));
     const std::size_t batches = n_train / batch;  // the last partial batch is dropped (it changes every epoch)
 
+    const auto last_path = options.out / "last.ckpt";
+    const auto best_path = options.out / "best.ckpt";
+    // A refused resume is refused before any network is built, so the reason does not depend
+    // on what this CPU can run (a bf16 run offered for f32 names the precision everywhere).
+    const std::optional<CheckpointData> last =
+        options.resume ? std::optional(load_resumable(last_path, options, sources)) : std::nullopt;
+
     Network net(options.arch, static_cast<int>(batch), options.precision);
     // Validation runs in f32 whatever the training precision: the checkpoint it picks is used
     // (folded, quantized, evaluated) in f32.
     Network eval_net(options.arch, static_cast<int>(std::min<std::size_t>(kEvalBatch, n_val)));
+    warn_about_reference_kernels({&net, &eval_net}, options.log);
     Adam adam(net.parameters());
     Plateau plateau;
     float rate = options.learning_rate;
     float best_val = -1.0f;
     int start_epoch = 0;
     std::vector<HistoryRow> history;
-    const auto last_path = options.out / "last.ckpt";
-    const auto best_path = options.out / "best.ckpt";
 
-    if (options.resume) {
-        if (!std::filesystem::exists(last_path)) {
-            throw std::runtime_error(last_path.string() + ": nothing to resume (no last.ckpt)");
-        }
-        const CheckpointData last = load_checkpoint(last_path);
-        if (last.architecture != options.arch.name) {
-            throw std::runtime_error(last_path.string() + ": holds a " + last.architecture + " network, not " +
-                                     std::string(options.arch.name));
-        }
-        if (!last.resume) throw std::runtime_error(last_path.string() + ": has no optimizer state to resume from");
-        if (last.seed != options.seed) {
-            throw std::runtime_error(last_path.string() + ": was trained with --seed " + std::to_string(last.seed) +
-                                     ", not " + std::to_string(options.seed));
-        }
-        if (last.precision != precision_name(options.precision)) {
-            throw std::runtime_error(last_path.string() + ": was trained with --precision " + last.precision +
-                                     ", not " + std::string(precision_name(options.precision)));
-        }
-        if (!same_sources(last.data, sources)) {
-            throw std::runtime_error(last_path.string() + ": was trained on other data; resume with the same --data");
-        }
-        import_parameters(last.params, last.buffers, net);
-        import_adam(last.resume->adam, net, adam);
-        plateau.state = last.resume->plateau;
-        rate = last.learning_rate;
-        best_val = last.metrics.best_val_accuracy;
-        start_epoch = last.epoch;
+    if (last) {
+        import_parameters(last->params, last->buffers, net);
+        import_adam(last->resume->adam, net, adam);
+        plateau.state = last->resume->plateau;
+        rate = last->learning_rate;
+        best_val = last->metrics.best_val_accuracy;
+        start_epoch = last->epoch;
         if (std::filesystem::exists(options.out / "history.csv")) {
             history = read_history_csv(options.out / "history.csv");
             std::erase_if(history, [&](const HistoryRow& r) { return r.epoch > start_epoch; });

@@ -4,8 +4,10 @@ namespace tinydigit::trainer {
 
 const dnnl::memory& WeightedLayer::backward(const dnnl::memory& diff_dst) {
     const dnnl::memory& raw = grad_weight_raw_ ? grad_weight_raw_ : weight_.grad;
-    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, *computed_src_},
-                                          {DNNL_ARG_DIFF_DST, diff_dst},
+    if (bw_src_) reorder_into(device_, *computed_src_, bw_src_);
+    if (bw_diff_dst_) reorder_into(device_, diff_dst, bw_diff_dst_);
+    bwd_weights_.execute(device_.stream, {{DNNL_ARG_SRC, bw_src_ ? bw_src_ : *computed_src_},
+                                          {DNNL_ARG_DIFF_DST, bw_diff_dst_ ? bw_diff_dst_ : diff_dst},
                                           {DNNL_ARG_DIFF_WEIGHTS, raw},
                                           {DNNL_ARG_DIFF_BIAS, bias_.grad}});
     if (grad_weight_raw_) reorder_into(device_, grad_weight_raw_, weight_.grad);

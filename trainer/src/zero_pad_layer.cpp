@@ -33,8 +33,12 @@ ZeroPadLayer::ZeroPadLayer(Device& device, const memory::desc& src_desc, int pad
     std::memset(dst_.get_data_handle(), 0, dst_desc_.get_size());
     dst_interior_ = memory(interior_desc_, device.engine, dst_.get_data_handle());
     diff_src_ = memory(src_desc, device.engine);
-    pad_ = dnnl::reorder(dnnl::reorder::primitive_desc(device.engine, src_desc, device.engine, interior_desc_));
-    unpad_ = dnnl::reorder(dnnl::reorder::primitive_desc(device.engine, interior_desc_, device.engine, src_desc));
+    const dnnl::reorder::primitive_desc pad_pd(device.engine, src_desc, device.engine, interior_desc_);
+    const dnnl::reorder::primitive_desc unpad_pd(device.engine, interior_desc_, device.engine, src_desc);
+    check_implementation(device, pad_pd, "zero-pad " + dims_text(src_desc));
+    check_implementation(device, unpad_pd, "zero-pad " + dims_text(src_desc) + " backward");
+    pad_ = dnnl::reorder(pad_pd);
+    unpad_ = dnnl::reorder(unpad_pd);
 }
 
 const memory& ZeroPadLayer::forward(const memory& src, Mode) {

@@ -97,9 +97,10 @@ int run(const CommandLine& cl) {
         options.final_anneal = cl.final_anneal;
         options.precision = cl.precision;
         options.stop_after = cl.stop_after;
-        std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads -> %s\n",
+        std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads, %s on oneDNN's %s kernels -> %s\n",
                      std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,
-                     omp_get_max_threads(), cl.out.string().c_str());
+                     omp_get_max_threads(), std::string(precision_name(cl.precision)).c_str(),
+                     std::string(onednn_isa_name()).c_str(), cl.out.string().c_str());
         const TrainSummary summary = train(options, data.images, data.sources);
         std::printf("trained %d epochs in %.0f s; best validation accuracy %.2f %% -> %s\n", summary.epochs_done,
                     summary.seconds, 100.0 * summary.best_val_accuracy, (cl.out / "best.ckpt").string().c_str());

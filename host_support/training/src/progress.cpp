@@ -12,6 +12,8 @@ namespace {
 
 constexpr int kBarWidth = 20;
 constexpr double kRedrawInterval_s = 0.1;
+// In a log, a slow epoch (an AVX2 laptop, a shared CI runner) still shows it is alive this often.
+constexpr double kLogInterval_s = 20.0;
 
 std::string clock_text(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "--:--";
@@ -77,9 +79,12 @@ void EpochProgress::update(std::size_t done, double running_loss, double running
         draw(state_, false);
         return;
     }
-    const std::size_t tenth = state_.total == 0 ? 0 : std::min<std::size_t>(9, done * 10 / state_.total);
-    if (tenth > last_tenth_) {
+    if (done >= state_.total) return;  // finish() prints the last line
+    const std::size_t tenth = done * 10 / state_.total;
+    const double since_line = now - (last_draw_s_ >= 0 ? last_draw_s_ : start_s_);
+    if (tenth > last_tenth_ || since_line >= kLogInterval_s) {
         last_tenth_ = tenth;
+        last_draw_s_ = now;
         draw(state_, false);
     }
 }

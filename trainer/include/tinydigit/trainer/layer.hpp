@@ -21,6 +21,9 @@ struct Device {
     dnnl::engine engine{dnnl::engine::kind::cpu, 0};
     dnnl::stream stream{engine};
     dnnl::memory::data_type activations = dnnl::memory::data_type::f32;  // see precision.hpp
+    // Primitives for which oneDNN chose one of its reference ("ref:") implementations, as
+    // "what (implementation)": correct, but about 100x slower than its JIT kernels.
+    std::vector<std::string> reference_fallbacks;
 };
 
 // A trainable tensor: its value and gradient live in the layout the primitives chose; the
@@ -56,6 +59,11 @@ public:
 };
 
 // Helpers shared by the layers.
+bool is_reference(const dnnl::primitive_desc_base& pd);
+// Every layer passes each primitive it creates here; reference implementations are recorded
+// in device.reference_fallbacks under `what` (layer and pass, e.g. "conv1 backward-weights").
+void check_implementation(Device& device, const dnnl::primitive_desc_base& pd, const std::string& what);
+std::string dims_text(const dnnl::memory::desc& desc);  // "32x64x17x17", to name unnamed layers
 dnnl::memory::desc any_desc(const dnnl::memory::dims& dims,
                             dnnl::memory::data_type type = dnnl::memory::data_type::f32);
 dnnl::memory::desc plain_desc(const dnnl::memory::dims& dims);  // row-major, f32

@@ -11,13 +11,11 @@
 
 #include "tinydigit/trainer/architecture.hpp"
 #include "tinydigit/trainer/bn_relu_layer.hpp"
+#include "tinydigit/trainer/cpu_isa.hpp"
 #include "tinydigit/trainer/dropout_layer.hpp"
 #include "tinydigit/trainer/layer.hpp"
 
 namespace tinydigit::trainer {
-
-// Whether oneDNN has bf16 training kernels on this CPU (AVX-512 and up).
-bool bf16_supported();
 
 class Network {
 public:
@@ -43,6 +41,10 @@ public:
     // running statistics.
     void begin_bn_statistics();
     void end_bn_statistics();
+
+    // The primitives oneDNN could only give a reference implementation on this CPU (empty
+    // when every one has a JIT kernel), as "conv1 backward-weights (ref:any)".
+    const std::vector<std::string>& reference_fallbacks() const { return device_.reference_fallbacks; }
 
     const std::vector<Parameter*>& parameters() const { return parameters_; }
     const std::vector<Buffer>& buffers() const { return buffers_; }

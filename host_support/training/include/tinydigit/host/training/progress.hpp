@@ -1,5 +1,5 @@
-// A per-epoch progress display on stderr: one line redrawn in place on a terminal, a few
-// full lines in a log file.
+// A per-epoch progress display on stderr: one line redrawn in place on a terminal, full lines
+// in a log file (each tenth of the epoch, and at least every 20 s).
 #pragma once
 
 #include <cstddef>
@@ -36,7 +36,7 @@ public:
 
     // Call after every batch (done is cumulative, 0..total). Interactive: redraws the line
     // with '\r' at most 10 times a second. Otherwise: prints a full line each time another
-    // tenth of the epoch (10 %..90 %) is done.
+    // tenth of the epoch (10 %..90 %) is done, and at least every 20 s however slow it is.
     void update(std::size_t done, double running_loss, double running_accuracy);
 
     // Prints the epoch's final line (all images done) and ends it with a newline.

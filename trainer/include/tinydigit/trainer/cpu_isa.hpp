@@ -1,0 +1,15 @@
+// What oneDNN can run on this CPU (after any ONEDNN_MAX_CPU_ISA cap), for the decisions and
+// reports that depend on it: AVX2-only CPUs and AVX-512 ones train at very different speeds.
+#pragma once
+
+#include <string_view>
+
+namespace tinydigit::trainer {
+
+// oneDNN's name of the instruction set it dispatches to, e.g. "avx2" or "avx512_core_bf16".
+std::string_view onednn_isa_name();
+
+// Whether oneDNN has bf16 training kernels on this CPU (AVX-512 and up).
+bool bf16_supported();
+
+}  // namespace tinydigit::trainer
