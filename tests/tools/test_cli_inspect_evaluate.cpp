@@ -130,16 +130,16 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
         {"inspect", {truncated}, "truncated or corrupt", 1},
         {"inspect", {}, "expected one MODEL.fb", 2},
         {"inspect", {model, model}, "expected one MODEL.fb", 2},
-        {"inspect", {model, "--verbose"}, "unknown option --verbose", 2},
+        {"inspect", {model, "--verbose"}, "unknown option '--verbose'", 2},
         {"evaluate", {missing}, "cannot open", 1},
         {"evaluate", {folder}, "is a folder", 1},
         {"evaluate", {text}, "neither a tinydigit int8 model", 1},
         {"evaluate", {truncated, "--data", images}, "truncated or corrupt", 1},
         {"evaluate", {model, "--data", (dir.path() / "none-images-idx3-ubyte").string()}, "cannot open", 1},
         {"evaluate", {model, "--data", text}, "", 1},
-        {"evaluate", {model, "--data"}, "--data needs a value", 2},
+        {"evaluate", {model, "--data"}, "--data: missing value", 2},
         {"evaluate", {model, "--labels", images}, "--labels needs exactly one --data", 2},
-        {"evaluate", {model, "--fast"}, "unknown option --fast", 2},
+        {"evaluate", {model, "--fast"}, "unknown option '--fast'", 2},
         {"evaluate", {model, "--data", images, "--logits", (dir.path() / "no/such/dir/l.csv").string()}, "", 1},
     };
     for (const auto& c : cases) {
@@ -179,7 +179,7 @@ TEST_CASE("predict: prints digit, probabilities, what it did and a preview, bad 
         {{model, dir.write("x.txt", "not an image").string()}, "not a PGM, PNG or CSV"},
         {{model, dir.write("t.pgm", "P5\n28 28\n255\n").string()}, "truncated PGM data"},
         {{dir.write("m.fb", "garbage!").string(), image}, "not a tinydigit model"},
-        {{model, image, "--zoom"}, "unknown option --zoom"},
+        {{model, image, "--zoom"}, "unknown option '--zoom'"},
         {{model, dir.write("bad.csv", "1,2,3\n").string()}, "bad.csv"},
     };
     for (const auto& [args, reason] : cases) {
@@ -208,8 +208,8 @@ TEST_CASE("model_to_c: writes the header, bad input is one line and a non-zero e
         {{dir.write("x.fb", "not a model at all").string(), header}, "file identifier"},
         {{model, header, "--namespace", "9lives"}, "not a C++ namespace"},
         {{model, header, "--golden", (dir.path() / "nogolden").string()}, "cannot open"},
-        {{model, header, "--namespace"}, "needs a value"},
-        {{model, header, "--fast"}, "unknown option --fast"},
+        {{model, header, "--namespace"}, "--namespace: missing value"},
+        {{model, header, "--fast"}, "unknown option '--fast'"},
         {{model, (dir.path() / "no/such/dir/m.h").string()}, "m.h"},
     };
     for (const auto& [args, reason] : cases) {

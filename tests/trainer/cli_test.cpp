@@ -52,7 +52,7 @@ std::string non_numeric_row() {
 void check_one_line_error(const Run& r, const std::string& expected) {
     CHECK(r.exit_code == 1);
     CHECK(r.err.find(expected) != std::string::npos);
-    CHECK(r.err.find("train: error: ") == 0);
+    CHECK(r.err.find("train: ") == 0);
     CHECK(r.err.find('\n') == r.err.size() - 1);
 }
 

@@ -5,9 +5,10 @@
 #include <optional>
 #include <type_traits>
 
-#include "cli.hpp"
 #include "float_model_reference.hpp"
 #include "tinydigit/common/atomic_file.hpp"
+#include "tinydigit/common/cli.hpp"
+#include "tinydigit/common/output_paths.hpp"
 #include "tinydigit/dataset/idx.hpp"
 #include "tinydigit/dataset/sources.hpp"
 #include "tinydigit/tools/evaluation.hpp"
@@ -31,7 +32,7 @@ using tinydigit::cli::UsageError;
 
 tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
     namespace ds = tinydigit::dataset;
-    const auto sources = args.values.contains("--data") ? args.values.at("--data") : std::vector<std::string>{};
+    const auto sources = args.all("--data");
     const std::string labels = args.value("--labels");
     if (!labels.empty() && sources.size() != 1) throw UsageError("--labels needs exactly one --data IDX file");
     ds::Images all;
@@ -41,8 +42,14 @@ tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
     } else {
         for (std::size_t i = 0; i < sources.size(); ++i) {
             auto images = ds::load_source(sources[i], labels);
+            if (images.count() == 0) throw ds::DataError(sources[i] + ": holds no images (nothing to evaluate)");
             if (!images.labeled())
-                throw ds::DataError(sources[i] + ": no labels (put the MNIST-named label file beside it or pass --labels)");
+                throw ds::DataError(
+                    sources[i] +
+                    (std::filesystem::path(sources[i]).extension() == ".csv"
+                         ? ": has no label column; evaluate needs labeled images (label first, as in Kaggle's "
+                           "train.csv); to classify unlabeled ones use predict"
+                         : ": no labels (put the MNIST-named label file beside it or pass --labels)"));
             if (i == 0) all = std::move(images);
             else ds::append(all, images);
         }
@@ -62,9 +69,16 @@ std::string float_text(float v) {
 int main(int argc, char** argv) {
     return tinydigit::cli::run("evaluate", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit::tools;
-        const auto args = tinydigit::cli::parse_args(n, v, {"--data", "--labels", "--logits"}, {"--json"});
+        const auto args = tinydigit::cli::parse_args(
+            n, v, tinydigit::cli::Options({"--data", "--labels", "--logits"}, {"--json"}, {"--data"}));
         if (args.positional.size() != 1) throw UsageError("expected one MODEL (see --help)");
         const std::string logits_path = args.value("--logits");
+        if (!logits_path.empty()) {
+            std::vector<tinydigit::common::NamedPath> inputs{{args.positional[0], "the model"}};
+            for (const auto& source : args.all("--data")) inputs.push_back({source, "--data"});
+            if (args.has("--labels")) inputs.push_back({args.value("--labels"), "--labels"});
+            tinydigit::common::check_outputs(inputs, {{logits_path, "--logits"}});
+        }
         const ModelKind kind = model_kind_of(args.positional[0]);
         const auto data = load_data(args);
 

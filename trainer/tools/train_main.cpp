@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include "tinydigit/common/output_paths.hpp"
 #include "tinydigit/common/sha256.hpp"
 #include "tinydigit/dataset/idx.hpp"
 #include "tinydigit/dataset/sources.hpp"
@@ -49,10 +50,41 @@ double accuracy(FloatModel& model, const td::dataset::Images& images) {
     return static_cast<double>(correct) / static_cast<double>(images.count());
 }
 
+// Everything a run reads and writes, checked before the first step: a missing file must not
+// cost a training run, and no output may replace an input.
+void check_files_up_front(const CommandLine& cl, int epochs) {
+    const bool report_test = !cl.skip_test && !cl.leak_test_set;
+    if (epochs == 0 && !report_test && cl.predict.empty())
+        throw UsageError("--epochs 0 trains nothing and " +
+                         std::string(cl.leak_test_set ? kLeakFlag : "--skip-test") +
+                         " evaluates nothing: nothing to do (give --epochs N to train, or --predict/--submission)");
+    std::error_code ec;
+    if (std::filesystem::exists(cl.out, ec) && !std::filesystem::is_directory(cl.out, ec))
+        throw UsageError("--out " + cl.out.string() + ": is a file; --out names the run's folder (e.g. --out " +
+                         (cl.out.has_parent_path() ? cl.out.parent_path() : std::filesystem::path("runs/train")).string() +
+                         ")");
+    // The MNIST files this run needs (a missing one is reported with how to fetch it).
+    if ((epochs > 0 && cl.data.empty()) || cl.leak_test_set || report_test) td::dataset::mnist_files();
+    for (const auto& path : cl.data)
+        if (!std::filesystem::is_regular_file(path, ec)) td::dataset::open_data_file(path, std::ios::binary);
+    if (!cl.submission.empty()) {
+        std::vector<td::common::NamedPath> inputs{{cl.predict, "--predict"},
+                                                  {cl.out / "best.ckpt", "the run's best.ckpt"},
+                                                  {cl.out / "last.ckpt", "the run's last.ckpt"}};
+        for (const auto& path : cl.data) inputs.push_back({path, "--data"});
+        td::common::check_outputs(inputs, {{cl.submission, "--submission"}});
+    }
+}
+
 int run(const CommandLine& cl) {
+    const int cpus = omp_get_num_procs();
+    if (cl.threads > cpus)
+        throw UsageError("--threads " + std::to_string(cl.threads) + ": this machine has " + std::to_string(cpus) +
+                         " CPUs (give at most " + std::to_string(cpus) + ")");
     if (cl.threads > 0) omp_set_num_threads(cl.threads);
     // Everything that can be refused is checked before anything is written.
     const int epochs = cl.epochs.value_or(kDefaultEpochs);
+    check_files_up_front(cl, epochs);
     // Evaluating (--epochs 0) takes the architecture from the checkpoint. Training never
     // replaces a run's checkpoints unless told to: they may be hours of work.
     const std::string existing = architecture_in(cl.out);
@@ -145,8 +177,11 @@ int main(int argc, char** argv) {
     }
     try {
         return run(cl);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "train: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "train: error: %s\n", e.what());
+        std::fprintf(stderr, "train: %s\n", e.what());
         return 1;
     }
 }

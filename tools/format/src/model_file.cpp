@@ -39,6 +39,7 @@ void check_indices(const fbm::Model& m) {
 
 ModelFile ModelFile::from_bytes(std::span<const std::uint8_t> bytes, const std::string& name) {
     ModelFile file;
+    file.name_ = name;
     file.size_ = bytes.size();
     file.data_.reset(static_cast<std::uint8_t*>(::operator new[](bytes.size() + 1, std::align_val_t{kConstantAlignment})));
     if (!bytes.empty()) std::memcpy(file.data_.get(), bytes.data(), bytes.size());

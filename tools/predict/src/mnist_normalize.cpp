@@ -49,6 +49,11 @@ NormalizedDigit normalize_like_mnist(const GrayImage& image) {
     NormalizedDigit out;
     const double border = border_mean(image);
     const bool invert = border > 127.0;
+    // The no-digit rule holds for every input, whatever its size and polarity: the ink must
+    // stand out from the background, or the network's answer would be a guess.
+    const auto [darkest, lightest] = std::minmax_element(image.pixels.begin(), image.pixels.end());
+    const double contrast = invert ? border - *darkest : *lightest - border;
+    if (contrast < 32.0) throw ImageError(image.name + ": no digit found (the image is nearly uniform)");
     if (image.width == 28 && image.height == 28 && !invert) {
         std::copy(image.pixels.begin(), image.pixels.end(), out.pixels.begin());
         out.steps = "28x28 on a dark background: used as is";
@@ -59,7 +64,6 @@ NormalizedDigit normalize_like_mnist(const GrayImage& image) {
     for (std::size_t i = 0; i < ink.size(); ++i) ink[i] = invert ? 255.0 - image.pixels[i] : image.pixels[i];
     const double background = invert ? 255.0 - border : border;
     const double brightest = *std::max_element(ink.begin(), ink.end());
-    if (brightest - background < 32.0) throw ImageError(image.name + ": no digit found (the image is nearly uniform)");
     // Stretch background..brightest to 0..255; everything at or below the background is 0.
     for (double& v : ink) v = std::clamp((v - background) * 255.0 / (brightest - background), 0.0, 255.0);
 
