@@ -242,3 +242,38 @@ TEST_CASE("train checks every file it needs and every output before the first st
                        (dir.path() / "run1").string() + ")\n");
     CHECK(slurp(best) == "weights");
 }
+
+TEST_CASE("a resume with another recipe is refused naming the flag, and the run's files stay as they were") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    const std::string run = "--arch compact --limit 64 --batch 16 --threads 1 --skip-test --out " + out.string();
+    REQUIRE(run_train(dir, run + " --epochs 1").exit_code == 0);
+    REQUIRE(tinydigit::trainer::load_checkpoint(out / "last.ckpt").recipe.has_value());
+    const std::string best = slurp(out / "best.ckpt"), last = slurp(out / "last.ckpt"), history = slurp(out / "history.csv");
+    const struct {
+        const char* flags;
+        const char* message;
+    } cases[] = {
+        {"--batch 8", "was trained with --batch 16, not 8; resume with --batch 16"},
+        {"--lr 0.002", "was trained with --lr 0.00100000005, not 0.00200000009; resume with --lr 0.00100000005"},
+        {"--precise-bn 0", "was trained with --precise-bn 8192, not 0"},
+        {"--no-augment", "was trained without --no-augment; resume without it"},
+        {"--no-final-anneal", "was trained without --no-final-anneal; resume without it"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.flags);
+        // --batch is given twice in the first case otherwise: the base run names it once.
+        std::string args = run + " --epochs 2 --resume " + c.flags;
+        if (std::string(c.flags).starts_with("--batch")) args.replace(args.find("--batch 16"), 10, "");
+        const Run r = run_train(dir, args);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        // The last stderr line (after the "training ..." line) is the one error line.
+        const std::string error = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+        CHECK(error.starts_with("train: " + (out / "last.ckpt").string() + ": "));
+        CHECK(error.find(c.message) != std::string::npos);
+        CHECK(slurp(out / "best.ckpt") == best);
+        CHECK(slurp(out / "last.ckpt") == last);
+        CHECK(slurp(out / "history.csv") == history);
+    }
+}

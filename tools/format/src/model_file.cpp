@@ -5,6 +5,7 @@
 #include <fstream>
 #include <new>
 
+#include "tinydigit/common/checksum_footer.hpp"
 #include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/model_writer.hpp"
 
@@ -52,6 +53,8 @@ ModelFile ModelFile::from_bytes(std::span<const std::uint8_t> bytes, const std::
         if (file.model_->format_version() != kModelFormatVersion)
             throw ModelFileError("model format version " + std::to_string(file.model_->format_version()) +
                                  " is not supported (this build reads " + std::to_string(kModelFormatVersion) + ")");
+        if (const auto footer = common::check_checksum_footer(bytes); footer != common::FooterCheck::kOk)
+            throw ModelFileError(common::footer_problem(footer));
         check_indices(*file.model_);
     } catch (const ModelFileError& e) {
         throw ModelFileError(name + ": " + e.what());
