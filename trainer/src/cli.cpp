@@ -56,15 +56,18 @@ Recipe
                       needs AVX-512; with AVX-512 BF16 a training step is 1.6-1.7x faster.
                       Weights, gradients, Adam and the dense layers stay f32; checkpoints
                       are f32 either way
-  --threads N         CPU threads (default: all cores)
+  --threads N         CPU threads (default: all cores; more than the machine has is refused)
 Output
   --out DIR           output folder (default runs/train). A folder that already holds a
                       run's checkpoints is refused unless --resume or --overwrite says
                       what to do with them.
   --overwrite         start a new run in --out, replacing the checkpoints there
-  --resume            continue the run in --out from last.ckpt up to --epochs. Give the
-                      same recipe flags as before: the run then continues bit for bit.
-                      A larger --epochs extends a finished run (its last epoch was annealed)
+  --resume            continue the run in --out from last.ckpt up to --epochs. last.ckpt
+                      records the recipe: a different --batch, --lr, --seed, --precision,
+                      --no-augment, --precise-bn, --no-final-anneal or --data is refused, so
+                      the run continues bit for bit (same --threads too). A larger --epochs
+                      extends a finished run (its last epoch was annealed). Ctrl-C stops at
+                      the next batch and prints the command that continues the run
   --stop-after N      stop once epoch N of the run is done; a later --resume continues it
                       exactly (split a long run over several sessions)
   --skip-test         do not evaluate best.ckpt on the MNIST test set at the end
