@@ -336,3 +336,29 @@ TEST_CASE("an option given twice is a usage error in every tool") {
     CHECK(r.exit_code == 2);
     CHECK(r.err == "evaluate: --logits: missing value ('--json' is an option)\n");
 }
+
+TEST_CASE("a model with one changed bit or with bytes appended is refused by every tool that reads it") {
+    TempDir dir;
+    const std::string bytes = as_string(compact_model_bytes());
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x20);  // inside the weights
+    const auto bad = dir.write("flipped.fb", flipped).string();
+    const auto twice = dir.write("twice.fb", bytes + bytes).string();
+    const auto padded = dir.write("padded.fb", bytes + std::string(16, '\0')).string();
+    const auto image = dir.write("x.pgm", "P5\n1 1\n255\n\x80").string();
+    const auto header = (dir.path() / "m.h").string();
+    for (const auto& [model, reason] : std::vector<std::pair<std::string, std::string>>{
+             {bad, "checksum mismatch"}, {twice, "its length differs"}, {padded, "integrity footer is missing"}}) {
+        for (const auto& [tool, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+                 {"inspect", {model}}, {"evaluate", {model}}, {"predict", {model, image}}, {"model_to_c", {model, header}}}) {
+            CAPTURE(tool);
+            CAPTURE(model);
+            const auto r = run_tool(tool, args);
+            CHECK(r.exit_code == 1);
+            CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
+            CHECK(r.err.find(model + ": ") != std::string::npos);
+            if (tool != "model_to_c") CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
+        }
+    }
+    CHECK_FALSE(std::filesystem::exists(header));
+}
