@@ -12,7 +12,11 @@ include_guard(GLOBAL)
 
 include(ExternalProject)
 
-set(TINYDIGIT_MODEL_TO_C_DIR ${CMAKE_BINARY_DIR}/host/model_to_c CACHE INTERNAL "")
+# The cross presets share one host build (TINYDIGIT_HOST_TOOLS_DIR=build/host-tools), so a run
+# of every preset compiles model_to_c once; ninja keeps it up to date for each. Two presets
+# that share it must not build at the same time (scripts/test.sh runs them one after another).
+set(TINYDIGIT_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host CACHE PATH "where the host build of model_to_c lives")
+set(TINYDIGIT_MODEL_TO_C_DIR ${TINYDIGIT_HOST_TOOLS_DIR}/model_to_c CACHE INTERNAL "")
 set(TINYDIGIT_MODEL_TO_C ${TINYDIGIT_MODEL_TO_C_DIR}/bin/model_to_c CACHE INTERNAL "")
 ExternalProject_Add(model_to_c_host
     SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools/model_to_c

@@ -142,8 +142,15 @@ int main(int argc, char** argv) {
         }
         std::printf(" ms\n");
     }
+    std::printf("\n  arena bytes per set:");
+    for (int i = 0; i < n_sets; ++i) {
+        const eng::Engine& e = engines[static_cast<std::size_t>(i)];
+        if (e.model() != nullptr) std::printf(" %s %u", e.kernels().name, e.arena_bytes());
+    }
+    std::printf(" (portable = the model's plan; x86 sets add their host scratch extension)\n");
     std::printf("\n  oneDNN fp32 kernels: %s\n  oneDNN int8 kernels: %s\n", f32.implementations(), i8.implementations());
-    std::printf("  default engine kernel set on this CPU: %s\n", eng::default_kernels().name);
+    std::printf("  default engine kernel set on this CPU: %s (TINYDIGIT_MAX_ISA caps it)\n", eng::default_kernels().name);
+    std::printf("  oneDNN ISA: %s (ONEDNN_MAX_CPU_ISA caps it)\n", tinydigit::bench::onednn_isa_name());
     std::printf("  targets: engine <= oneDNN fp32 (x1.00); stretch <= 1.5 x oneDNN int8\n");
     std::printf("  (engine code size: `size` on libtinydigit_engine.a; Cortex-M4 sizes come from the firmware build)\n");
     return sink == -1 ? 1 : 0;

@@ -162,4 +162,18 @@ void OnednnSeedNet::run() {
 
 const char* OnednnSeedNet::implementations() const { return impl_->impls.c_str(); }
 
+const char* onednn_isa_name() {
+    switch (get_effective_cpu_isa()) {
+        case cpu_isa::sse41: return "sse41";
+        case cpu_isa::avx: return "avx";
+        case cpu_isa::avx2: return "avx2";
+        case cpu_isa::avx2_vnni: return "avx2_vnni";
+        case cpu_isa::avx512_core: return "avx512_core";
+        case cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+        case cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+        case cpu_isa::avx512_core_amx: return "avx512_core_amx";
+        default: return "other";
+    }
+}
+
 }  // namespace tinydigit::bench

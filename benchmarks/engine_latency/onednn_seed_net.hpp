@@ -20,4 +20,7 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// The instruction set oneDNN's JIT kernels use on this CPU (after ONEDNN_MAX_CPU_ISA).
+const char* onednn_isa_name();
+
 }  // namespace tinydigit::bench

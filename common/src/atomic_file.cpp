@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace tinydigit::common {
 
@@ -29,6 +31,22 @@ std::string temporary_prefix(const std::filesystem::path& target) {
 std::filesystem::path folder_of(const std::filesystem::path& path) {
     const auto parent = path.parent_path();
     return parent.empty() ? std::filesystem::path(".") : parent;
+}
+
+// Test hook for the crash-safety tests (tests/trainer/kill_at_rename.sh): with
+// TINYDIGIT_TEST_KILL_AT=<point>:<file name> the process kills itself (SIGKILL, as `kill -9`
+// would) at <point> of writing a file of that name: "before-rename" (the temporary file is
+// written and synced, the target not yet replaced) or "after-rename" (replaced, the folder not
+// yet synced). Compiled into every build so that the tested binary is the shipped one; does
+// nothing unless the variable is set and matches.
+void kill_if_requested(std::string_view point, const std::filesystem::path& target) {
+    const char* value = std::getenv("TINYDIGIT_TEST_KILL_AT");
+    if (value == nullptr) return;
+    const std::string_view request(value);
+    const std::string name = target.filename().string();
+    if (request.size() == point.size() + 1 + name.size() && request.starts_with(point) &&
+        request[point.size()] == ':' && request.ends_with(name))
+        std::raise(SIGKILL);
 }
 
 // Owns the temporary file until it has been renamed into place.
@@ -73,6 +91,7 @@ public:
         fd_ = -1;
         // close() can report a deferred write error (e.g. on NFS): treat it as a failed write.
         if (::close(fd) != 0) throw io_error(target_, "cannot write (close)", errno);
+        kill_if_requested("before-rename", target_);
         if (::rename(path_.c_str(), target_.c_str()) != 0) throw io_error(target_, "cannot replace", errno);
         renamed_ = true;
     }
@@ -104,6 +123,7 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
         temp.write_all(bytes);
         temp.sync_close_and_rename();
     }
+    kill_if_requested("after-rename", path);
     sync_folder(path);
 }
 

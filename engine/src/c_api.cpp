@@ -48,6 +48,29 @@ int td_argmax(const td_engine* engine) { return engine ? get(engine)->argmax() :
 td_status td_probabilities(const td_engine* engine, float* out, size_t count) {
     return engine ? code(get(engine)->probabilities(out, count)) : code(Status::kNullArgument);
 }
+const int8_t* td_tensor_data(const td_engine* engine, int tensor_index) {
+    return engine ? get(engine)->tensor_data(tensor_index) : nullptr;
+}
+td_status td_get_operator_info(const td_engine* engine, int index, td_operator_info* out) {
+    if (engine == nullptr || out == nullptr) return code(Status::kNullArgument);
+    tinydigit::engine::OperatorInfo info{};
+    if (Status s = get(engine)->operator_info(index, info); s != Status::kOk) return code(s);
+    *out = td_operator_info{info.kind,
+                            info.output_name,
+                            info.input_tensor,
+                            info.output_tensor,
+                            info.input_rank,
+                            {info.input_shape[0], info.input_shape[1], info.input_shape[2], info.input_shape[3]},
+                            info.output_rank,
+                            {info.output_shape[0], info.output_shape[1], info.output_shape[2], info.output_shape[3]},
+                            info.macs,
+                            info.output_bytes,
+                            info.output_offset,
+                            info.scratch_offset,
+                            info.scratch_bytes};
+    return TD_OK;
+}
+uint32_t td_scratch_peak_bytes(const td_engine* engine) { return engine ? get(engine)->scratch_peak_bytes() : 0; }
 const char* td_status_message(td_status status) {
     if (status < 0 || status >= tinydigit::engine::kStatusCount) return "unknown status code";
     return tinydigit::engine::status_message(static_cast<Status>(status));

@@ -20,16 +20,59 @@ Status Engine::load(const void* model, std::size_t size, const KernelSet& kernel
     output_offset_ = out->arena_offset();
     input_count_ = static_cast<std::uint32_t>(detail::shape_of(in).count);
     output_count_ = static_cast<std::uint32_t>(detail::shape_of(out).count);
+    arena_bytes_ = static_cast<std::uint32_t>(m->plan()->arena_bytes());
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    // Host sets may need more scratch than the plan gives an op: the largest such need goes
+    // after the planned arena, 64-byte aligned (microcontroller builds have no such set).
+    if (!kernels.fits_planned_scratch) {
+        std::uint64_t extension = 0;
+        for (int i = 0; i < operator_count(); ++i) {
+            const model::Operator& op = *m->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+            std::uint64_t need = 0;
+            if (op.params_type() == model::OpParams::Conv2D)
+                need = kernels.conv2d_scratch_bytes(detail::decode_conv2d(*m, op));
+            else if (op.params_type() == model::OpParams::FullyConnected)
+                need = kernels.fully_connected_scratch_bytes(detail::decode_fully_connected(*m, op));
+            if (need <= static_cast<std::uint64_t>(op.scratch_bytes())) continue;
+            extended_ops_ |= std::uint64_t{1} << i;
+            if (need > extension) extension = need;
+        }
+        if (extension > 0) {
+            extension_offset_ = static_cast<std::uint32_t>(round_up(arena_bytes_, 64));
+            const std::uint64_t total = extension_offset_ + round_up(extension, 64);
+            if (total > 0xffffffffu) {
+                *this = Engine{};
+                return Status::kTooLarge;
+            }
+            arena_bytes_ = static_cast<std::uint32_t>(total);
+        }
+    }
+#endif
     return Status::kOk;
 }
 
-std::uint32_t Engine::arena_bytes() const noexcept { return model_ ? model_->plan()->arena_bytes() : 0; }
+std::uint32_t Engine::arena_bytes() const noexcept { return model_ ? arena_bytes_ : 0; }
+
+const KernelSet& Engine::kernels() const noexcept {
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    if (plan_only_) return portable_kernels();
+#endif
+    return *kernels_;
+}
 
 Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
     if (model_ == nullptr) return Status::kNotLoaded;
     if (arena == nullptr) return Status::kNullArgument;
     if (reinterpret_cast<std::uintptr_t>(arena) % kArenaAlignment != 0) return Status::kMisalignedArena;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    // An arena of the model's plan but without the host extension (e.g. sized by a
+    // model_to_c header) still runs: with the portable kernels, bit-identical, slower.
+    const std::size_t plan = model_->plan()->arena_bytes();
+    if (size < plan) return Status::kArenaTooSmall;
+    plan_only_ = size < arena_bytes_;
+#else
     if (size < arena_bytes()) return Status::kArenaTooSmall;
+#endif
     arena_ = static_cast<std::uint8_t*>(arena);
     return Status::kOk;
 }
@@ -65,13 +108,17 @@ Status Engine::run_operator(int index) noexcept {
     auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, detail::op_input(op, 0))->arena_offset());
     auto* out = reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(m, detail::op_output(op))->arena_offset());
     void* scratch = op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
+    const KernelSet& k = kernels();
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    if (!plan_only_ && (extended_ops_ >> index & 1) != 0) scratch = arena_ + extension_offset_;
+#endif
     switch (op.params_type()) {
-        case model::OpParams::Conv2D: kernels_->conv2d(detail::decode_conv2d(m, op), in, out, scratch); break;
+        case model::OpParams::Conv2D: k.conv2d(detail::decode_conv2d(m, op), in, out, scratch); break;
         case model::OpParams::FullyConnected:
-            kernels_->fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
+            k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
             break;
-        case model::OpParams::MaxPool2D: kernels_->max_pool2d(detail::decode_max_pool2d(m, op), in, out); break;
-        case model::OpParams::Pad: kernels_->pad(detail::decode_pad(m, op), in, out); break;
+        case model::OpParams::MaxPool2D: k.max_pool2d(detail::decode_max_pool2d(m, op), in, out); break;
+        case model::OpParams::Pad: k.pad(detail::decode_pad(m, op), in, out); break;
         default: break;  // unreachable: load() rejected every other type
     }
     return Status::kOk;

@@ -1,4 +1,4 @@
-/* The board support every firmware image here uses: QEMU's MPS2 boards (an385, an386).
+/* The board support every firmware image here uses: QEMU's MPS2/MPS3 boards.
  * Console over semihosting (QEMU prints it on its stderr), exit status over semihosting,
  * and a CMSDK timer as a deterministic instruction counter when QEMU runs with -icount. */
 #ifndef TINYDIGIT_BOARD_H
@@ -24,13 +24,14 @@ void console_flush(void);
 /* ---- exit: ends the QEMU process with this status (0 = success) ---- */
 __attribute__((noreturn)) void board_exit(int status);
 
-/* ---- cost clock: CMSDK APB timer 0 at 25 MHz ----
+/* ---- cost clock: the board's timer (cost_clock.c) ----
  * Under `qemu -icount shift=0` one guest instruction takes 1 ns of virtual time, so one
- * tick of this 25 MHz timer is exactly 40 executed instructions. */
-enum { board_instructions_per_tick = 40 };
+ * tick of a timer at F Hz is 1e9 / F executed instructions (40 at MPS2's 25 MHz). */
 void cost_clock_start(void);
-/* Ticks since cost_clock_start; 64 bits so it never wraps (the hardware counter is 32). */
+/* Ticks since cost_clock_start; 64 bits so it never wraps (the hardware counter is 24 or 32). */
 uint64_t cost_clock_ticks(void);
+/* Executed instructions in `ticks`, rounded to nearest. */
+uint64_t cost_clock_instructions(uint64_t ticks);
 
 /* ---- stack: painted by the reset handler ---- */
 enum { board_stack_paint = 0x5AC75AC7 };

@@ -1,6 +1,7 @@
-/* Reset handler for the MPS2 Cortex-M boards. Written in assembly so that nothing runs
- * before the FPU is enabled: with -mfloat-abi=hard the compiler may use FP registers in
- * any C function, and on the M4 that faults until CP10/CP11 are granted in CPACR. */
+/* Reset handler for every board here (MPS2, MPS3, micro:bit). Written in assembly so that
+ * nothing runs before the FPU is enabled: with -mfloat-abi=hard the compiler may use FP
+ * registers in any C function, and on the M4 that faults until CP10/CP11 are granted in
+ * CPACR (on the M55 the same bits enable Helium). */
     .syntax unified
     .thumb
 
@@ -17,37 +18,43 @@ Reset_Handler:
     dsb
     isb
 #endif
-    /* .data: initial values live in CODE, copy them to DATA. */
+    /* .data: initial values live in CODE, copy them to DATA. The loops use only Armv6-M
+     * instructions so that one reset handler serves every Cortex-M, the M0 included. */
     ldr r0, =__data_load
     ldr r1, =__data_start
     ldr r2, =__data_end
 1:  cmp r1, r2
-    ittt lo
-    ldrlo r3, [r0], #4
-    strlo r3, [r1], #4
-    blo 1b
+    bhs 2f
+    ldr r3, [r0]
+    str r3, [r1]
+    adds r0, r0, #4
+    adds r1, r1, #4
+    b 1b
 
     /* .bss: zero. */
-    ldr r1, =__bss_start
+2:  ldr r1, =__bss_start
     ldr r2, =__bss_end
     movs r3, #0
-2:  cmp r1, r2
-    itt lo
-    strlo r3, [r1], #4
-    blo 2b
+3:  cmp r1, r2
+    bhs 4f
+    str r3, [r1]
+    adds r1, r1, #4
+    b 3b
 
     /* Paint the stack below the reset SP so the firmware can measure its high-water mark. */
-    ldr r1, =__stack_limit
+4:  ldr r1, =__stack_limit
     mov r2, sp
     ldr r3, =0x5AC75AC7          /* board_stack_paint in board.h */
-3:  cmp r1, r2
-    itt lo
-    strlo r3, [r1], #4
-    blo 3b
+5:  cmp r1, r2
+    bhs 6f
+    str r3, [r1]
+    adds r1, r1, #4
+    b 5b
 
+6:
     /* No static constructors to run: the linker script asserts .init_array is empty. */
     bl main
     bl board_exit                /* main's return value is the exit status */
-4:  b 4b
+7:  b 7b
     .size Reset_Handler, . - Reset_Handler
     .pool

@@ -161,6 +161,37 @@ inline bool compare(const std::int8_t* ref, const std::int8_t* got, std::int64_t
     return true;
 }
 
+// The scratch a candidate gets: its own stated need, or the planned size if larger (what the
+// engine hands it), followed by guard bytes. A microcontroller set must fit the plan.
+inline std::uint8_t* take_scratch(Work& work, std::uint64_t planned, std::uint64_t need, std::uint64_t& bytes) {
+    bytes = need > planned ? need : planned;
+    auto* s = static_cast<std::uint8_t*>(work.take(static_cast<std::size_t>(bytes + kGuardBytes)));
+    if (s != nullptr)
+        for (std::int64_t i = 0; i < kGuardBytes; ++i) s[bytes + static_cast<std::uint64_t>(i)] = static_cast<std::uint8_t>(kGuard);
+    return s;
+}
+
+inline bool scratch_ok(const KernelSet& cand, const std::uint8_t* scratch, std::uint64_t planned, std::uint64_t need,
+                       std::uint64_t bytes, const char* what, std::int64_t case_index, EquivalenceResult& r) {
+    const char* problem = nullptr;
+    if (cand.fits_planned_scratch && need > planned) problem = ": needs more scratch than the plan gives, ";
+    for (std::int64_t i = 0; i < kGuardBytes && problem == nullptr; ++i)
+        if (scratch[bytes + static_cast<std::uint64_t>(i)] != static_cast<std::uint8_t>(kGuard))
+            problem = ": wrote past its stated scratch, ";
+    if (problem == nullptr) return true;
+    char* d = r.message;
+    const char* e = r.message + sizeof r.message;
+    put(d, e, what);
+    put(d, e, " case ");
+    put(d, e, case_index);
+    put(d, e, problem);
+    put(d, e, static_cast<std::int64_t>(need));
+    put(d, e, " bytes stated, planned ");
+    put(d, e, static_cast<std::int64_t>(planned));
+    r.pass = false;
+    return false;
+}
+
 inline void describe_conv(char* buf, std::size_t size, const Conv2DParams& p) {
     char* d = buf;
     const char* e = buf + size;
@@ -175,8 +206,9 @@ inline void describe_conv(char* buf, std::size_t size, const Conv2DParams& p) {
     }
 }
 
-inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
-    Conv2DParams p{};
+// Random conv shape (in <= 12x12x32, k <= 800); false when the draw is not a valid layer.
+inline bool draw_conv_shape(Rng& rng, Conv2DParams& p) {
+    p = Conv2DParams{};
     p.in_h = rng.range(1, 12);
     p.in_w = rng.range(1, 12);
     p.in_c = rng.chance(50) ? 4 * rng.range(1, 8) : rng.range(1, 9);
@@ -186,7 +218,7 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     p.stride_h = rng.range(1, 3);
     p.stride_w = rng.range(1, 3);
     const std::int32_t pt = rng.range(0, 3), pb = rng.range(0, 3), pl = rng.range(0, 3), pr = rng.range(0, 3);
-    if (p.kernel_h > p.in_h + pt + pb || p.kernel_w > p.in_w + pl + pr) return true;  // invalid: skip
+    if (p.kernel_h > p.in_h + pt + pb || p.kernel_w > p.in_w + pl + pr) return false;
     p.pad_top = pt;
     p.pad_left = pl;
     p.conv_h = (p.in_h + pt + pb - p.kernel_h) / p.stride_h + 1;
@@ -205,6 +237,13 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
             p.out_w = (p.conv_w - p.pool_w) / p.pool_stride_w + 1;
         }
     }
+    return true;
+}
+
+// One conv case of the given shape (shape fields of p; zero points, requantization, data
+// drawn from rng). Cases that do not fit the work buffer are skipped (not counted).
+inline bool run_conv_case(Rng& rng, Work& work, const KernelSet& cand, Conv2DParams p, std::int64_t index,
+                          EquivalenceResult& r) {
     p.in_zero_point = rng.chance(20) ? (rng.chance(50) ? -128 : 127) : rng.range(-128, 127);
     const std::int64_t k = std::int64_t{p.kernel_h} * p.kernel_w * p.in_c;
     const std::int64_t in_n = std::int64_t{p.in_h} * p.in_w * p.in_c, out_n = std::int64_t{p.out_h} * p.out_w * p.out_c;
@@ -212,8 +251,10 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     auto* w = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(k * p.out_c)));
     auto* ref = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(out_n + kGuardBytes)));
     auto* got = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(out_n + kGuardBytes)));
-    const auto scratch_bytes = conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c);
-    void* scratch = work.take(static_cast<std::size_t>(scratch_bytes));
+    const std::uint64_t planned = conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c);
+    const std::uint64_t need = cand.conv2d_scratch_bytes(p);
+    std::uint64_t scratch_bytes = 0;
+    std::uint8_t* scratch = take_scratch(work, planned, need, scratch_bytes);
     Requantization rz{};
     if (!in || !w || !ref || !got || !scratch || !make_requant(rng, work, p.out_c, k, p.requant, rz)) return true;
     fill_int8(rng, in, in_n, rng.range(0, 2));
@@ -226,19 +267,21 @@ inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t 
     ++r.cases_run;
     char shape[160];
     describe_conv(shape, sizeof shape, p);
-    return compare(ref, got, out_n, "conv2d", index, r, shape);
+    return compare(ref, got, out_n, "conv2d", index, r, shape) &&
+           scratch_ok(cand, scratch, planned, need, scratch_bytes, "conv2d", index, r);
 }
 
-inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
-    FullyConnectedParams p{};
-    p.in_count = rng.chance(50) ? 4 * rng.range(1, 300) : rng.range(1, 300);
-    p.out_count = rng.range(1, 24);
+inline bool run_fc_case(Rng& rng, Work& work, const KernelSet& cand, FullyConnectedParams p, std::int64_t index,
+                        EquivalenceResult& r) {
     p.in_zero_point = rng.range(-128, 127);
     auto* in = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.in_count)));
     auto* w = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.in_count) * static_cast<std::size_t>(p.out_count)));
     auto* ref = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.out_count + kGuardBytes)));
     auto* got = static_cast<std::int8_t*>(work.take(static_cast<std::size_t>(p.out_count + kGuardBytes)));
-    void* scratch = work.take(static_cast<std::size_t>(fully_connected_scratch_bytes(p.in_count, p.out_count)));
+    const std::uint64_t planned = fully_connected_scratch_bytes(p.in_count, p.out_count);
+    const std::uint64_t need = cand.fully_connected_scratch_bytes(p);
+    std::uint64_t scratch_bytes = 0;
+    std::uint8_t* scratch = take_scratch(work, planned, need, scratch_bytes);
     Requantization rz{};
     if (!in || !w || !ref || !got || !scratch || !make_requant(rng, work, p.out_count, p.in_count, p.requant, rz))
         return true;
@@ -256,7 +299,8 @@ inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t in
     put(d, shape + sizeof shape, p.in_count);
     put(d, shape + sizeof shape, " out ");
     put(d, shape + sizeof shape, p.out_count);
-    return compare(ref, got, p.out_count, "fully_connected", index, r, shape);
+    return compare(ref, got, p.out_count, "fully_connected", index, r, shape) &&
+           scratch_ok(cand, scratch, planned, need, scratch_bytes, "fully_connected", index, r);
 }
 
 inline bool pool_pad_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
@@ -300,6 +344,19 @@ inline bool pool_pad_case(Rng& rng, Work& work, const KernelSet& cand, std::int6
     return compare(ref, got, n, "pad", index, r, shape);
 }
 
+inline bool conv_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
+    Conv2DParams p{};
+    if (!draw_conv_shape(rng, p)) return true;  // invalid: skip
+    return run_conv_case(rng, work, cand, p, index, r);
+}
+
+inline bool fc_case(Rng& rng, Work& work, const KernelSet& cand, std::int64_t index, EquivalenceResult& r) {
+    FullyConnectedParams p{};
+    p.in_count = rng.chance(50) ? 4 * rng.range(1, 300) : rng.range(1, 300);
+    p.out_count = rng.range(1, 24);
+    return run_fc_case(rng, work, cand, p, index, r);
+}
+
 }  // namespace equivalence_detail
 
 // Runs `cases` random cases (conv2d 60 %, fully connected 20 %, max pool / pad 20 %) drawn
@@ -318,6 +375,29 @@ inline EquivalenceResult check_equivalence(std::uint64_t seed, const KernelSet& 
                                    : pool_pad_case(rng, w, candidate, i, r);
         if (!ok) return r;
     }
+    return r;
+}
+
+// One case of a fixed conv or fully connected shape (shape fields set; zero points,
+// requantization and data drawn from `seed`): code paths that random shapes do not reach.
+inline EquivalenceResult check_conv_shape(std::uint64_t seed, const KernelSet& candidate, const Conv2DParams& shape,
+                                          std::uint8_t* work, std::size_t work_bytes) {
+    using namespace equivalence_detail;
+    EquivalenceResult r{true, 0, {0}};
+    Rng rng{seed};
+    Work w{work, work_bytes, 0};
+    run_conv_case(rng, w, candidate, shape, 0, r);
+    return r;
+}
+
+inline EquivalenceResult check_fully_connected_shape(std::uint64_t seed, const KernelSet& candidate,
+                                                     const FullyConnectedParams& shape, std::uint8_t* work,
+                                                     std::size_t work_bytes) {
+    using namespace equivalence_detail;
+    EquivalenceResult r{true, 0, {0}};
+    Rng rng{seed};
+    Work w{work, work_bytes, 0};
+    run_fc_case(rng, w, candidate, shape, 0, r);
     return r;
 }
 

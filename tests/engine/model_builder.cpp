@@ -247,9 +247,6 @@ void reseal(ModelBytes& bytes) {
     put(footer + 12, 0);
 }
 
-Arena::Arena(std::size_t bytes) : storage(bytes + 16), data(nullptr), size(bytes) {
-    const auto addr = reinterpret_cast<std::uintptr_t>(storage.data());
-    data = storage.data() + ((16 - addr % 16) % 16);
-}
+Arena::Arena(std::size_t bytes) : storage(bytes), data(storage.data()), size(bytes) {}
 
 }  // namespace tinydigit::engine::test

@@ -57,10 +57,10 @@ ModelBytes serialize(const model::ModelT& m);
 // itself, not a checksum mismatch.
 void reseal(ModelBytes& bytes);
 
-// A 16-byte aligned arena of `bytes`.
+// A 16-byte aligned arena of exactly `bytes`, so ASan sees a write even one byte past it.
 struct Arena {
     explicit Arena(std::size_t bytes);
-    std::vector<std::uint8_t> storage;
+    ModelBytes storage;
     std::uint8_t* data;
     std::size_t size;
 };

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <random>
+#include <string>
 
 #include "model_builder.hpp"
 #include "tinydigit/engine/checksum.hpp"
@@ -426,4 +427,26 @@ TEST_CASE("attack: model input or output that cannot be used") {
     m = tiny();
     m->output = 0;
     CHECK(verify(*m) == Status::kBadInputOutput);
+}
+
+TEST_CASE("operator view: Pad operators, unnamed tensors, no scratch") {
+    const ModelBytes bytes = serialize(*pads());
+    Engine e;
+    REQUIRE(e.load(bytes.data(), bytes.size()) == Status::kOk);
+    REQUIRE(e.operator_count() == 3);
+    OperatorInfo info{};
+    REQUIRE(e.operator_info(2, info) == Status::kOk);
+    CHECK(std::string(info.kind) == "Pad");
+    CHECK(std::string(info.output_name).empty());
+    CHECK(info.input_tensor == 1);
+    CHECK(info.output_tensor == 3);
+    CHECK(info.input_rank == 3);
+    CHECK(info.input_shape[0] == 6);
+    CHECK(info.output_shape[1] == 8);
+    CHECK(info.output_shape[3] == 1);  // unused dimension
+    CHECK(info.macs == 0);
+    CHECK(info.output_bytes == 64);
+    CHECK(info.output_offset == 112);
+    CHECK(info.scratch_bytes == 0);
+    CHECK(e.scratch_peak_bytes() == 0);
 }

@@ -15,8 +15,16 @@ namespace engine = tinydigit::engine;
 
 constexpr std::uint64_t kSeeds[] = {1, 2, 3, 0x7D1617ull};
 constexpr int kCasesPerSeed = 250;
+// Cases whose random shape does not fit the work buffer are skipped; as on the host (> 400 of
+// 500), more than four in five must run, or the comparison would pass having compared little.
+constexpr int kMinCasesRun = kCasesPerSeed * 4 / 5 + 1;
 
-alignas(16) std::uint8_t work[engine::test::kEquivalenceWorkBytes];
+// A board with little RAM passes a smaller buffer: cases that need more are skipped (the
+// count of cases run is printed).
+#ifndef EQUIVALENCE_WORK_BYTES
+#define EQUIVALENCE_WORK_BYTES engine::test::kEquivalenceWorkBytes
+#endif
+alignas(16) std::uint8_t work[EQUIVALENCE_WORK_BYTES];
 
 }  // namespace
 
@@ -30,7 +38,8 @@ int main() {
         ++compared;
         for (const std::uint64_t seed : kSeeds) {
             const auto result = engine::test::check_equivalence(seed, *sets[s], kCasesPerSeed, work, sizeof work);
-            console_write(result.pass ? "ok   " : "FAIL ");
+            const bool ok = result.pass && result.cases_run >= kMinCasesRun;
+            console_write(ok ? "ok   " : "FAIL ");
             console_write(sets[s]->name);
             console_write(" seed ");
             console_uint(seed);
@@ -41,8 +50,13 @@ int main() {
                 console_write(": ");
                 console_write(result.message);
             }
+            if (result.cases_run < kMinCasesRun) {
+                console_write(": fewer than ");
+                console_uint(static_cast<std::uint64_t>(kMinCasesRun));
+                console_write(" cases ran");
+            }
             console_write("\n");
-            failures += !result.pass;
+            failures += !ok;
         }
     }
     console_write("default kernel set: ");

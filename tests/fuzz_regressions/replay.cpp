@@ -14,6 +14,10 @@
 #include <iterator>
 #include <vector>
 
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+#include "support/kernel_set_cases.hpp"
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -68,6 +72,25 @@ TEST_CASE("every seed in fuzz/corpus/" FUZZ_TARGET " replays cleanly") {
 TEST_CASE("every input the fuzzer found (tests/fuzz_regressions/" FUZZ_TARGET ") replays cleanly") {
     limit_memory();
     const auto found = inputs_in(FUZZ_REGRESSION_DIR);
-    MESSAGE(found.size() << " regression inputs in " FUZZ_REGRESSION_DIR);
+    // An empty or missing folder would make this case pass having replayed nothing.
+    REQUIRE_MESSAGE(!found.empty(), "no regression inputs in " FUZZ_REGRESSION_DIR);
     for (const auto& file : found) replay(file);
 }
+
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+// fuzz_model compares every kernel set the CPU runs with the reference; these cases make a set
+// the CPU lacks a visible skip instead of a silently shorter comparison.
+namespace {
+void replay_comparing(const char* kernel_set) {
+    if (tinydigit::test::kernel_set_or_skip(kernel_set) == nullptr) return;
+    limit_memory();
+    for (const char* folder : {FUZZ_SEED_DIR, FUZZ_REGRESSION_DIR})
+        for (const auto& file : inputs_in(folder)) replay(file);
+}
+}  // namespace
+
+TEST_CASE("fuzz_model's inputs replay with the avx2 kernels compared to the reference") { replay_comparing("avx2"); }
+TEST_CASE("fuzz_model's inputs replay with the avx512vnni kernels compared to the reference") {
+    replay_comparing("avx512vnni");
+}
+#endif

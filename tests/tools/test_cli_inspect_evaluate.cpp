@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "checkpoint_fixtures.hpp"
 #include "run_tool.hpp"
@@ -100,6 +102,23 @@ TEST_CASE("evaluate model.fb: text, --json as the last line and --logits CSV agr
     CHECK(lines == 20);
 }
 
+TEST_CASE("evaluate: --threads changes how fast, not what (logits CSV byte-identical)") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    const auto images = write_idx_pair(dir, 23);
+    std::string csv[2];
+    const char* counts[2] = {"1", "3"};
+    for (int i = 0; i < 2; ++i) {
+        const auto path = (dir.path() / ("logits" + std::string(counts[i]) + ".csv")).string();
+        const auto r = run_tool("evaluate", {model, "--data", images, "--threads", counts[i], "--logits", path});
+        REQUIRE(r.exit_code == 0);
+        std::ifstream in(path);
+        csv[i].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    CHECK(csv[0].size() > 23 * 20);
+    CHECK(csv[0] == csv[1]);
+}
+
 TEST_CASE("evaluate: two --data sources are concatenated") {
     TempDir dir;
     const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
@@ -142,6 +161,7 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
         {"evaluate", {model, "--data"}, "--data: missing value", 2},
         {"evaluate", {model, "--labels", images}, "--labels needs exactly one --data", 2},
         {"evaluate", {model, "--fast"}, "unknown option '--fast'", 2},
+        {"evaluate", {model, "--data", images, "--threads", "0"}, "--threads needs a count from 1 to 64", 2},
         {"evaluate", {model, "--data", images, "--logits", (dir.path() / "no/such/dir/l.csv").string()}, "", 1},
     };
     for (const auto& c : cases) {
@@ -174,6 +194,18 @@ TEST_CASE("predict: prints digit, probabilities, what it did and a preview, bad 
     CHECK(r.out.find("probabilities: 0:") != std::string::npos);
     CHECK(r.out.find("used as is") != std::string::npos);
     CHECK(r.out.find("|             @@@            |") != std::string::npos);
+    CHECK(r.out.find("tensor:") == std::string::npos);
+
+    // --tensor: the 784 pixels the engine saw, here the image itself (used as is).
+    r = run_tool("predict", {"--tensor", model, image});
+    REQUIRE(r.exit_code == 0);
+    const auto at = r.out.find("  tensor:");
+    REQUIRE(at != std::string::npos);
+    std::istringstream values(r.out.substr(at + 9, r.out.find('\n', at) - at - 9));
+    std::string expected_tensor, got_tensor;
+    for (int p = 0; p < 784; ++p) expected_tensor += static_cast<unsigned char>(pgm[13 + p]) ? "255 " : "0 ";
+    for (int v; values >> v;) got_tensor += std::to_string(v) + " ";
+    CHECK(got_tensor == expected_tensor);
 
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{model}, "expected MODEL.fb and at least one IMAGE"},

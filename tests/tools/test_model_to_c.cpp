@@ -74,6 +74,27 @@ TEST_CASE("model_to_c: the header holds the exact bytes, alignas(16) and the pla
     CHECK(parsed == bytes);
 }
 
+TEST_CASE("model_to_c --c: a C header with the exact bytes, _Alignas(16) and the arena size as macros") {
+    const auto bytes = tinydigit::testing::small_random_model_bytes(3);
+    HeaderOptions options;
+    options.name_space = "digits";
+    const std::string header = model_c_header(bytes, options);
+    CHECK(header.find("#define DIGITS_BYTES " + std::to_string(bytes.size()) + "u\n") != std::string::npos);
+    CHECK(header.find("#define DIGITS_ARENA_BYTES " + std::to_string(arena_bytes_of(bytes)) + "u\n") !=
+          std::string::npos);
+    const std::size_t array = header.find("_Alignas(16) static const uint8_t digits_model[DIGITS_BYTES] = {");
+    REQUIRE(array != std::string::npos);
+    CHECK(header.find("namespace") == std::string::npos);
+    CHECK(header.find("//") == std::string::npos);  // C comments only
+    std::vector<std::uint8_t> parsed;
+    for (std::size_t at = header.find("0x", array); at != std::string::npos && parsed.size() < bytes.size();
+         at = header.find("0x", at + 4))
+        parsed.push_back(static_cast<std::uint8_t>(std::stoul(header.substr(at, 4), nullptr, 16)));
+    CHECK(parsed == bytes);
+    options.name_space = "a::b";
+    CHECK(error_of([&] { model_c_header(bytes, options); }).find("C identifier") != std::string::npos);
+}
+
 TEST_CASE("model_to_c: not a model, a corrupted model and a bad namespace are refused") {
     auto bytes = tinydigit::testing::small_random_model_bytes(3);
     const std::vector<std::uint8_t> text = {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!'};

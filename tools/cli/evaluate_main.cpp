@@ -1,9 +1,14 @@
 // evaluate MODEL [--data SOURCE]... [--labels FILE] [--json] [--logits FILE.csv]
 // MODEL is a model.fb (run through the engine) or a .ckpt (float, trainer's forward pass).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <optional>
+#include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "float_model_reference.hpp"
 #include "tinydigit/common/atomic_file.hpp"
@@ -18,14 +23,16 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: evaluate MODEL [--data SOURCE]... [--labels FILE] [--json] [--logits FILE.csv]\n"
+    "usage: evaluate MODEL [--data SOURCE]... [--labels FILE] [--json] [--logits FILE.csv] [--threads N]\n"
     "  MODEL     model.fb (int8, through the engine) or a .ckpt checkpoint (float)\n"
     "  --data    an IDX image file (labels from the MNIST-named file beside it, or --labels)\n"
     "            or a labeled CSV; repeat to concatenate; default: the cached MNIST test set\n"
     "  --labels  the IDX label file for a single --data IDX file\n"
     "  --json    make the last line of stdout one JSON object: count, accuracy,\n"
     "            per_class_accuracy, confusion (10x10, rows = label), images_per_second\n"
-    "  --logits  write label,predicted,l0,...,l9 per image (int8 for model.fb, float for .ckpt)\n";
+    "  --logits  write label,predicted,l0,...,l9 per image (int8 for model.fb, float for .ckpt)\n"
+    "  --threads engines running images in parallel (model.fb; default: one per core); the\n"
+    "            results do not depend on it\n";
 
 using Clock = std::chrono::steady_clock;
 using tinydigit::cli::UsageError;
@@ -58,6 +65,46 @@ tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
     return all;
 }
 
+int thread_count(const tinydigit::cli::Args& args) {
+    if (!args.has("--threads")) return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 64u));
+    const std::string text = args.value("--threads");
+    char* end = nullptr;
+    const long n = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || n < 1 || n > 64) throw UsageError("--threads needs a count from 1 to 64, got '" + text + "'");
+    // The count changes only the speed (each worker runs its own engine), so more than the
+    // machine's CPUs is capped, said once; train refuses instead, as its count changes the weights.
+    const long cpus = std::max(1u, std::thread::hardware_concurrency());
+    if (n > cpus) {
+        std::fprintf(stderr, "evaluate: notice: --threads %ld is more than this machine's %ld CPUs; using %ld\n", n, cpus,
+                     cpus);
+        return static_cast<int>(cpus);
+    }
+    return static_cast<int>(n);
+}
+
+// int8 logits of every image, each of `threads` workers running its own engine over an
+// interleaved share of the images (the engine keeps no state between images).
+std::vector<std::int8_t> int8_logits(const std::string& name, const tinydigit::tools::ModelFile& file,
+                                     const tinydigit::dataset::Images& data, int threads) {
+    using tinydigit::tools::Int8Runner;
+    std::vector<std::unique_ptr<Int8Runner>> runners;
+    for (int t = 0; t < threads; ++t) runners.push_back(std::make_unique<Int8Runner>(file));
+    const std::size_t classes = runners[0]->classes();
+    if (classes != 10) throw tinydigit::tools::ModelFileError(name + ": the model does not output 10 classes");
+    std::vector<std::int8_t> logits(data.count() * classes);
+    auto work = [&](int t) {
+        for (std::size_t i = static_cast<std::size_t>(t); i < data.count(); i += static_cast<std::size_t>(threads)) {
+            const auto out = runners[static_cast<std::size_t>(t)]->run(data.image(i));
+            std::copy(out.begin(), out.end(), logits.begin() + static_cast<std::ptrdiff_t>(i * classes));
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    return logits;
+}
+
 std::string float_text(float v) {
     char text[32];
     std::snprintf(text, sizeof text, "%.9g", v);
@@ -70,7 +117,7 @@ int main(int argc, char** argv) {
     return tinydigit::cli::run("evaluate", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit::tools;
         const auto args = tinydigit::cli::parse_args(
-            n, v, tinydigit::cli::Options({"--data", "--labels", "--logits"}, {"--json"}, {"--data"}));
+            n, v, tinydigit::cli::Options({"--data", "--labels", "--logits", "--threads"}, {"--json"}, {"--data"}));
         if (args.positional.size() != 1) throw UsageError("expected one MODEL (see --help)");
         const std::string logits_path = args.value("--logits");
         if (!logits_path.empty()) {
@@ -100,14 +147,12 @@ int main(int argc, char** argv) {
 
         if (kind == ModelKind::Int8Model) {
             const auto file = ModelFile::read(args.positional[0]);
-            Int8Runner runner(file);
-            if (runner.classes() != 10) throw ModelFileError(args.positional[0] + ": the model does not output 10 classes");
+            const int threads = thread_count(args);
             const auto start = Clock::now();
-            for (std::size_t i = 0; i < data.count(); ++i) {
-                const auto logits = runner.run(data.image(i));
-                record(i, argmax(logits.data(), logits.size()), logits.data());
-            }
+            const auto logits = int8_logits(args.positional[0], file, data, threads);
             eval.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            for (std::size_t i = 0; i < data.count(); ++i)
+                record(i, argmax(logits.data() + i * 10, 10), logits.data() + i * 10);
         } else {
             auto reference = float_reference_from_checkpoint(args.positional[0]);
             constexpr std::size_t kBatch = 256;
@@ -123,8 +168,10 @@ int main(int argc, char** argv) {
             eval.seconds = seconds;
         }
         if (!logits_path.empty()) tinydigit::common::write_file_atomically(logits_path, csv);
-        std::printf("model: %s (%s)\ndata: %s\n", args.positional[0].c_str(),
-                    kind == ModelKind::Int8Model ? "int8, engine" : "float checkpoint", data.source.c_str());
+        const std::string how = kind == ModelKind::Int8Model
+                                    ? std::string("int8, engine kernels ") + tinydigit::engine::default_kernels().name
+                                    : std::string("float checkpoint");
+        std::printf("model: %s (%s)\ndata: %s\n", args.positional[0].c_str(), how.c_str(), data.source.c_str());
         std::fputs(eval.text().c_str(), stdout);
         if (args.has("--json")) std::printf("%s\n", eval.json().c_str());
         return 0;

@@ -12,13 +12,15 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: predict MODEL.fb IMAGE...\n"
+    "usage: predict [--tensor] MODEL.fb IMAGE...\n"
     "  IMAGE: a PGM (P2/P5) or PNG file, or a .csv of digits (one 28x28 image per row).\n"
     "  Images that are not 28x28 white-on-black are normalized as MNIST was (grayscale,\n"
     "  inverted if the background is light, fitted to 20x20, centred by mass in 28x28);\n"
     "  the tool says what it did. Prints the digit, the probabilities and a preview.\n"
     "  An image without a digit (nearly uniform) or that cannot be read is named on stderr;\n"
-    "  the others are still reported, and the exit status is then 1.\n";
+    "  the others are still reported, and the exit status is then 1.\n"
+    "  --tensor  also print the 784 normalized pixels the engine sees (row-major, 0..255;\n"
+    "            the int8 input is pixel - 128; the web page shows the same 28x28)\n";
 
 std::string preview(const std::array<std::uint8_t, 784>& pixels) {
     static constexpr char kRamp[] = " .:-=+*#%@";
@@ -36,7 +38,7 @@ std::string preview(const std::array<std::uint8_t, 784>& pixels) {
 int main(int argc, char** argv) {
     return tinydigit::cli::run("predict", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit::tools;
-        const auto args = tinydigit::cli::parse_args(n, v, {});
+        const auto args = tinydigit::cli::parse_args(n, v, tinydigit::cli::Options({}, {"--tensor"}));
         if (args.positional.size() < 2) throw tinydigit::cli::UsageError("expected MODEL.fb and at least one IMAGE (see --help)");
         const std::string& model_path = args.positional[0];
         bool checkpoint = false;
@@ -84,6 +86,10 @@ int main(int argc, char** argv) {
                 for (int k = 0; k < 10; ++k) std::printf(" %d:%.3f", k, p[k]);
                 std::printf("\n  int8 logits:");
                 for (const auto l : logits) std::printf(" %d", l);
+                if (args.has("--tensor")) {
+                    std::printf("\n  tensor:");
+                    for (const auto pixel : digit.pixels) std::printf(" %d", pixel);
+                }
                 std::printf("\n%s", preview(digit.pixels).c_str());
             }
         }

@@ -14,6 +14,7 @@
 #include "dsp_support.hpp"
 #include "tinydigit/engine/kernels.hpp"
 #include "tinydigit/engine/requantize.hpp"
+#include "tinydigit/engine/scratch.hpp"
 
 namespace tinydigit::engine {
 namespace {
@@ -135,12 +136,30 @@ __attribute__((noinline)) void store(const Conv2DParams& p, const Target& t, std
 }
 
 // Out of line (as store above): four call sites per channel pair, and flash is the budget.
+// requantize() in 32-bit arithmetic for shifts n > 32 (every trained model: scales below
+// 2^-1): (acc * M + 2^(n-1)) >> n is the high word of acc * M (one SMULL) plus 2^(n-33),
+// shifted right by n - 32, exactly, as the floor of a floor is the floor of the quotient.
+// Other shifts take the 64-bit rule.
 __attribute__((noinline)) std::int8_t finish(const Conv2DParams& p, std::int32_t o, std::int32_t sum) {
-    return requantize(wrapping_add(p.bias[o], sum), p.requant.multiplier[o], p.requant.shift[o],
-                      p.requant.out_zero_point, p.requant.act_min, p.requant.act_max);
+    const Requant& rq = p.requant;
+    const std::int32_t acc = wrapping_add(p.bias[o], sum);
+    const std::int32_t n = rq.shift[o];
+    if (n <= 32) return requantize(acc, rq.multiplier[o], n, rq.out_zero_point, rq.act_min, rq.act_max);
+    const auto high = static_cast<std::int32_t>((std::int64_t{acc} * rq.multiplier[o]) >> 32);  // |high| < 2^30
+    std::int32_t y = ((high + (std::int32_t{1} << (n - 33))) >> (n - 32)) + rq.out_zero_point;
+    if (y < rq.act_min) y = rq.act_min;
+    if (y > rq.act_max) y = rq.act_max;
+    return static_cast<std::int8_t>(y);
 }
 
 }  // namespace
+
+// Two pixels' int16 columns: 8 halfwords per group of 4 steps, plus a tail group when
+// K % 4 != 0 (at most 4 * round_up(K, 64), the planned size).
+std::uint64_t conv2d_dsp_s8_scratch_bytes(const Conv2DParams& p) {
+    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
+    return 16 * (k / 4) + (k % 4 != 0 ? 16 : 0);
+}
 
 void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;

@@ -8,6 +8,11 @@
 
 namespace tinydigit::engine {
 
+// Two int16 columns, each padded to a multiple of 64 values.
+std::uint64_t conv2d_portable_s8_scratch_bytes(const Conv2DParams& p) {
+    return 2 * 2 * round_up(conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c), 64);
+}
+
 void conv2d_portable_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
     const auto stride = static_cast<std::int32_t>(round_up(static_cast<std::uint64_t>(k), 64));

@@ -28,6 +28,8 @@ std::int8_t conv_value(const Conv2DParams& p, const std::int8_t* in, std::int32_
 
 }  // namespace
 
+std::uint64_t conv2d_reference_s8_scratch_bytes(const Conv2DParams&) { return 0; }
+
 void conv2d_reference_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void*) {
     for (std::int32_t oy = 0; oy < p.out_h; ++oy) {
         for (std::int32_t ox = 0; ox < p.out_w; ++ox) {

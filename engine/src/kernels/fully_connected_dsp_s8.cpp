@@ -8,6 +8,11 @@
 
 namespace tinydigit::engine {
 
+// The input once as int16 (reordered in place).
+std::uint64_t fully_connected_dsp_s8_scratch_bytes(const FullyConnectedParams& p) {
+    return 2 * static_cast<std::uint64_t>(p.in_count);
+}
+
 void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.in_count, groups = k / 4, tail = groups * 4;
     auto* col = static_cast<std::int16_t*>(scratch);

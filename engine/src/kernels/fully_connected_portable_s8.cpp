@@ -5,6 +5,11 @@
 
 namespace tinydigit::engine {
 
+// The input once as int16.
+std::uint64_t fully_connected_portable_s8_scratch_bytes(const FullyConnectedParams& p) {
+    return 2 * static_cast<std::uint64_t>(p.in_count);
+}
+
 void fully_connected_portable_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out,
                                  void* scratch) {
     auto* __restrict col = static_cast<std::int16_t*>(scratch);

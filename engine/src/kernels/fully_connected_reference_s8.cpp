@@ -4,6 +4,8 @@
 
 namespace tinydigit::engine {
 
+std::uint64_t fully_connected_reference_s8_scratch_bytes(const FullyConnectedParams&) { return 0; }
+
 void fully_connected_reference_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void*) {
     for (std::int32_t o = 0; o < p.out_count; ++o) {
         const std::int8_t* w = p.weights + std::int64_t{o} * p.in_count;

@@ -1,4 +1,4 @@
-// model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR]
+// model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR] [--c]
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,9 +15,11 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR]\n"
+    "usage: model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR] [--c]\n"
     "  Writes MODEL.fb as an alignas(16) constexpr array plus kArenaBytes from its memory plan;\n"
     "  --golden embeds the golden digits of DIR (tests/golden/<arch>) with their expected logits.\n"
+    "  --c      a C11 header instead (for the engine's C API): NS is the symbols' prefix\n"
+    "           (default tinydigit_model: tinydigit_model_model[], TINYDIGIT_MODEL_ARENA_BYTES).\n"
     "  The model must pass the engine's full load check first.\n";
 
 std::vector<std::uint8_t> read_model(const std::filesystem::path& path) {
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
     return tinydigit::cli::run("model_to_c", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit::model_to_c;
         namespace common = tinydigit::common;
-        const auto args = tinydigit::cli::parse_args(n, v, tinydigit::cli::Options({"--namespace", "--golden"}));
+        const auto args = tinydigit::cli::parse_args(n, v, tinydigit::cli::Options({"--namespace", "--golden"}, {"--c"}));
         if (args.positional.size() != 2) throw tinydigit::cli::UsageError("expected MODEL.fb and OUT.h (see --help)");
         const std::filesystem::path model_path = args.positional[0], out = args.positional[1];
         const std::string golden_dir = args.value("--golden");
@@ -57,7 +59,8 @@ int main(int argc, char** argv) {
         }
         std::string header;
         try {
-            header = model_header(read_model(model_path), options);
+            const auto bytes = read_model(model_path);
+            header = args.has("--c") ? model_c_header(bytes, options) : model_header(bytes, options);
         } catch (const ModelToCError& e) {
             const std::string what = e.what();
             throw ModelToCError(what.starts_with(model_path.string() + ":") ? what : model_path.string() + ": " + what);

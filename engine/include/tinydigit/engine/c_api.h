@@ -44,6 +44,24 @@ td_status td_run_operator(td_engine* engine, int index);
 const int8_t* td_output(const td_engine* engine); /* int8 logits; NULL until an arena is bound */
 int td_argmax(const td_engine* engine);            /* lowest index among ties; -1 until bound */
 td_status td_probabilities(const td_engine* engine, float* out, size_t count);
+const int8_t* td_tensor_data(const td_engine* engine, int tensor_index); /* NULL: not an activation */
+
+/* What td_load verified, read-only (per operator: kind, shapes, MACs, output bytes, arena
+ * offsets); same fields as tinydigit::engine::OperatorInfo. */
+typedef struct td_operator_info {
+    const char* kind;        /* "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad" */
+    const char* output_name; /* "" when the tensor has no name */
+    int32_t input_tensor, output_tensor;
+    int32_t input_rank, input_shape[4];
+    int32_t output_rank, output_shape[4];
+    uint64_t macs;
+    uint32_t output_bytes;
+    int32_t output_offset;
+    int32_t scratch_offset;
+    uint32_t scratch_bytes;
+} td_operator_info;
+td_status td_get_operator_info(const td_engine* engine, int index, td_operator_info* out);
+uint32_t td_scratch_peak_bytes(const td_engine* engine);
 const char* td_status_message(td_status status);
 const char* td_status_name(td_status status);
 

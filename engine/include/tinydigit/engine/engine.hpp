@@ -28,6 +28,20 @@ namespace tinydigit::engine {
 inline constexpr int kMaxTensors = 128;
 inline constexpr int kMaxOperators = 64;
 
+// One operator as load() verified it (read-only, for viewers: inspect, the web page).
+struct OperatorInfo {
+    const char* kind;  // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D" or "Pad"
+    const char* output_name;  // the output tensor's name in the model ("" when it has none)
+    std::int32_t input_tensor, output_tensor;  // tensor indices (tensor_data() reads them)
+    std::int32_t input_rank, input_shape[4];   // unused dimensions are 1
+    std::int32_t output_rank, output_shape[4];
+    std::uint64_t macs;  // per image, kernel taps on padding included (as inspect counts them)
+    std::uint32_t output_bytes;
+    std::int32_t output_offset;  // in the arena (the model's memory plan)
+    std::int32_t scratch_offset;
+    std::uint32_t scratch_bytes;  // 0: no scratch
+};
+
 class Engine {
 public:
     // Verifies `size` bytes at `model` (16-byte aligned) and keeps a pointer to them.
@@ -36,10 +50,15 @@ public:
     // Same, running with an explicit kernel set (tests and benchmarks compare variants).
     Status load(const void* model, std::size_t size, const KernelSet& kernels) noexcept;
 
-    // Bytes of arena the loaded model needs (its MemoryPlan.arena_bytes); 0 when unloaded.
+    // Bytes of arena the loaded model needs with the chosen kernel set: its
+    // MemoryPlan.arena_bytes, plus on the host the scratch extension of an x86 set whose
+    // kernels need more than the planned scratch (scratch.hpp); 0 when unloaded.
     std::uint32_t arena_bytes() const noexcept;
     // `arena` must be 16-byte aligned and at least arena_bytes() long; it is used for
-    // activations and scratch until the next load/bind.
+    // activations and scratch until the next load/bind. On x86 hosts an arena of at least
+    // the model's plan (MemoryPlan.arena_bytes, what model_to_c headers give) but shorter
+    // than arena_bytes() also binds: the engine then runs the portable kernels (kernels()
+    // says so; results are bit-identical, only slower).
     Status bind_arena(void* arena, std::size_t size) noexcept;
 
     std::size_t input_size() const noexcept;   // elements of the input tensor (784 for MNIST)
@@ -60,16 +79,26 @@ public:
     Status dequantized_logits(float* out, std::size_t count) const noexcept;
     Status probabilities(float* out, std::size_t count) const noexcept;
 
+    // The verified model, read-only: one operator (kBadParameter for an index out of range,
+    // kNotLoaded before load), and the plan's largest scratch block (the arena is arena_bytes()).
+    Status operator_info(int index, OperatorInfo& out) const noexcept;
+    std::uint32_t scratch_peak_bytes() const noexcept;
+
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;
     const model::Model* model() const noexcept { return model_; }
-    const KernelSet& kernels() const noexcept { return *kernels_; }
+    const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:
     const model::Model* model_ = nullptr;
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
     std::uint32_t arena_bytes_ = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)  // host builds only: td_engine holds 8 pointers
+    std::uint32_t extension_offset_ = 0;    // host scratch beyond the plan (see load)
+    std::uint64_t extended_ops_ = 0;        // bit i: op i's scratch is the extension
+    bool plan_only_ = false;                // bound arena lacks the extension: portable set
+#endif
     std::int32_t input_offset_ = 0;
     std::int32_t output_offset_ = 0;
     std::uint32_t input_count_ = 0;

@@ -1,7 +1,14 @@
-// Scratch memory each kernel needs, as constexpr functions callable on the host (the
-// quantizer's memory planner) and on the target (the verifier checks Operator.scratch_bytes
-// against them). One value per op covers every kernel variant (reference, portable, Arm DSP,
-// AVX2, AVX-512 VNNI), so one model file runs with whichever variant a build picks.
+// Scratch memory an operator gets from the planned arena, as constexpr functions callable on
+// the host (the quantizer's memory planner) and on the target (the verifier checks
+// Operator.scratch_bytes against them). One model file runs on every target, so the plan is
+// what the microcontroller variants (reference, portable, Arm DSP, Helium) need; each states
+// its own need beside itself (`conv2d_portable_s8_scratch_bytes` etc., kernels.hpp) and the
+// equivalence test checks it never exceeds these values (on the host and on QEMU).
+//
+// Host x86 variants (AVX2, AVX-512 VNNI) state larger needs (a padded copy of the input,
+// repacked weights, requantization tables): Engine::load adds the largest such need after
+// the planned arena, and Engine::arena_bytes() includes it, so a microcontroller's arena
+// (39,456 bytes for the seed network) is never inflated by what a PC wants.
 //
 // Planner contract (checked at load, see status.hpp):
 // - the arena base, every Tensor.arena_offset and every Operator.scratch_offset are
@@ -11,15 +18,15 @@
 // - Operator.scratch_bytes >= the value below (0 means no scratch: scratch_offset may be -1).
 //
 // Why these sizes:
-// - Conv2D gathers the receptive field of a few output pixels into a column ("im2col") so
-//   the inner loop streams two contiguous arrays. Each variant keeps at most 4 x K bytes of
-//   columns (Arm DSP: 2 pixels of int16; AVX-512 VNNI: 4 pixels of uint8; portable/AVX2:
-//   2 pixels of int16), K = kernel_h * kernel_w * in_channels rounded up to 64, plus one
-//   int32 per output channel (VNNI folds the input zero point into a per-channel bias).
-//   Seed network: 3,456 bytes for conv2 (36,000 bytes of live activations -> 39,456 peak),
-//   10,240 bytes for conv6.
+// - Conv2D gathers the receptive field of a few output pixels into columns ("im2col") so
+//   the inner loop streams contiguous arrays: portable 2 x 2 x round_up(K, 64) bytes (int16,
+//   2 pixels), Arm DSP 16 x floor(K/4) (+16 when K % 4 != 0), Helium 4 x round_up(K, 16)
+//   (int8, 4 pixels) plus one int32 per output channel (the input zero point folded into a
+//   per-channel bias); K = kernel_h * kernel_w * in_channels. Seed network: 3,456 bytes for
+//   conv2 (36,000 bytes of live activations -> 39,456 peak), 10,240 bytes for conv6.
 // - A fused max pool needs no scratch: the kernel max-updates the pooled output in place.
-// - FullyConnected keeps its input once as int16 (2 x K bytes) plus one int32 per output.
+// - FullyConnected keeps its input once as int16 (2 x K bytes; the 4 x out term is headroom
+//   every existing model file was planned with).
 // - MaxPool2D and Pad need none.
 #pragma once
 

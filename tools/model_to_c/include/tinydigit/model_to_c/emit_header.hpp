@@ -27,6 +27,12 @@ struct HeaderOptions {
 // not a C++ identifier (nested with ::).
 std::string model_header(std::span<const std::uint8_t> model, const HeaderOptions& options);
 
+// The same content as a C11 header for C projects (the engine's C API): options.name_space is
+// the prefix of every symbol (a C identifier), in upper case for the macros:
+//   #define PREFIX_ARENA_BYTES, _Alignas(16) static const uint8_t prefix_model[PREFIX_BYTES],
+//   and with golden digits prefix_golden_pixels/_labels/_checksums/_logits (no layer table).
+std::string model_c_header(std::span<const std::uint8_t> model, const HeaderOptions& options);
+
 // The arena size recorded in a verified model's memory plan.
 std::uint32_t arena_bytes_of(std::span<const std::uint8_t> model);
 
