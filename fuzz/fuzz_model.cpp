@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "expect.hpp"
-#include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 #include "tinydigit/schema/model_generated.h"
 

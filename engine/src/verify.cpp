@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "decode.hpp"
-#include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 #include "tinydigit/engine/scratch.hpp"
 

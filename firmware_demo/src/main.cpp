@@ -13,7 +13,7 @@
 #include "embedded_model.h"
 #include "fnv1a.hpp"
 #include "layer_table.hpp"
-#include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 
 namespace {

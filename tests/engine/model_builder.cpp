@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/scratch.hpp"
 
 namespace tinydigit::engine::test {

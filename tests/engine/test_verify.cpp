@@ -7,7 +7,7 @@
 #include <string>
 
 #include "model_builder.hpp"
-#include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 
 using namespace tinydigit::engine;

@@ -1,7 +1,7 @@
 // The 16-byte integrity footer that ends model.fb (format 2) and .ckpt (format 2) files
 // (docs/format.md, "Integrity footer"): "TDCR", the file length, the CRC-32 of everything
 // before the footer (both uint32 little-endian) and 4 zero bytes. The engine checks models
-// with its own CRC-32 (engine/include/tinydigit/engine/checksum.hpp); this is the host side.
+// with its own CRC-32 (engine/include/tinydigit/engine/crc32.hpp); this is the host side.
 #pragma once
 
 #include <cstdint>

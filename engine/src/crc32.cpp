@@ -1,4 +1,4 @@
-#include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/crc32.hpp"
 
 namespace tinydigit::engine {
 
