@@ -143,8 +143,7 @@ int main() {
     static_cast<void>(crc);
     console_write(" instructions, of which the CRC-32 of the file ");
     console_uint(cost_clock_instructions(crc_ticks));
-    console_write("
-");
+    console_write("\n");
     status = engine.bind_arena(arena, sizeof arena);
     if (status != Status::kOk) return fail("bind_arena", status, kArenaRejected);
 
