@@ -14,6 +14,7 @@ packages=(
     doctest-dev                                     # tests
     libpng-dev                                      # tools/predict reads PNG
     libssl-dev                                      # SHA-256 for provenance
+    zlib1g-dev                                      # CRC-32 of the model and checkpoint footers
     gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib  # Cortex-M
     qemu-system-arm                                 # runs the firmware in tests
     clang libclang-rt-14-dev                        # libFuzzer targets

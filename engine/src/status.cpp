@@ -52,7 +52,9 @@ const char* status_message(Status status) noexcept {
         "no arena bound\0"  // kArenaNotBound
         "arena too small\0"  // kArenaTooSmall
         "arena not 16-byte aligned\0"  // kMisalignedArena
-        "wrong element count";  // kSizeMismatch
+        "wrong element count\0"  // kSizeMismatch
+        "file length differs from its footer (truncated, extended, or no footer)\0"  // kBadFileLength
+        "checksum mismatch (the file was changed or corrupted)";  // kBadChecksum
     static_assert(detail::string_count(kMessages) == kStatusCount, "one message per Status");
     return detail::nth_string(kMessages, status, "unknown status code");
 }

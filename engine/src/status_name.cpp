@@ -44,7 +44,9 @@ const char* status_name(Status status) noexcept {
         "kArenaNotBound\0"
         "kArenaTooSmall\0"
         "kMisalignedArena\0"
-        "kSizeMismatch";
+        "kSizeMismatch\0"
+        "kBadFileLength\0"
+        "kBadChecksum";
     static_assert(detail::string_count(kNames) == kStatusCount, "one name per Status");
     return detail::nth_string(kNames, status, "kUnknown");
 }

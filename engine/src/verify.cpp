@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "decode.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 #include "tinydigit/engine/scratch.hpp"
 
@@ -273,6 +274,20 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
     return Status::kOk;
 }
 
+Status check_footer(const std::uint8_t* data, std::size_t size) {
+    if (size % 16 != 0 || size < kFooterBytes + 16) return Status::kBadFileLength;
+    const std::uint8_t* footer = data + size - kFooterBytes;
+    auto le32 = [](const std::uint8_t* p) {
+        return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+               static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+    };
+    for (std::size_t i = 0; i < 4; ++i)
+        if (footer[i] != static_cast<std::uint8_t>(kFooterTag[i])) return Status::kBadFileLength;
+    if (le32(footer + 4) != size || le32(footer + 12) != 0) return Status::kBadFileLength;
+    if (le32(footer + 8) != crc32(data, size - kFooterBytes)) return Status::kBadChecksum;
+    return Status::kOk;
+}
+
 }  // namespace
 
 Status verify_model(const void* bytes, std::size_t size) noexcept {
@@ -284,7 +299,10 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     flatbuffers::Verifier verifier(data, size);
     if (!model::VerifyModelBuffer(verifier)) return Status::kMalformedModel;
     const model::Model& m = *model::GetModel(data);
-    if (m.format_version() != 1) return Status::kUnsupportedVersion;
+    if (m.format_version() != 2) return Status::kUnsupportedVersion;
+    // The footer is checked after the version, so an older model is named as such; and before
+    // the semantic checks, so a changed byte is reported as corruption, not as a bad graph.
+    if (Status s = check_footer(data, size); s != Status::kOk) return s;
 
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     const std::uint32_t n_ops = m.operators()->size();

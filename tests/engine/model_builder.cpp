@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/scratch.hpp"
 
 namespace tinydigit::engine::test {
@@ -108,7 +109,7 @@ NetSpec tiny_spec() { return NetSpec{8, 8, 1, {{4, 3, 1, false}, {8, 3, 2, true}
 
 std::unique_ptr<model::ModelT> make_model(const NetSpec& spec, std::uint64_t seed) {
     auto m = std::make_unique<model::ModelT>();
-    m->format_version = 1;
+    m->format_version = 2;
     m->architecture = "test";
     m->plan = std::make_unique<model::MemoryPlanT>();
     m->plan->description = "ping-pong test plan";
@@ -228,7 +229,22 @@ ModelBytes serialize(const model::ModelT& m) {
     if (!plan.IsNull()) mb.add_plan(plan);
     mb.add_labels(lv);
     fbb.Finish(mb.Finish(), model::ModelIdentifier());
-    return ModelBytes(fbb.GetBufferPointer(), fbb.GetSize());
+    ModelBytes bytes((fbb.GetSize() + 15) / 16 * 16 + kFooterBytes);
+    std::memset(bytes.data(), 0, bytes.size());
+    std::memcpy(bytes.data(), fbb.GetBufferPointer(), fbb.GetSize());
+    reseal(bytes);
+    return bytes;
+}
+
+void reseal(ModelBytes& bytes) {
+    std::uint8_t* footer = bytes.data() + bytes.size() - kFooterBytes;
+    auto put = [](std::uint8_t* p, std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+    };
+    std::memcpy(footer, kFooterTag, 4);
+    put(footer + 4, static_cast<std::uint32_t>(bytes.size()));
+    put(footer + 8, crc32(bytes.data(), bytes.size() - kFooterBytes));
+    put(footer + 12, 0);
 }
 
 Arena::Arena(std::size_t bytes) : storage(bytes), data(storage.data()), size(bytes) {}

@@ -50,8 +50,12 @@ private:
     std::size_t size_ = 0;
 };
 
-// Serializes with every Buffer.data vector 16-byte aligned, as tools/quantize does.
+// Serializes with every Buffer.data vector 16-byte aligned and the integrity footer, as
+// tools/quantize does.
 ModelBytes serialize(const model::ModelT& m);
+// Rewrites the footer of bytes changed after serialize(): the engine then sees the change
+// itself, not a checksum mismatch.
+void reseal(ModelBytes& bytes);
 
 // A 16-byte aligned arena of exactly `bytes`, so ASan sees a write even one byte past it.
 struct Arena {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model_builder.hpp"
+#include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 
 using namespace tinydigit::engine;
@@ -31,7 +32,7 @@ fbm::Conv2DT& conv(fbm::ModelT& m, int i) { return *op(m, i).params.AsConv2D(); 
 // Three Pads that keep tensor A alive across op1: op0 t0 -> A, op1 t0 -> B, op2 A -> C (output).
 std::unique_ptr<fbm::ModelT> pads() {
     auto m = std::make_unique<fbm::ModelT>();
-    m->format_version = 1;
+    m->format_version = 2;
     m->plan = std::make_unique<fbm::MemoryPlanT>();
     auto act = [&](std::vector<std::int32_t> shape, std::int32_t offset) {
         auto t = std::make_unique<fbm::TensorT>();
@@ -90,14 +91,43 @@ TEST_CASE("attack: a truncated file at every length from 0 to the full size") {
     for (std::size_t n = 0; n < full.size(); ++n) {
         const ModelBytes cut(full.data(), n);  // exact size: ASan flags any read past it
         const Status s = verify_model(cut.data(), cut.size());
-        if (s == Status::kOk) {
-            ++accepted;  // only trailing alignment padding was cut: the model is intact
-            CHECK(full.size() - n < 16);
-        } else {
-            CHECK((s == Status::kNotAModel || s == Status::kMalformedModel));
-        }
+        if (s == Status::kOk) ++accepted;
+        CHECK((s == Status::kNotAModel || s == Status::kMalformedModel || s == Status::kBadFileLength));
     }
-    CHECK(accepted < 16);
+    CHECK(accepted == 0);  // the footer records the length: not even padding may be cut
+}
+
+TEST_CASE("attack: bytes appended to a model, even the model itself, are refused") {
+    const ModelBytes full = serialize(*tiny());
+    for (const std::size_t extra : {std::size_t{1}, std::size_t{16}, full.size()}) {
+        CAPTURE(extra);
+        ModelBytes longer(full.size() + extra);
+        std::memset(longer.data(), 0, longer.size());
+        std::memcpy(longer.data(), full.data(), full.size());
+        if (extra == full.size()) std::memcpy(longer.data() + full.size(), full.data(), full.size());
+        CHECK(verify_model(longer.data(), longer.size()) == Status::kBadFileLength);
+    }
+}
+
+TEST_CASE("attack: one changed bit anywhere is a checksum mismatch, or caught before the checksum") {
+    const ModelBytes full = serialize(*tiny());
+    REQUIRE(verify_model(full.data(), full.size()) == Status::kOk);
+    int checksum_mismatches = 0;
+    for (std::size_t byte = 0; byte < full.size(); ++byte) {
+        ModelBytes bad(full.data(), full.size());
+        bad.data()[byte] ^= static_cast<std::uint8_t>(1u << (byte % 8));
+        const Status s = verify_model(bad.data(), bad.size());
+        CAPTURE(byte);
+        CHECK(s != Status::kOk);
+        checksum_mismatches += s == Status::kBadChecksum;
+    }
+    CHECK(checksum_mismatches > static_cast<int>(full.size() / 2));  // weights and most tables: only the CRC sees them
+}
+
+TEST_CASE("crc32 is zlib's CRC-32") {
+    CHECK(crc32("123456789", 9) == 0xCBF43926u);  // the standard check value
+    CHECK(crc32("", 0) == 0u);
+    CHECK(crc32("a", 1) == 0xE8B7BE43u);
 }
 
 TEST_CASE("attack: random byte corruption never crashes and never loads a changed graph silently") {
@@ -107,6 +137,10 @@ TEST_CASE("attack: random byte corruption never crashes and never loads a change
         ModelBytes bad(full.data(), full.size());
         const int flips = 1 + static_cast<int>(rng() % 4);
         for (int f = 0; f < flips; ++f) bad.data()[rng() % bad.size()] = static_cast<std::uint8_t>(rng());
+        const bool changed = std::memcmp(bad.data(), full.data(), full.size()) != 0;
+        if (changed) CHECK(verify_model(bad.data(), bad.size()) != Status::kOk);  // the footer catches it
+        // Resealed, the change reaches the semantic checks: whatever passes them must be safe to run.
+        reseal(bad);
         Engine engine;
         if (engine.load(bad.data(), bad.size(), reference_kernels()) != Status::kOk) continue;
         if (engine.arena_bytes() > (16u << 20)) continue;  // a valid but huge plan: not worth allocating
@@ -293,7 +327,7 @@ TEST_CASE("attack: a tensor written twice, or the model input overwritten") {
 }
 
 TEST_CASE("attack: an unknown op type or an unknown format version") {
-    for (std::uint32_t version : {0u, 2u, 0xffffffffu}) {
+    for (std::uint32_t version : {0u, 1u, 3u, 0xffffffffu}) {
         auto m = tiny();
         m->format_version = version;
         CHECK(verify(*m) == Status::kUnsupportedVersion);
@@ -305,6 +339,7 @@ TEST_CASE("attack: an unknown op type or an unknown format version") {
         auto* field = const_cast<std::uint8_t*>(table->GetAddressOf(fbm::Operator::VT_PARAMS_TYPE));
         REQUIRE(field != nullptr);
         *field = type;
+        reseal(bytes);
         const Status s = verify_model(bytes.data(), bytes.size());
         // A known type with a mismatched table body fails the FlatBuffers verifier instead.
         CHECK(s == Status::kUnknownOperator);

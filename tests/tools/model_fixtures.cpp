@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "tinydigit/engine/scratch.hpp"
 #include "tinydigit/tools/model_writer.hpp"
 #include "tinydigit/tools/requantization.hpp"
 
@@ -62,7 +63,10 @@ QuantizedModel small_random_model(std::uint32_t seed) {
 
 std::vector<std::uint8_t> small_random_model_bytes(std::uint32_t seed) {
     const QuantizedModel model = small_random_model(seed);
-    const ChainPlan plan = plan_chain(chain_plan_request(model, {0, 0}));
+    // The engine's scratch needs: model_to_c and the tools refuse a model the engine would.
+    const ChainPlan plan = plan_chain(chain_plan_request(
+        model, {static_cast<std::uint32_t>(engine::conv2d_scratch_bytes(3, 3, 1, 4)),
+                static_cast<std::uint32_t>(engine::fully_connected_scratch_bytes(784, 10))}));
     return write_model_flatbuffer(model, plan);
 }
 

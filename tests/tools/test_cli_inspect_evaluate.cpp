@@ -22,12 +22,14 @@ using tinydigit::testing::TempDir;
 
 namespace {
 
-std::vector<std::uint8_t> compact_model_bytes() {
-    const auto net = fold_checkpoint(tinydigit::testing::random_checkpoint("compact", 21));
+QuantizedModel compact_model(std::uint32_t seed) {
+    const auto net = fold_checkpoint(tinydigit::testing::random_checkpoint("compact", seed));
     Ranges ranges;
     for (const auto& layer : net.layers) ranges[layer.output_name] = layer.relu ? Range{0.0f, 2.0f} : Range{-6.0f, 6.0f};
-    return serialize_model(quantize_network(net, ranges));
+    return quantize_network(net, ranges);
 }
+
+std::vector<std::uint8_t> compact_model_bytes() { return serialize_model(compact_model(21)); }
 
 std::string as_string(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
 
@@ -149,16 +151,16 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
         {"inspect", {truncated}, "truncated or corrupt", 1},
         {"inspect", {}, "expected one MODEL.fb", 2},
         {"inspect", {model, model}, "expected one MODEL.fb", 2},
-        {"inspect", {model, "--verbose"}, "unknown option --verbose", 2},
+        {"inspect", {model, "--verbose"}, "unknown option '--verbose'", 2},
         {"evaluate", {missing}, "cannot open", 1},
         {"evaluate", {folder}, "is a folder", 1},
         {"evaluate", {text}, "neither a tinydigit int8 model", 1},
         {"evaluate", {truncated, "--data", images}, "truncated or corrupt", 1},
         {"evaluate", {model, "--data", (dir.path() / "none-images-idx3-ubyte").string()}, "cannot open", 1},
         {"evaluate", {model, "--data", text}, "", 1},
-        {"evaluate", {model, "--data"}, "--data needs a value", 2},
+        {"evaluate", {model, "--data"}, "--data: missing value", 2},
         {"evaluate", {model, "--labels", images}, "--labels needs exactly one --data", 2},
-        {"evaluate", {model, "--fast"}, "unknown option --fast", 2},
+        {"evaluate", {model, "--fast"}, "unknown option '--fast'", 2},
         {"evaluate", {model, "--data", images, "--threads", "0"}, "--threads needs a count from 1 to 64", 2},
         {"evaluate", {model, "--data", images, "--logits", (dir.path() / "no/such/dir/l.csv").string()}, "", 1},
     };
@@ -211,7 +213,7 @@ TEST_CASE("predict: prints digit, probabilities, what it did and a preview, bad 
         {{model, dir.write("x.txt", "not an image").string()}, "not a PGM, PNG or CSV"},
         {{model, dir.write("t.pgm", "P5\n28 28\n255\n").string()}, "truncated PGM data"},
         {{dir.write("m.fb", "garbage!").string(), image}, "not a tinydigit model"},
-        {{model, image, "--zoom"}, "unknown option --zoom"},
+        {{model, image, "--zoom"}, "unknown option '--zoom'"},
         {{model, dir.write("bad.csv", "1,2,3\n").string()}, "bad.csv"},
     };
     for (const auto& [args, reason] : cases) {
@@ -240,8 +242,8 @@ TEST_CASE("model_to_c: writes the header, bad input is one line and a non-zero e
         {{dir.write("x.fb", "not a model at all").string(), header}, "file identifier"},
         {{model, header, "--namespace", "9lives"}, "not a C++ namespace"},
         {{model, header, "--golden", (dir.path() / "nogolden").string()}, "cannot open"},
-        {{model, header, "--namespace"}, "needs a value"},
-        {{model, header, "--fast"}, "unknown option --fast"},
+        {{model, header, "--namespace"}, "--namespace: missing value"},
+        {{model, header, "--fast"}, "unknown option '--fast'"},
         {{model, (dir.path() / "no/such/dir/m.h").string()}, "m.h"},
     };
     for (const auto& [args, reason] : cases) {
@@ -251,4 +253,144 @@ TEST_CASE("model_to_c: writes the header, bad input is one line and a non-zero e
         CHECK_MESSAGE(is_one_line_error(r, "model_to_c"), r.err);
         CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
     }
+}
+
+TEST_CASE("inspect and model_to_c refuse a model the engine refuses, naming the file and the engine's status") {
+    TempDir dir;
+    auto quantized = compact_model(22);
+    quantized.input.zero_point = -256;  // verifies as FlatBuffers; only the engine's checks catch it
+    const auto bad = dir.write("bad.fb", as_string(serialize_model(quantized))).string();
+    const auto header = dir.path() / "bad.h";
+    for (const auto& [tool, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"inspect", {bad}}, {"model_to_c", {bad, header.string()}}}) {
+        CAPTURE(tool);
+        const auto r = run_tool(tool, args);
+        CHECK(r.exit_code == 1);
+        CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
+        CHECK_MESSAGE(r.err.find(bad + ": the engine refuses the model: ") != std::string::npos, r.err);
+        CHECK(r.out.empty());
+    }
+    CHECK_FALSE(std::filesystem::exists(header));
+}
+
+TEST_CASE("predict: no digit at any size or polarity, and good images are reported when another is bad") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    auto pgm = [&](const std::string& name, int w, int h, auto pixel) {
+        std::string text = "P5\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n";
+        for (int p = 0; p < w * h; ++p) text.push_back(static_cast<char>(pixel(p % w, p / w)));
+        return dir.write(name, text).string();
+    };
+    const auto one = pgm("one.pgm", 28, 28, [](int x, int) { return x > 12 && x < 16 ? 255 : 0; });
+    const std::vector<std::string> blank = {
+        pgm("black.pgm", 28, 28, [](int, int) { return 0; }),  // answered "1" before issue 14
+        pgm("white.pgm", 28, 28, [](int, int) { return 255; }),
+        pgm("dot.pgm", 1, 1, [](int, int) { return 0; }),
+        pgm("faint.pgm", 28, 28, [](int x, int) { return x == 14 ? 20 : 0; }),
+    };
+    for (const auto& image : blank) {
+        CAPTURE(image);
+        const auto r = run_tool("predict", {model, image});
+        CHECK(r.exit_code == 1);
+        CHECK_MESSAGE(is_one_line_error(r, "predict"), r.err);
+        CHECK(r.err.find(std::filesystem::path(image).filename().string() + ": no digit found") != std::string::npos);
+        CHECK(r.out.empty());
+    }
+    const auto missing = (dir.path() / "missing.png").string();
+    const auto r = run_tool("predict", {model, one, blank[0], missing, one});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("one.pgm: ") == 0);
+    CHECK(r.out.find("\none.pgm: ") != std::string::npos);  // the image after the bad ones too
+    CHECK(r.err == "predict: black.pgm: no digit found (the image is nearly uniform)\npredict: " + missing +
+                       ": cannot open: No such file or directory\n");
+}
+
+TEST_CASE("predict given a checkpoint says to quantize it") {
+    TempDir dir;
+    const auto ckpt = dir.path() / "best.ckpt";
+    tinydigit::trainer::save_checkpoint(ckpt, tinydigit::testing::random_checkpoint("compact", 23));
+    const auto r = run_tool("predict", {ckpt.string(), dir.write("x.pgm", "P5\n1 1\n255\n\x80").string()});
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(is_one_line_error(r, "predict"), r.err);
+    CHECK(r.err.find("is a training checkpoint; predict runs the int8 model: quantize it first (quantize " +
+                     ckpt.string() + " model.fb)") != std::string::npos);
+}
+
+TEST_CASE("evaluate: unlabeled CSV, empty IDX and a folder say what is wrong, and a UTF-8 BOM is stripped") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    std::string header = "pixel0", row;
+    for (int i = 1; i < 784; ++i) header += ",pixel" + std::to_string(i);
+    for (int i = 0; i < 784; ++i) row.append(i ? "," : "").append(std::to_string(i % 256));
+    const auto unlabeled = dir.write("test.csv", header + "\n" + row + "\n").string();
+    auto r = run_tool("evaluate", {model, "--data", unlabeled});
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(is_one_line_error(r, "evaluate"), r.err);
+    CHECK(r.err.find("test.csv: has no label column") != std::string::npos);
+    CHECK(r.err.find("--labels") == std::string::npos);  // a CSV cannot take --labels: do not suggest it
+
+    dir.write("none-labels-idx1-ubyte", be32(0x801) + be32(0));
+    const auto none = dir.write("none-images-idx3-ubyte", be32(0x803) + be32(0) + be32(28) + be32(28)).string();
+    r = run_tool("evaluate", {model, "--data", none});
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.err == "evaluate: " + none + ": holds no images (nothing to evaluate)\n", r.err);
+
+    r = run_tool("evaluate", {model, "--data", dir.path().string()});
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.err == "evaluate: " + dir.path().string() + ": is a folder, not a file (name a file inside it)\n", r.err);
+
+    std::string bom_csv = "\xEF\xBB\xBFlabel,";  // Excel's "CSV UTF-8", with Windows line ends
+    bom_csv.append(header).append("\r\n7,").append(row).append("\r\n");
+    const auto bom = dir.write("bom.csv", bom_csv).string();
+    r = run_tool("evaluate", {model, "--data", bom, "--json"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("{\"count\":1,") != std::string::npos);
+}
+
+TEST_CASE("an option given twice is a usage error in every tool") {
+    TempDir dir;
+    const auto model = dir.write("model.fb", as_string(compact_model_bytes())).string();
+    const auto a = (dir.path() / "a.csv").string(), b = (dir.path() / "b.csv").string();
+    const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+        {"evaluate", {model, "--logits", a, "--logits", b}},
+        {"evaluate", {model, "--json", "--json"}},
+        {"model_to_c", {model, (dir.path() / "m.h").string(), "--namespace", "a", "--namespace", "b"}},
+        {"quantize", {"x.ckpt", "m.fb", "--calibration-count", "1", "--calibration-count", "2"}},
+    };
+    for (const auto& [tool, args] : cases) {
+        CAPTURE(args);
+        const auto r = run_tool(tool, args);
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
+        CHECK(r.err.find(": given more than once") != std::string::npos);
+    }
+    const auto r = run_tool("evaluate", {model, "--logits", "--json"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "evaluate: --logits: missing value ('--json' is an option)\n");
+}
+
+TEST_CASE("a model with one changed bit or with bytes appended is refused by every tool that reads it") {
+    TempDir dir;
+    const std::string bytes = as_string(compact_model_bytes());
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x20);  // inside the weights
+    const auto bad = dir.write("flipped.fb", flipped).string();
+    const auto twice = dir.write("twice.fb", bytes + bytes).string();
+    const auto padded = dir.write("padded.fb", bytes + std::string(16, '\0')).string();
+    const auto image = dir.write("x.pgm", "P5\n1 1\n255\n\x80").string();
+    const auto header = (dir.path() / "m.h").string();
+    for (const auto& [model, reason] : std::vector<std::pair<std::string, std::string>>{
+             {bad, "checksum mismatch"}, {twice, "its length differs"}, {padded, "integrity footer is missing"}}) {
+        for (const auto& [tool, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+                 {"inspect", {model}}, {"evaluate", {model}}, {"predict", {model, image}}, {"model_to_c", {model, header}}}) {
+            CAPTURE(tool);
+            CAPTURE(model);
+            const auto r = run_tool(tool, args);
+            CHECK(r.exit_code == 1);
+            CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
+            CHECK(r.err.find(model + ": ") != std::string::npos);
+            if (tool != "model_to_c") CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
+        }
+    }
+    CHECK_FALSE(std::filesystem::exists(header));
 }

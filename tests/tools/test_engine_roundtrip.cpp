@@ -10,6 +10,7 @@
 #include "tinydigit/tools/fold.hpp"
 #include "tinydigit/tools/golden.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
+#include "tinydigit/tools/model_writer.hpp"
 #include "tinydigit/tools/quantize_network.hpp"
 #include "tinydigit/tools/serialize.hpp"
 
@@ -51,7 +52,8 @@ TEST_CASE("engine round trip: quantized seed and compact models pass the engine'
     }
     // The same graph planned without the kernels' scratch is refused; with it, accepted.
     const auto model = tinydigit::testing::small_random_model(2);
-    const auto unplanned = ModelFile::from_bytes(tinydigit::testing::small_random_model_bytes(2), "fixture");
+    const auto unplanned =
+        ModelFile::from_bytes(write_model_flatbuffer(model, plan_chain(chain_plan_request(model, {0, 0}))), "fixture");
     CHECK(tinydigit::engine::verify_model(unplanned.bytes().data(), unplanned.bytes().size()) ==
           tinydigit::engine::Status::kScratchTooSmall);
     const auto planned = ModelFile::from_bytes(serialize_model(model), "fixture");

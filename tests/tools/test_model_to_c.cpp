@@ -96,6 +96,14 @@ TEST_CASE("model_to_c: not a model, a corrupted model and a bad namespace are re
     CHECK(error_of([&] { model_header(bytes, bad); }).find("namespace") != std::string::npos);
     bad.name_space = "a::";
     CHECK(error_of([&] { model_header(bytes, bad); }).find("namespace") != std::string::npos);
+    // A header must never carry a model the engine refuses on the device.
+    auto flipped = bytes;
+    flipped[flipped.size() / 2] ^= 4;
+    CHECK(error_of([&] { model_header(flipped, {}); }) ==
+          "the engine refuses the model: checksum mismatch (the file was changed or corrupted) (kBadChecksum)");
+    auto twice = bytes;
+    twice.insert(twice.end(), bytes.begin(), bytes.end());
+    CHECK(error_of([&] { model_header(twice, {}); }).find("(kBadFileLength)") != std::string::npos);
 }
 
 TEST_CASE("golden set: files written by the tools read back identically and embed in the header") {

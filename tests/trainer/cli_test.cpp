@@ -24,10 +24,10 @@ std::string slurp(const std::filesystem::path& p) {
     return s.str();
 }
 
-// env: "NAME=value " assignments for train's environment, or empty.
+// env: "NAME=value " assignments for the train process, or empty.
 Run run_train(const tinydigit::testing::TempDir& dir, const std::string& args, const std::string& env = {}) {
     const auto out = dir.path() / "stdout.txt", err = dir.path() / "stderr.txt";
-    const std::string command = env + TRAIN_EXE + " " + args + " >" + out.string() + " 2>" + err.string();
+    const std::string command = env + std::string(TRAIN_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
     const int status = std::system(command.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
@@ -51,9 +51,10 @@ std::string non_numeric_row() {
 }
 
 void check_one_line_error(const Run& r, const std::string& expected) {
+    INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find(expected) != std::string::npos);
-    CHECK(r.err.find("train: error: ") == 0);
+    CHECK(r.err.find("train: ") == 0);
     CHECK(r.err.find('\n') == r.err.size() - 1);
 }
 
@@ -87,6 +88,12 @@ TEST_CASE("bad flags exit 2 with one line naming the flag") {
         {"--arch huge", "--arch: expected seed or compact"},
         {"--precision fp16", "--precision: expected f32 or bf16"},
         {"--predict a.csv", "--predict and --submission go together"},
+        {"--out --skip-test", "--out: missing value ('--skip-test' is an option)"},
+        {"--batch 16 --batch 32", "--batch: given more than once"},
+        {"--no-augment --no-augment", "--no-augment: given more than once"},
+        {"--threads 1024", "--threads 1024: this machine has"},
+        {"--epochs 0 --skip-test", "--epochs 0 trains nothing and --skip-test evaluates nothing: nothing to do"},
+        {"run1", "unexpected argument 'run1'"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.args);
@@ -204,4 +211,83 @@ TEST_CASE("a second run into a folder holding a run is refused, files untouched,
     const Run overwritten = run_train(dir, run + " --epochs 1 --overwrite");
     CHECK(overwritten.exit_code == 0);
     CHECK(tinydigit::trainer::load_checkpoint(out / "last.ckpt").epoch == 1);
+}
+
+TEST_CASE("train checks every file it needs and every output before the first step") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    const auto data = dir.write("train.csv", csv_row(1, 0) + csv_row(2, 9) + csv_row(3, 0));
+    const std::string common = "--arch compact --epochs 1 --batch 2 --threads 1 --data " + data.string() + " --out " + out.string();
+
+    // No MNIST test set: refused now, not after training (the final test needs it).
+    Run r = run_train(dir, common, "TINYDIGIT_DATA_DIR=" + (dir.path() / "nomnist").string() + " ");
+    check_one_line_error(r, "nomnist/train-images-idx3-ubyte: MNIST file missing; run scripts/fetch_mnist.sh");
+    CHECK(r.err.find("epoch") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+
+    r = run_train(dir, common + " --data " + dir.path().string() + " --skip-test");
+    check_one_line_error(r, dir.path().string() + ": is a folder, not a file");
+    CHECK_FALSE(std::filesystem::exists(out));
+
+    // A submission that would replace the file to predict, or the data, is refused.
+    const std::string before = slurp(data);
+    for (const std::string& args : {" --predict " + data.string() + " --submission " + data.string(),
+                                    " --skip-test --predict " + (dir.path() / "other.csv").string() + " --submission " +
+                                        data.string()}) {
+        CAPTURE(args);
+        r = run_train(dir, common + args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("is the same file as") != std::string::npos);
+        CHECK(r.err.find('\n') == r.err.size() - 1);
+        CHECK(slurp(data) == before);
+        CHECK_FALSE(std::filesystem::exists(out));
+    }
+    r = run_train(dir, common + " --skip-test --predict " + data.string() + " --submission " +
+                           (dir.path() / "no" / "s.csv").string());
+    check_one_line_error(r, "s.csv: cannot write --submission: ");
+    CHECK_FALSE(std::filesystem::exists(out));
+
+    // --out naming a file (a checkpoint) instead of the run's folder.
+    std::filesystem::create_directories(dir.path() / "run1");
+    const auto best = dir.write("run1/best.ckpt", "weights");
+    r = run_train(dir, "--out " + best.string() + " --skip-test");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "train: --out " + best.string() + ": is a file; --out names the run's folder (e.g. --out " +
+                       (dir.path() / "run1").string() + ")\n");
+    CHECK(slurp(best) == "weights");
+}
+
+TEST_CASE("a resume with another recipe is refused naming the flag, and the run's files stay as they were") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    const std::string run = "--arch compact --limit 64 --batch 16 --threads 1 --skip-test --out " + out.string();
+    REQUIRE(run_train(dir, run + " --epochs 1").exit_code == 0);
+    REQUIRE(tinydigit::trainer::load_checkpoint(out / "last.ckpt").recipe.has_value());
+    const std::string best = slurp(out / "best.ckpt"), last = slurp(out / "last.ckpt"), history = slurp(out / "history.csv");
+    const struct {
+        const char* flags;
+        const char* message;
+    } cases[] = {
+        {"--batch 8", "was trained with --batch 16, not 8; resume with --batch 16"},
+        {"--lr 0.002", "was trained with --lr 0.00100000005, not 0.00200000009; resume with --lr 0.00100000005"},
+        {"--precise-bn 0", "was trained with --precise-bn 8192, not 0"},
+        {"--no-augment", "was trained without --no-augment; resume without it"},
+        {"--no-final-anneal", "was trained without --no-final-anneal; resume without it"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.flags);
+        // --batch is given twice in the first case otherwise: the base run names it once.
+        std::string args = run + " --epochs 2 --resume " + c.flags;
+        if (std::string(c.flags).starts_with("--batch")) args.replace(args.find("--batch 16"), 10, "");
+        const Run r = run_train(dir, args);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        // The last stderr line (after the "training ..." line) is the one error line.
+        const std::string error = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+        CHECK(error.starts_with("train: " + (out / "last.ckpt").string() + ": "));
+        CHECK(error.find(c.message) != std::string::npos);
+        CHECK(slurp(out / "best.ckpt") == best);
+        CHECK(slurp(out / "last.ckpt") == last);
+        CHECK(slurp(out / "history.csv") == history);
+    }
 }

@@ -34,8 +34,8 @@ expect_refusal() {  # WHAT EXPECTED-REASON
     error=$(tail -n 1 "$work/err.txt")  # progress lines may come before it
     echo "$1: exit $status: $error"
     [ "$status" = 1 ] || { echo "$1: expected exit code 1" >&2; exit 1; }
-    [ "$(grep -c '^train: error' "$work/err.txt")" = 1 ] || { echo "$1: expected one error line" >&2; exit 1; }
-    [[ $error == "train: error: $run"*": $2" ]] || { echo "$1: expected the path and the reason '$2'" >&2; exit 1; }
+    [ "$(grep -c '^train: ' "$work/err.txt")" = 1 ] || { echo "$1: expected one error line" >&2; exit 1; }
+    [[ $error == "train: $run"*": $2" ]] || { echo "$1: expected the path and the reason '$2'" >&2; exit 1; }
     cmp "$run/best.ckpt" "$work/best.ckpt"
     cmp "$run/last.ckpt" "$work/last.ckpt"
     [ -z "$(find "$run" -name '.*.tmp.*')" ] || { echo "$1: temporary files left behind" >&2; exit 1; }

@@ -166,8 +166,46 @@ TEST_CASE("every truncation of a checkpoint is reported as truncated or corrupt"
         dir.write("cut.ckpt", bytes.substr(0, length));
         const std::string error = load_error(cut);
         INFO("length " << length << " of " << bytes.size());
-        CHECK(error == cut.string() + ": truncated or corrupt checkpoint");
+        // Cut inside the FlatBuffers data, or only into the integrity footer (then named).
+        CHECK((error == cut.string() + ": truncated or corrupt checkpoint" ||
+               error == cut.string() + ": truncated or corrupt checkpoint: its integrity footer is missing "
+                                       "(truncated, or bytes appended after it)"));
     }
+}
+
+TEST_CASE("a changed byte anywhere, or bytes appended, is refused by the integrity footer") {
+    const tinydigit::testing::TempDir dir;
+    save_checkpoint(dir.path() / "full.ckpt", sample_checkpoint(true));
+    const std::string bytes = slurp(dir.path() / "full.ckpt");
+    const auto bad = dir.path() / "bad.ckpt";
+    for (std::size_t at = 0; at < bytes.size(); at += 97) {
+        std::string flipped = bytes;
+        flipped[at] = static_cast<char>(flipped[at] ^ 0x10);
+        dir.write("bad.ckpt", flipped);
+        INFO("byte " << at);
+        CHECK(load_error(bad).find(bad.string() + ": ") == 0);
+    }
+    std::string weight_flipped = bytes;
+    weight_flipped[bytes.size() / 2] = static_cast<char>(weight_flipped[bytes.size() / 2] ^ 1);
+    dir.write("bad.ckpt", weight_flipped);
+    CHECK(load_error(bad) == bad.string() + ": corrupt checkpoint: checksum mismatch: the file was changed or corrupted");
+    for (const std::string& extra : {std::string(1, '\0'), std::string(16, '\0')}) {
+        dir.write("bad.ckpt", bytes + extra);
+        CHECK(load_error(bad).find("truncated or corrupt checkpoint: its integrity footer is missing") != std::string::npos);
+    }
+    dir.write("bad.ckpt", bytes + bytes);  // the file twice: the second footer records half the length
+    CHECK(load_error(bad) == bad.string() + ": corrupt checkpoint: its length differs from the one its footer records "
+                                            "(truncated or extended)");
+}
+
+TEST_CASE("the recipe round-trips, and a format 1 checkpoint (no footer, no recipe) still loads") {
+    const tinydigit::testing::TempDir dir;
+    auto c = sample_checkpoint(true);
+    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false};
+    save_checkpoint(dir.path() / "r.ckpt", c);
+    CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
+    const auto v1 = load_checkpoint(dir.write("v1.ckpt", raw_checkpoint(1, {2, 3}, 6)));
+    CHECK_FALSE(v1.recipe.has_value());
 }
 
 TEST_CASE("a large checkpoint cut at a few lengths is rejected") {
@@ -194,11 +232,14 @@ TEST_CASE("a file with another identifier is not a tinydigit checkpoint") {
 
 TEST_CASE("an unknown format version is named") {
     const tinydigit::testing::TempDir dir;
-    const auto v2 = dir.write("v2.ckpt", raw_checkpoint(2, {2, 3}, 6));
-    CHECK(load_error(v2) == v2.string() + ": checkpoint format version 2 is not supported (this build reads 1)");
+    const auto v3 = dir.write("v3.ckpt", raw_checkpoint(3, {2, 3}, 6));
+    CHECK(load_error(v3) == v3.string() + ": checkpoint format version 3 is not supported (this build reads 1 to 2)");
     const auto v0 = dir.write("v0.ckpt", raw_checkpoint(0, {2, 3}, 6));
-    CHECK(load_error(v0) == v0.string() + ": checkpoint format version 0 is not supported (this build reads 1)");
+    CHECK(load_error(v0) == v0.string() + ": checkpoint format version 0 is not supported (this build reads 1 to 2)");
     CHECK_NOTHROW(load_checkpoint(dir.write("v1.ckpt", raw_checkpoint(1, {2, 3}, 6))));
+    // Format 2 must end in its footer: without it the file was cut (or written by something else).
+    const auto v2 = dir.write("v2.ckpt", raw_checkpoint(2, {2, 3}, 6));
+    CHECK(load_error(v2).find("truncated or corrupt checkpoint: its integrity footer is missing") != std::string::npos);
 }
 
 TEST_CASE("a tensor whose data does not fill its shape is rejected") {

@@ -10,9 +10,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "cli.hpp"
 #include "float_model_reference.hpp"
 #include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/cli.hpp"
+#include "tinydigit/host/common/output_paths.hpp"
 #include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/tools/evaluation.hpp"
@@ -38,7 +39,7 @@ using tinydigit::cli::UsageError;
 
 tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
     namespace ds = tinydigit::dataset;
-    const auto sources = args.values.contains("--data") ? args.values.at("--data") : std::vector<std::string>{};
+    const auto sources = args.all("--data");
     const std::string labels = args.value("--labels");
     if (!labels.empty() && sources.size() != 1) throw UsageError("--labels needs exactly one --data IDX file");
     ds::Images all;
@@ -48,8 +49,14 @@ tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
     } else {
         for (std::size_t i = 0; i < sources.size(); ++i) {
             auto images = ds::load_source(sources[i], labels);
+            if (images.count() == 0) throw ds::DataError(sources[i] + ": holds no images (nothing to evaluate)");
             if (!images.labeled())
-                throw ds::DataError(sources[i] + ": no labels (put the MNIST-named label file beside it or pass --labels)");
+                throw ds::DataError(
+                    sources[i] +
+                    (std::filesystem::path(sources[i]).extension() == ".csv"
+                         ? ": has no label column; evaluate needs labeled images (label first, as in Kaggle's "
+                           "train.csv); to classify unlabeled ones use predict"
+                         : ": no labels (put the MNIST-named label file beside it or pass --labels)"));
             if (i == 0) all = std::move(images);
             else ds::append(all, images);
         }
@@ -64,6 +71,14 @@ int thread_count(const tinydigit::cli::Args& args) {
     char* end = nullptr;
     const long n = std::strtol(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || n < 1 || n > 64) throw UsageError("--threads needs a count from 1 to 64, got '" + text + "'");
+    // The count changes only the speed (each worker runs its own engine), so more than the
+    // machine's CPUs is capped, said once; train refuses instead, as its count changes the weights.
+    const long cpus = std::max(1u, std::thread::hardware_concurrency());
+    if (n > cpus) {
+        std::fprintf(stderr, "evaluate: notice: --threads %ld is more than this machine's %ld CPUs; using %ld\n", n, cpus,
+                     cpus);
+        return static_cast<int>(cpus);
+    }
     return static_cast<int>(n);
 }
 
@@ -101,9 +116,16 @@ std::string float_text(float v) {
 int main(int argc, char** argv) {
     return tinydigit::cli::run("evaluate", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit::tools;
-        const auto args = tinydigit::cli::parse_args(n, v, {"--data", "--labels", "--logits", "--threads"}, {"--json"});
+        const auto args = tinydigit::cli::parse_args(
+            n, v, tinydigit::cli::Options({"--data", "--labels", "--logits", "--threads"}, {"--json"}, {"--data"}));
         if (args.positional.size() != 1) throw UsageError("expected one MODEL (see --help)");
         const std::string logits_path = args.value("--logits");
+        if (!logits_path.empty()) {
+            std::vector<tinydigit::common::NamedPath> inputs{{args.positional[0], "the model"}};
+            for (const auto& source : args.all("--data")) inputs.push_back({source, "--data"});
+            if (args.has("--labels")) inputs.push_back({args.value("--labels"), "--labels"});
+            tinydigit::common::check_outputs(inputs, {{logits_path, "--logits"}});
+        }
         const ModelKind kind = model_kind_of(args.positional[0]);
         const auto data = load_data(args);
 

@@ -2,9 +2,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "cli.hpp"
 #include "float_model_reference.hpp"
 #include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/cli.hpp"
+#include "tinydigit/host/common/output_paths.hpp"
 #include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/host/dataset/sources.hpp"
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
     return tinydigit::cli::run("quantize", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit;
         using namespace tinydigit::tools;
-        const auto args = cli::parse_args(n, v, {"--calibration-count", "--emit-c", "--golden", "--report"}, {});
+        const auto args = cli::parse_args(n, v, cli::Options({"--calibration-count", "--emit-c", "--golden", "--report"}));
         if (args.positional.size() != 2) throw cli::UsageError("expected CHECKPOINT.ckpt and MODEL.fb (see --help)");
         const std::filesystem::path checkpoint_path = args.positional[0], output = args.positional[1];
         const auto calibration_count = static_cast<std::size_t>(args.positive_int("--calibration-count", 1000));
@@ -55,11 +56,28 @@ int main(int argc, char** argv) {
                           report_path = args.value("--report");
         const auto start = Clock::now();
 
+        // Every input and output is checked before calibration: a typo must not cost the run
+        // nor replace the checkpoint, and no output is written unless all of them can be.
+        const auto mnist = dataset::mnist_files();
+        std::vector<common::NamedPath> inputs{{checkpoint_path, "the checkpoint"},
+                                              {mnist.train_images, "the MNIST training images"}};
+        if (!report_path.empty() || !golden_dir.empty()) {
+            inputs.push_back({mnist.test_images, "the MNIST test images"});
+            inputs.push_back({mnist.test_labels, "the MNIST test labels"});
+        }
+        std::vector<common::NamedPath> outputs{{output, "the model"}};
+        if (!emit_c.empty()) outputs.push_back({emit_c, "--emit-c"});
+        if (!report_path.empty()) outputs.push_back({report_path, "--report"});
+        if (std::error_code ec; !golden_dir.empty() && std::filesystem::is_directory(golden_dir, ec))
+            for (const char* name : {model_to_c::kGoldenImagesFile, model_to_c::kGoldenLabelsFile,
+                                     model_to_c::kGoldenExpectedFile, model_to_c::kGoldenLayersFile})
+                outputs.push_back({std::filesystem::path(golden_dir) / name, "a --golden file"});
+        common::check_outputs(inputs, outputs);
+
         const trainer::CheckpointData checkpoint = trainer::load_checkpoint(checkpoint_path);
         const FoldedNetwork folded = fold_checkpoint(checkpoint);
         FloatReference reference = float_reference(checkpoint, 1);
 
-        const auto mnist = dataset::mnist_files();
         const auto train = dataset::read_idx(mnist.train_images);
         if (calibration_count > train.count())
             throw cli::UsageError("--calibration-count " + std::to_string(calibration_count) + " exceeds the " +

@@ -56,15 +56,18 @@ Recipe
                       needs AVX-512; with AVX-512 BF16 a training step is 1.6-1.7x faster.
                       Weights, gradients, Adam and the dense layers stay f32; checkpoints
                       are f32 either way
-  --threads N         CPU threads (default: all cores)
+  --threads N         CPU threads (default: all cores; more than the machine has is refused)
 Output
   --out DIR           output folder (default runs/train). A folder that already holds a
                       run's checkpoints is refused unless --resume or --overwrite says
                       what to do with them.
   --overwrite         start a new run in --out, replacing the checkpoints there
-  --resume            continue the run in --out from last.ckpt up to --epochs. Give the
-                      same recipe flags as before: the run then continues bit for bit.
-                      A larger --epochs extends a finished run (its last epoch was annealed)
+  --resume            continue the run in --out from last.ckpt up to --epochs. last.ckpt
+                      records the recipe: a different --batch, --lr, --seed, --precision,
+                      --no-augment, --precise-bn, --no-final-anneal or --data is refused, so
+                      the run continues bit for bit (same --threads too). A larger --epochs
+                      extends a finished run (its last epoch was annealed). Ctrl-C stops at
+                      the next batch and prints the command that continues the run
   --stop-after N      stop once epoch N of the run is done; a later --resume continues it
                       exactly (split a long run over several sessions)
   --skip-test         do not evaluate best.ckpt on the MNIST test set at the end
@@ -76,66 +79,58 @@ Output
 )";
 }
 
-CommandLine parse_command_line(const std::vector<std::string>& args) {
+CommandLine parse_command_line(const std::vector<std::string>& argv) {
+    const cli::Options options({"--data", "--limit", "--stop-after", "--arch", "--epochs", "--batch", "--lr", "--seed",
+                                "--precise-bn", "--precision", "--threads", "--out", "--predict", "--submission"},
+                               {"--skip-test", kLeakFlag, "--no-augment", "--no-final-anneal", "--resume", "--overwrite"},
+                               {"--data"});
+    const cli::Args args = cli::parse_args(argv, options);
+    if (!args.positional.empty()) throw UsageError("unexpected argument '" + args.positional.front() + "' (see --help)");
     CommandLine cl;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& flag = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
-            return args[++i];
-        };
-        if (flag == "--help" || flag == "-h") {
-            cl.help = true;
-        } else if (flag == "--data") {
-            cl.data.emplace_back(value());
+    cl.help = args.help;
+    for (const auto& [flag, values] : args.values) {
+        const std::string& value = values.back();
+        if (flag == "--data") {
+            cl.data.assign(values.begin(), values.end());
         } else if (flag == "--limit") {
-            cl.limit = number<std::size_t>(flag, value(), 1, std::size_t{1} << 40);
+            cl.limit = number<std::size_t>(flag, value, 1, std::size_t{1} << 40);
         } else if (flag == "--stop-after") {
-            cl.stop_after = number<int>(flag, value(), 1, 100000);
-        } else if (flag == "--skip-test") {
-            cl.skip_test = true;
-        } else if (flag == kLeakFlag) {
-            cl.leak_test_set = true;
+            cl.stop_after = number<int>(flag, value, 1, 100000);
         } else if (flag == "--arch") {
-            const auto& name = value();
-            const auto arch = architecture_by_name(name);
-            if (!arch) throw UsageError("--arch: expected seed or compact, got '" + name + "'");
+            const auto arch = architecture_by_name(value);
+            if (!arch) throw UsageError("--arch: expected seed or compact, got '" + value + "'");
             cl.arch = *arch;
         } else if (flag == "--epochs") {
-            cl.epochs = number<int>(flag, value(), 0, 100000);
+            cl.epochs = number<int>(flag, value, 0, 100000);
         } else if (flag == "--batch") {
-            cl.batch = number<int>(flag, value(), 1, 4096);
+            cl.batch = number<int>(flag, value, 1, 4096);
         } else if (flag == "--lr") {
-            cl.learning_rate = number<float>(flag, value(), 1e-8f, 10.0f);
+            cl.learning_rate = number<float>(flag, value, 1e-8f, 10.0f);
         } else if (flag == "--seed") {
-            cl.seed = number<std::uint64_t>(flag, value(), 0, ~std::uint64_t{0});
-        } else if (flag == "--no-augment") {
-            cl.augment = false;
-        } else if (flag == "--no-final-anneal") {
-            cl.final_anneal = false;
+            cl.seed = number<std::uint64_t>(flag, value, 0, ~std::uint64_t{0});
         } else if (flag == "--precise-bn") {
-            cl.precise_bn_images = number<std::size_t>(flag, value(), 0, std::size_t{1} << 40);
+            cl.precise_bn_images = number<std::size_t>(flag, value, 0, std::size_t{1} << 40);
         } else if (flag == "--precision") {
-            const auto& name = value();
-            const auto precision = precision_by_name(name);
-            if (!precision) throw UsageError("--precision: expected f32 or bf16, got '" + name + "'");
+            const auto precision = precision_by_name(value);
+            if (!precision) throw UsageError("--precision: expected f32 or bf16, got '" + value + "'");
             cl.precision = *precision;
         } else if (flag == "--threads") {
-            cl.threads = number<int>(flag, value(), 1, 1024);
+            cl.threads = number<int>(flag, value, 1, 1024);
         } else if (flag == "--out") {
-            cl.out = value();
-        } else if (flag == "--resume") {
-            cl.resume = true;
-        } else if (flag == "--overwrite") {
-            cl.overwrite = true;
+            cl.out = value;
         } else if (flag == "--predict") {
-            cl.predict = value();
+            cl.predict = value;
         } else if (flag == "--submission") {
-            cl.submission = value();
-        } else {
-            throw UsageError("unknown option '" + flag + "' (see --help)");
+            cl.submission = value;
         }
     }
+    cl.skip_test = args.flags.contains("--skip-test");
+    cl.leak_test_set = args.flags.contains(kLeakFlag);
+    cl.augment = !args.flags.contains("--no-augment");
+    cl.final_anneal = !args.flags.contains("--no-final-anneal");
+    cl.resume = args.flags.contains("--resume");
+    cl.overwrite = args.flags.contains("--overwrite");
+    if (cl.help) return cl;
     if (cl.predict.empty() != cl.submission.empty()) {
         throw UsageError("--predict and --submission go together");
     }

@@ -186,6 +186,53 @@ EvalResult evaluate(Network& net, const dataset::Images& images) {
              : EvalResult{};
 }
 
+Recipe recipe_of(const TrainOptions& options) {
+    return {options.batch, options.learning_rate, options.augment, options.precise_bn_images, options.final_anneal};
+}
+
+namespace {
+
+std::string number_text(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9g", v);
+    return text;
+}
+
+}  // namespace
+
+void check_same_recipe(const std::filesystem::path& checkpoint, const std::optional<Recipe>& stored,
+                       const Recipe& wanted, std::FILE* log) {
+    if (!stored) {
+        // Format 1 checkpoints predate the recipe: say so instead of pretending to have checked.
+        if (log)
+            std::fprintf(log, "notice: %s records no recipe (format 1): --batch, --lr, --no-augment, --precise-bn and "
+                              "--no-final-anneal cannot be checked against it\n", checkpoint.string().c_str());
+        return;
+    }
+    // Any of these changes the weights: the run would no longer continue bit for bit.
+    std::string flag, was, now;
+    auto flag_text = [](bool set) { return std::string(set ? "with" : "without"); };
+    if (stored->batch != wanted.batch) {
+        flag = "--batch", was = std::to_string(stored->batch), now = std::to_string(wanted.batch);
+    } else if (stored->learning_rate != wanted.learning_rate) {
+        flag = "--lr", was = number_text(stored->learning_rate), now = number_text(wanted.learning_rate);
+    } else if (stored->precise_bn_images != wanted.precise_bn_images) {
+        flag = "--precise-bn", was = std::to_string(stored->precise_bn_images), now = std::to_string(wanted.precise_bn_images);
+    } else if (stored->augment != wanted.augment) {
+        throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->augment) +
+                                 " --no-augment; resume " + flag_text(!stored->augment) +
+                                 " it (or start a new run: --overwrite or another --out)");
+    } else if (stored->final_anneal != wanted.final_anneal) {
+        throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->final_anneal) +
+                                 " --no-final-anneal; resume " + flag_text(!stored->final_anneal) +
+                                 " it (or start a new run: --overwrite or another --out)");
+    } else {
+        return;
+    }
+    throw std::runtime_error(checkpoint.string() + ": was trained with " + flag + " " + was + ", not " + now + "; resume with " +
+                             flag + " " + was + " (or start a new run: --overwrite or another --out)");
+}
+
 std::string architecture_in(const std::filesystem::path& out) {
     for (const char* name : {"last.ckpt", "best.ckpt"}) {
         if (std::filesystem::exists(out / name)) return load_checkpoint(out / name).architecture;
@@ -214,6 +261,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     // on what this CPU can run (a bf16 run offered for f32 names the precision everywhere).
     const std::optional<CheckpointData> last =
         options.resume ? std::optional(load_resumable(last_path, options, sources)) : std::nullopt;
+    if (last) check_same_recipe(last_path, last->recipe, recipe_of(options), options.log);
 
     Network net(options.arch, static_cast<int>(batch), options.precision);
     // Validation runs in f32 whatever the training precision: the checkpoint it picks is used
@@ -254,6 +302,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     ckpt.precision = std::string(precision_name(options.precision));
     ckpt.data = sources;
     ckpt.tool_version = kToolVersion;
+    ckpt.recipe = recipe_of(options);
 
     std::vector<float> diff(batch * kClasses);
     const int end_epoch = options.stop_after > 0 ? std::min(options.stop_after, options.epochs) : options.epochs;
@@ -270,7 +319,8 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         double loss_sum = 0.0;
         std::size_t correct = 0;
         const bool anneal = options.final_anneal && epoch + 1 == options.epochs;
-        for (std::size_t b = 0; b < batches; ++b) {
+        auto stop_requested = [&] { return options.stop_requested && *options.stop_requested != 0; };
+        for (std::size_t b = 0; b < batches && !stop_requested(); ++b) {
             const Batch current = source.get(b);
             const auto r = train_step(net, adam, current,
                                       stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kDropout),
@@ -280,6 +330,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             const double seen = static_cast<double>((b + 1) * batch);
             if (progress) progress->update((b + 1) * batch, loss_sum / seen, static_cast<double>(correct) / seen);
         }
+        if (stop_requested()) return {epoch, best_val, seconds_since(started), true};
         const double seen = static_cast<double>(batches * batch);
         const double train_loss = loss_sum / seen, train_acc = static_cast<double>(correct) / seen;
         if (progress) progress->finish(train_loss, train_acc);

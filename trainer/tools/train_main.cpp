@@ -5,7 +5,11 @@
 #include <vector>
 
 #include <omp.h>
+#include <unistd.h>
 
+#include <csignal>
+
+#include "tinydigit/host/common/output_paths.hpp"
 #include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/host/dataset/sources.hpp"
@@ -19,6 +23,42 @@ namespace td = tinydigit;
 using namespace tinydigit::trainer;
 
 namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+// The first Ctrl-C asks the training loop to stop at the next batch; a second one kills the
+// process at once (atomic writes keep every file whole either way).
+extern "C" void on_interrupt(int) {
+    g_interrupted = 1;
+    std::signal(SIGINT, SIG_DFL);
+}
+
+// A word the shell reads back as itself.
+std::string shell_quoted(const std::string& word) {
+    if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                "-_./=:,+@%") == std::string::npos)
+        return word;
+    // Built with append(): GCC 12 raises a false -Wrestrict on chained operator+.
+    std::string quoted("'");
+    for (const char c : word) {
+        if (c == '\'') quoted.append("'\\''");
+        else quoted.push_back(c);
+    }
+    return quoted.append("'");
+}
+
+// The command that continues an interrupted run: the same arguments, --resume instead of
+// --overwrite.
+std::string resume_command(const std::vector<std::string>& argv) {
+    std::string command = shell_quoted(argv.front());
+    bool has_resume = false;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        if (argv[i] == "--overwrite") continue;
+        has_resume = has_resume || argv[i] == "--resume";
+        command.append(" ").append(shell_quoted(argv[i]));
+    }
+    return has_resume ? command : command.append(" --resume");
+}
 
 struct LoadedData {
     td::dataset::Images images;
@@ -49,10 +89,41 @@ double accuracy(FloatModel& model, const td::dataset::Images& images) {
     return static_cast<double>(correct) / static_cast<double>(images.count());
 }
 
-int run(const CommandLine& cl) {
+// Everything a run reads and writes, checked before the first step: a missing file must not
+// cost a training run, and no output may replace an input.
+void check_files_up_front(const CommandLine& cl, int epochs) {
+    const bool report_test = !cl.skip_test && !cl.leak_test_set;
+    if (epochs == 0 && !report_test && cl.predict.empty())
+        throw UsageError("--epochs 0 trains nothing and " +
+                         std::string(cl.leak_test_set ? kLeakFlag : "--skip-test") +
+                         " evaluates nothing: nothing to do (give --epochs N to train, or --predict/--submission)");
+    std::error_code ec;
+    if (std::filesystem::exists(cl.out, ec) && !std::filesystem::is_directory(cl.out, ec))
+        throw UsageError("--out " + cl.out.string() + ": is a file; --out names the run's folder (e.g. --out " +
+                         (cl.out.has_parent_path() ? cl.out.parent_path() : std::filesystem::path("runs/train")).string() +
+                         ")");
+    // The MNIST files this run needs (a missing one is reported with how to fetch it).
+    if ((epochs > 0 && cl.data.empty()) || cl.leak_test_set || report_test) td::dataset::mnist_files();
+    for (const auto& path : cl.data)
+        if (!std::filesystem::is_regular_file(path, ec)) td::dataset::open_data_file(path, std::ios::binary);
+    if (!cl.submission.empty()) {
+        std::vector<td::common::NamedPath> inputs{{cl.predict, "--predict"},
+                                                  {cl.out / "best.ckpt", "the run's best.ckpt"},
+                                                  {cl.out / "last.ckpt", "the run's last.ckpt"}};
+        for (const auto& path : cl.data) inputs.push_back({path, "--data"});
+        td::common::check_outputs(inputs, {{cl.submission, "--submission"}});
+    }
+}
+
+int run(const CommandLine& cl, const std::vector<std::string>& argv) {
+    const int cpus = omp_get_num_procs();
+    if (cl.threads > cpus)
+        throw UsageError("--threads " + std::to_string(cl.threads) + ": this machine has " + std::to_string(cpus) +
+                         " CPUs (give at most " + std::to_string(cpus) + ")");
     if (cl.threads > 0) omp_set_num_threads(cl.threads);
     // Everything that can be refused is checked before anything is written.
     const int epochs = cl.epochs.value_or(kDefaultEpochs);
+    check_files_up_front(cl, epochs);
     // Evaluating (--epochs 0) takes the architecture from the checkpoint. Training never
     // replaces a run's checkpoints unless told to: they may be hours of work.
     const std::string existing = architecture_in(cl.out);
@@ -97,11 +168,28 @@ int run(const CommandLine& cl) {
         options.final_anneal = cl.final_anneal;
         options.precision = cl.precision;
         options.stop_after = cl.stop_after;
+        options.stop_requested = &g_interrupted;
+        std::signal(SIGINT, on_interrupt);
         std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads, %s on oneDNN's %s kernels -> %s\n",
                      std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,
                      omp_get_max_threads(), std::string(precision_name(cl.precision)).c_str(),
                      std::string(onednn_isa_name()).c_str(), cl.out.string().c_str());
         const TrainSummary summary = train(options, data.images, data.sources);
+        std::signal(SIGINT, SIG_DFL);
+        if (summary.stopped) {
+            if (::isatty(STDERR_FILENO)) std::fputc('\n', stderr);
+            if (summary.epochs_done == 0) {
+                std::fprintf(stderr, "train: interrupted during epoch 1; no epoch finished, nothing was written: run the "
+                                     "same command to start again\n");
+            } else {
+                std::fprintf(stderr,
+                             "train: interrupted; the epoch under way was dropped, %s holds epoch %d of %d. Continue with:\n"
+                             "  %s\n",
+                             (cl.out / "last.ckpt").string().c_str(), summary.epochs_done, epochs,
+                             resume_command(argv).c_str());
+            }
+            return 130;  // 128 + SIGINT, as the shell reports a Ctrl-C
+        }
         std::printf("trained %d epochs in %.0f s; best validation accuracy %.2f %% -> %s\n", summary.epochs_done,
                     summary.seconds, 100.0 * summary.best_val_accuracy, (cl.out / "best.ckpt").string().c_str());
     }
@@ -134,8 +222,9 @@ int run(const CommandLine& cl) {
 
 int main(int argc, char** argv) {
     CommandLine cl;
+    const std::vector<std::string> args(argv, argv + argc);
     try {
-        cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+        cl = parse_command_line(std::vector<std::string>(args.begin() + 1, args.end()));
     } catch (const UsageError& e) {
         std::fprintf(stderr, "train: %s\n", e.what());
         return 2;
@@ -145,9 +234,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     try {
-        return run(cl);
+        return run(cl, args);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "train: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "train: error: %s\n", e.what());
+        std::fprintf(stderr, "train: %s\n", e.what());
         return 1;
     }
 }

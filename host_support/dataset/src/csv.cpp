@@ -47,14 +47,15 @@ std::string quoted(std::string_view field) {
 }  // namespace
 
 Images read_csv(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw DataError(path.string() + ": cannot open file");
+    std::ifstream in = open_data_file(path, std::ios::in);
     Images out;
     out.source = path.string();
 
     std::string line;
     if (!std::getline(in, line)) throw DataError(path.string() + ": empty file");
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // Spreadsheet programs save "UTF-8 CSV" with a byte order mark; it is not part of the data.
+    if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
     const Layout layout = detect_layout(line, path);
     const std::size_t columns = kPixels + (layout.labeled ? 1 : 0);
 

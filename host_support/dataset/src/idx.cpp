@@ -11,11 +11,7 @@ namespace {
 constexpr std::uint32_t kImagesMagic = 0x00000803;  // uint8 data, 3 dimensions
 constexpr std::uint32_t kLabelsMagic = 0x00000801;  // uint8 data, 1 dimension
 
-std::ifstream open(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(path.string() + ": cannot open file");
-    return in;
-}
+std::ifstream open(const std::filesystem::path& path) { return open_data_file(path, std::ios::binary); }
 
 std::uint32_t read_be32(std::ifstream& in, const std::filesystem::path& path) {
     std::array<unsigned char, 4> b{};

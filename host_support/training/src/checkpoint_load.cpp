@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "checkpoint_rules.hpp"
+#include "tinydigit/host/common/checksum_footer.hpp"
 #include "tinydigit/host/common/read_file.hpp"
 #include "tinydigit/schema/checkpoint_generated.h"
 
@@ -67,6 +68,8 @@ CheckpointData convert(const fb::Checkpoint& stored) {
         c.resume = std::move(resume);
     }
     c.tool_version = str(stored.tool_version());
+    if (const auto* r = stored.recipe())
+        c.recipe = Recipe{r->batch(), r->learning_rate(), r->augment(), r->precise_bn_images(), r->final_anneal()};
     return c;
 }
 
@@ -82,15 +85,25 @@ CheckpointData load_checkpoint(const std::filesystem::path& path) {
     if (file.size() < 8) throw CheckpointError(where + "truncated or corrupt checkpoint");
     if (!fb::CheckpointBufferHasIdentifier(bytes)) throw CheckpointError(where + "not a tinydigit checkpoint");
 
-    flatbuffers::Verifier probe(bytes, file.size());
+    // Format 2 ends in the integrity footer; format 1 had none.
+    const auto footer = common::check_checksum_footer({bytes, file.size()});
+    if (footer == common::FooterCheck::kBadChecksum || footer == common::FooterCheck::kLengthDiffers)
+        throw CheckpointError(where + "corrupt checkpoint: " + common::footer_problem(footer));
+    const bool sealed = footer == common::FooterCheck::kOk;
+    const std::size_t size = sealed ? file.size() - common::kChecksumFooterBytes : file.size();
+
+    flatbuffers::Verifier probe(bytes, size);
     if (!probe.VerifyBuffer<VersionProbe>(fb::CheckpointIdentifier()))
         throw CheckpointError(where + "truncated or corrupt checkpoint");
     const std::uint32_t version = flatbuffers::GetRoot<VersionProbe>(bytes)->format_version();
-    if (version != kCheckpointFormatVersion)
+    if (version < kOldestCheckpointFormatVersion || version > kCheckpointFormatVersion)
         throw CheckpointError(where + "checkpoint format version " + std::to_string(version) +
-                              " is not supported (this build reads " + std::to_string(kCheckpointFormatVersion) + ")");
+                              " is not supported (this build reads " + std::to_string(kOldestCheckpointFormatVersion) +
+                              " to " + std::to_string(kCheckpointFormatVersion) + ")");
+    if (version >= 2 && !sealed)
+        throw CheckpointError(where + "truncated or corrupt checkpoint: " + common::footer_problem(footer));
 
-    flatbuffers::Verifier verifier(bytes, file.size());
+    flatbuffers::Verifier verifier(bytes, size);
     if (!fb::VerifyCheckpointBuffer(verifier)) throw CheckpointError(where + "truncated or corrupt checkpoint");
 
     CheckpointData checkpoint = convert(*fb::GetCheckpoint(bytes));

@@ -5,6 +5,7 @@
 
 #include "checkpoint_rules.hpp"
 #include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/checksum_footer.hpp"
 #include "tinydigit/schema/checkpoint_generated.h"
 
 namespace tinydigit::trainer {
@@ -83,6 +84,10 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
     }
     const auto tool_version = b.CreateString(c.tool_version);
     const auto precision = b.CreateString(c.precision);
+    flatbuffers::Offset<fb::Recipe> recipe;
+    if (c.recipe)
+        recipe = fb::CreateRecipe(b, c.recipe->batch, c.recipe->learning_rate, c.recipe->augment,
+                                  c.recipe->precise_bn_images, c.recipe->final_anneal);
 
     fb::CheckpointBuilder root(b);
     root.add_format_version(kCheckpointFormatVersion);
@@ -101,9 +106,12 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
         root.add_rng_state(rng_state);
     }
     root.add_tool_version(tool_version);
+    if (c.recipe) root.add_recipe(recipe);
     fb::FinishCheckpointBuffer(b, root.Finish());
 
-    common::write_file_atomically(path, std::as_bytes(std::span(b.GetBufferPointer(), b.GetSize())));
+    std::vector<std::uint8_t> bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    common::append_checksum_footer(bytes);
+    common::write_file_atomically(path, std::as_bytes(std::span(bytes)));
 }
 
 }  // namespace tinydigit::trainer

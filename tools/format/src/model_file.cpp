@@ -5,6 +5,7 @@
 #include <fstream>
 #include <new>
 
+#include "tinydigit/host/common/checksum_footer.hpp"
 #include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/model_writer.hpp"
 
@@ -39,6 +40,7 @@ void check_indices(const fbm::Model& m) {
 
 ModelFile ModelFile::from_bytes(std::span<const std::uint8_t> bytes, const std::string& name) {
     ModelFile file;
+    file.name_ = name;
     file.size_ = bytes.size();
     file.data_.reset(static_cast<std::uint8_t*>(::operator new[](bytes.size() + 1, std::align_val_t{kConstantAlignment})));
     if (!bytes.empty()) std::memcpy(file.data_.get(), bytes.data(), bytes.size());
@@ -51,6 +53,8 @@ ModelFile ModelFile::from_bytes(std::span<const std::uint8_t> bytes, const std::
         if (file.model_->format_version() != kModelFormatVersion)
             throw ModelFileError("model format version " + std::to_string(file.model_->format_version()) +
                                  " is not supported (this build reads " + std::to_string(kModelFormatVersion) + ")");
+        if (const auto footer = common::check_checksum_footer(bytes); footer != common::FooterCheck::kOk)
+            throw ModelFileError(common::footer_problem(footer));
         check_indices(*file.model_);
     } catch (const ModelFileError& e) {
         throw ModelFileError(name + ": " + e.what());

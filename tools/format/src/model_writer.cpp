@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tinydigit/host/common/checksum_footer.hpp"
 #include "tinydigit/schema/model_generated.h"
 
 namespace tinydigit::tools {
@@ -52,7 +53,9 @@ public:
         // Pads the front so the total size is a multiple of the largest alignment (16): offsets
         // aligned relative to the end are then aligned relative to the start as well.
         builder_.Finish(root, fbm::ModelIdentifier());
-        return {builder_.GetBufferPointer(), builder_.GetBufferPointer() + builder_.GetSize()};
+        std::vector<std::uint8_t> bytes(builder_.GetBufferPointer(), builder_.GetBufferPointer() + builder_.GetSize());
+        common::append_checksum_footer(bytes);
+        return bytes;
     }
 
 private:

@@ -3,22 +3,41 @@
 #include <cctype>
 #include <cstdio>
 
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
 #include "tinydigit/engine/checksum.hpp"
+#include "tinydigit/engine/engine.hpp"
 #include "tinydigit/schema/model_generated.h"
 
 namespace tinydigit::model_to_c {
 
 namespace {
 
+// The engine's own load check, so a header never carries a model that fails only on the
+// device. The engine reads models in place from 16-byte aligned memory: check an aligned copy.
+void check_with_engine(std::span<const std::uint8_t> bytes) {
+    struct Free {
+        void operator()(void* p) const { std::free(p); }
+    };
+    const std::size_t padded = (bytes.size() + 15) / 16 * 16;
+    const std::unique_ptr<void, Free> copy(std::aligned_alloc(16, padded == 0 ? 16 : padded));
+    if (!copy) throw std::bad_alloc();
+    if (!bytes.empty()) std::memcpy(copy.get(), bytes.data(), bytes.size());
+    const engine::Status status = engine::verify_model(copy.get(), bytes.size());
+    if (status != engine::Status::kOk)
+        throw ModelToCError(std::string("the engine refuses the model: ") + engine::status_message(status) + " (" +
+                            engine::status_name(status) + ")");
+}
+
 const tinydigit::model::Model& verified_model(std::span<const std::uint8_t> bytes) {
     if (bytes.size() < 8 || !tinydigit::model::ModelBufferHasIdentifier(bytes.data()))
         throw ModelToCError("not a tinydigit model (file identifier TDM8 missing)");
     flatbuffers::Verifier verifier(bytes.data(), bytes.size());
     if (!tinydigit::model::VerifyModelBuffer(verifier)) throw ModelToCError("model fails FlatBuffers verification");
-    const auto* model = tinydigit::model::GetModel(bytes.data());
-    if (model->format_version() != 1)
-        throw ModelToCError("unknown model format version " + std::to_string(model->format_version()));
-    return *model;
+    check_with_engine(bytes);
+    return *tinydigit::model::GetModel(bytes.data());
 }
 
 bool valid_namespace(const std::string& ns) {

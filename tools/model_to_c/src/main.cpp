@@ -1,12 +1,15 @@
 // model_to_c MODEL.fb OUT.h [--namespace NS] [--golden DIR] [--c]
+#include <cerrno>
 #include <cstdio>
-#include <exception>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
 #include "tinydigit/host/common/atomic_file.hpp"
+#include "tinydigit/host/common/cli.hpp"
+#include "tinydigit/host/common/output_paths.hpp"
 #include "tinydigit/model_to_c/emit_header.hpp"
 
 namespace {
@@ -16,45 +19,39 @@ constexpr const char* kUsage =
     "  Writes MODEL.fb as an alignas(16) constexpr array plus kArenaBytes from its memory plan;\n"
     "  --golden embeds the golden digits of DIR (tests/golden/<arch>) with their expected logits.\n"
     "  --c      a C11 header instead (for the engine's C API): NS is the symbols' prefix\n"
-    "           (default tinydigit_model: tinydigit_model_model[], TINYDIGIT_MODEL_ARENA_BYTES).\n";
+    "           (default tinydigit_model: tinydigit_model_model[], TINYDIGIT_MODEL_ARENA_BYTES).\n"
+    "  The model must pass the engine's full load check first.\n";
 
-int fail(const std::string& message) {
-    std::fprintf(stderr, "model_to_c: %s\n", message.c_str());
-    return 1;
+std::vector<std::uint8_t> read_model(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw tinydigit::model_to_c::ModelToCError(path.string() + ": is a folder, not a model file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw tinydigit::model_to_c::ModelToCError(path.string() + ": cannot open: " + std::strerror(errno));
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw tinydigit::model_to_c::ModelToCError(path.string() + ": read error");
+    return bytes;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    using namespace tinydigit::model_to_c;
-    std::vector<std::string> positional;
-    HeaderOptions options;
-    std::string golden_dir;
-    bool c_header = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-        if (arg == "--c") {
-            c_header = true;
-        } else if (arg == "--namespace" || arg == "--golden") {
-            if (i + 1 >= argc) return fail(arg + " needs a value");
-            (arg == "--namespace" ? options.name_space : golden_dir) = argv[++i];
-        } else if (arg.starts_with("-")) {
-            return fail("unknown option " + arg + " (see --help)");
-        } else {
-            positional.push_back(arg);
-        }
-    }
-    if (positional.size() != 2) return fail("expected MODEL.fb and OUT.h (see --help)");
-    try {
-        std::ifstream in(positional[0], std::ios::binary);
-        if (!in) return fail(positional[0] + ": cannot open");
-        const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (in.bad()) return fail(positional[0] + ": read error");
-        options.source_name = std::filesystem::path(positional[0]).filename().string();
+    return tinydigit::cli::run("model_to_c", kUsage, argc, argv, [](int n, char** v) {
+        using namespace tinydigit::model_to_c;
+        namespace common = tinydigit::common;
+        const auto args = tinydigit::cli::parse_args(n, v, tinydigit::cli::Options({"--namespace", "--golden"}, {"--c"}));
+        if (args.positional.size() != 2) throw tinydigit::cli::UsageError("expected MODEL.fb and OUT.h (see --help)");
+        const std::filesystem::path model_path = args.positional[0], out = args.positional[1];
+        const std::string golden_dir = args.value("--golden");
+        std::vector<common::NamedPath> inputs{{model_path, "the model"}};
+        if (!golden_dir.empty())
+            for (const char* name : {kGoldenImagesFile, kGoldenLabelsFile, kGoldenExpectedFile})
+                inputs.push_back({std::filesystem::path(golden_dir) / name, "a golden file"});
+        common::check_outputs(inputs, {{out, "the header"}});
+
+        HeaderOptions options;
+        if (args.has("--namespace")) options.name_space = args.value("--namespace");
+        options.source_name = model_path.filename().string();
         GoldenSet golden;
         if (!golden_dir.empty()) {
             golden = read_golden_set(golden_dir);
@@ -62,13 +59,13 @@ int main(int argc, char** argv) {
         }
         std::string header;
         try {
-            header = c_header ? model_c_header(bytes, options) : model_header(bytes, options);
+            const auto bytes = read_model(model_path);
+            header = args.has("--c") ? model_c_header(bytes, options) : model_header(bytes, options);
         } catch (const ModelToCError& e) {
-            return fail(positional[0] + ": " + e.what());
+            const std::string what = e.what();
+            throw ModelToCError(what.starts_with(model_path.string() + ":") ? what : model_path.string() + ": " + what);
         }
-        tinydigit::common::write_file_atomically(positional[1], header);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
-    return 0;
+        common::write_file_atomically(out, header);
+        return 0;
+    });
 }

@@ -53,6 +53,18 @@ NormalizeReport normalize_digit(const std::uint8_t* pixels, std::int32_t w, std:
     const double border = border_mean(pixels, w, h);
     r.inverted = border > 127.0;
     const std::size_t count = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+    // The no-digit rule holds for every input, whatever its size and polarity (an all-black
+    // 28x28 image answered "1" before issue 14): the ink must stand out from the background.
+    r.background = r.inverted ? 255.0 - border : border;
+    r.brightest = r.inverted ? 255.0 - pixels[0] : pixels[0];
+    for (std::size_t i = 1; i < count; ++i) {
+        const double ink = r.inverted ? 255.0 - pixels[i] : pixels[i];
+        r.brightest = ink > r.brightest ? ink : r.brightest;
+    }
+    if (r.brightest - r.background < 32.0) {
+        r.outcome = NormalizeOutcome::kUniform;
+        return r;
+    }
     if (w == 28 && h == 28 && !r.inverted) {
         for (std::size_t i = 0; i < count; ++i) out[i] = pixels[i];
         r.outcome = NormalizeOutcome::kUsedAsIs;
@@ -61,13 +73,6 @@ NormalizeReport normalize_digit(const std::uint8_t* pixels, std::int32_t w, std:
     double* ink = work;
     double* fitted = work + count;
     for (std::size_t i = 0; i < count; ++i) ink[i] = r.inverted ? 255.0 - pixels[i] : pixels[i];
-    r.background = r.inverted ? 255.0 - border : border;
-    r.brightest = ink[0];
-    for (std::size_t i = 1; i < count; ++i) r.brightest = ink[i] > r.brightest ? ink[i] : r.brightest;
-    if (r.brightest - r.background < 32.0) {
-        r.outcome = NormalizeOutcome::kUniform;
-        return r;
-    }
     // Stretch background..brightest to 0..255; everything at or below the background is 0.
     for (std::size_t i = 0; i < count; ++i)
         ink[i] = clamp((ink[i] - r.background) * 255.0 / (r.brightest - r.background), 0.0, 255.0);

@@ -13,14 +13,15 @@ void Int8Runner::Free::operator()(std::uint8_t* p) const {
 Int8Runner::Int8Runner(const ModelFile& file, const engine::KernelSet& kernels) {
     const auto bytes = file.bytes();
     if (const auto status = engine_.load(bytes.data(), bytes.size(), kernels); status != engine::Status::kOk)
-        throw ModelFileError(std::string("the engine refuses the model: ") + engine::status_message(status));
+        throw ModelFileError(file.name() + ": the engine refuses the model: " + engine::status_message(status) + " (" +
+                             engine::status_name(status) + ")");
     const std::size_t size = engine_.arena_bytes() > 0 ? engine_.arena_bytes() : engine::kArenaAlignment;
     arena_.reset(static_cast<std::uint8_t*>(::operator new[](size, std::align_val_t{engine::kArenaAlignment})));
     if (const auto status = engine_.bind_arena(arena_.get(), size); status != engine::Status::kOk)
-        throw ModelFileError(std::string("cannot bind the arena: ") + engine::status_message(status));
+        throw ModelFileError(file.name() + ": cannot bind the arena: " + engine::status_message(status));
     if (engine_.input_size() != 28 * 28)
-        throw ModelFileError("the model's input is not one 28x28 image (" + std::to_string(engine_.input_size()) +
-                             " values)");
+        throw ModelFileError(file.name() + ": the model's input is not one 28x28 image (" +
+                             std::to_string(engine_.input_size()) + " values)");
 }
 
 std::span<const std::int8_t> Int8Runner::run(const std::uint8_t* pixels) {

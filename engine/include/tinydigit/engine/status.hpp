@@ -45,9 +45,12 @@ enum class Status : std::uint8_t {
     kArenaTooSmall,        // the arena is smaller than the model's plan (MemoryPlan.arena_bytes)
     kMisalignedArena,      // the arena does not start on a 16-byte boundary
     kSizeMismatch,         // the caller's input/output count differs from the model's
+    // Added with the integrity footer (model format 2); new codes only ever go at the end.
+    kBadFileLength,        // no integrity footer, or its recorded length differs from the size given (truncated, bytes appended)
+    kBadChecksum,          // the CRC-32 in the footer differs from the bytes' (a changed byte)
 };
 
-inline constexpr int kStatusCount = static_cast<int>(Status::kSizeMismatch) + 1;
+inline constexpr int kStatusCount = static_cast<int>(Status::kBadChecksum) + 1;
 
 const char* status_message(Status status) noexcept;  // one line, no trailing newline
 const char* status_name(Status status) noexcept;     // e.g. "kOverlap"

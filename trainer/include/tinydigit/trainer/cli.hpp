@@ -4,20 +4,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "tinydigit/host/common/cli.hpp"
 #include "tinydigit/trainer/architecture.hpp"
 #include "tinydigit/trainer/precision.hpp"
 
 namespace tinydigit::trainer {
 
-// A bad command line; what() is one line naming the flag.
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// A bad command line; what() is one line naming the flag. The rules (repeated flags, flags
+// where a value belongs, unknown options) are every tool's: common/cli.hpp.
+using UsageError = cli::UsageError;
 
 struct CommandLine {
     std::vector<std::filesystem::path> data;  // empty: the cached MNIST training set

@@ -2,9 +2,11 @@
 // keep-the-best, and checkpoints that let --resume continue bit for bit.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "tinydigit/host/dataset/images.hpp"
@@ -40,6 +42,9 @@ struct TrainOptions {
     int stop_after = 0;
     Precision precision = Precision::kF32;
     std::FILE* log = stderr;    // progress and per-epoch summaries; null for silence
+    // Set (by a signal handler) to stop at the next batch: the epoch under way is dropped and
+    // nothing of it is written, so out/ holds the last finished epoch, whole. Null: never.
+    const volatile std::sig_atomic_t* stop_requested = nullptr;
 };
 
 // ReduceLROnPlateau on validation accuracy, as Keras does it (mode max, min_delta 1e-4,
@@ -75,15 +80,25 @@ void reestimate_batch_norm(Network& net, const dataset::Images& images, const st
 EvalResult evaluate(Network& net, const dataset::Images& images);
 
 struct TrainSummary {
-    int epochs_done = 0;
+    int epochs_done = 0;  // the epoch last.ckpt holds
     float best_val_accuracy = 0.0f;
     double seconds = 0.0;
+    bool stopped = false;  // by TrainOptions::stop_requested
 };
 
 // Trains on `data` (labeled), writing checkpoints and history into options.out (created if
 // needed). Throws CheckpointError / std::runtime_error with a one-line message when a resume
-// does not match (other architecture, other data, missing last.ckpt).
+// does not match (other architecture, other data, another recipe, missing last.ckpt).
 TrainSummary train(const TrainOptions& options, const dataset::Images& data, const std::vector<DataSource>& sources);
+
+// The flags of `options` a checkpoint records (checkpoint.hpp: Recipe).
+Recipe recipe_of(const TrainOptions& options);
+
+// Throws std::runtime_error "<checkpoint>: was trained with --batch 32, not 16; resume with
+// --batch 32 (...)" naming the first flag whose value differs from the stored recipe; a format
+// 1 checkpoint has none, which is said on `log` (if not null).
+void check_same_recipe(const std::filesystem::path& checkpoint, const std::optional<Recipe>& stored,
+                       const Recipe& wanted, std::FILE* log);
 
 // The architecture recorded in an --out folder's checkpoints (empty when it holds none).
 std::string architecture_in(const std::filesystem::path& out);

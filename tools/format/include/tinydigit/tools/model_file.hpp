@@ -28,6 +28,7 @@ public:
 
     std::span<const std::uint8_t> bytes() const { return {data_.get(), size_}; }
     const tinydigit::model::Model& model() const { return *model_; }
+    const std::string& name() const { return name_; }  // the path or name it was read from, for messages
 
 private:
     struct Free {
@@ -36,6 +37,7 @@ private:
     std::unique_ptr<std::uint8_t[], Free> data_;
     std::size_t size_ = 0;
     const tinydigit::model::Model* model_ = nullptr;
+    std::string name_;
 };
 
 }  // namespace tinydigit::tools

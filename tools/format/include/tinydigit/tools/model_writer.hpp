@@ -9,7 +9,8 @@
 
 namespace tinydigit::tools {
 
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// 2: the file ends in the integrity footer (docs/format.md); 1 had none and is refused.
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 inline constexpr std::size_t kConstantAlignment = 16;
 
 // The plan request for the model's chain: activation sizes in execution order plus the
@@ -17,7 +18,7 @@ inline constexpr std::size_t kConstantAlignment = 16;
 ChainPlanRequest chain_plan_request(const QuantizedModel& model, std::vector<std::uint32_t> scratch_bytes);
 
 // Every constant data vector starts 16-byte aligned relative to the start of the returned
-// buffer, and the buffer length is a multiple of 16.
+// buffer, the buffer length is a multiple of 16, and it ends in the integrity footer.
 std::vector<std::uint8_t> write_model_flatbuffer(const QuantizedModel& model, const ChainPlan& plan);
 
 }  // namespace tinydigit::tools

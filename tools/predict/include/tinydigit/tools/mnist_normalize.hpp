@@ -19,7 +19,7 @@ struct NormalizedDigit {
 // light, stretch the contrast from the background level to the brightest pixel, crop to the
 // digit's bounding box, scale its longer side to 20 pixels (area averaging), and place it so
 // its centre of mass is at the centre of the 28x28 field. Throws ImageError when no digit is
-// found (a blank image).
+// found: the ink differs from the background by less than 32 levels, at any size or polarity.
 NormalizedDigit normalize_like_mnist(const GrayImage& image);
 
 }  // namespace tinydigit::tools

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,5 +33,9 @@ struct Images {
 
 // Appends b to a (both labeled or both unlabeled).
 void append(Images& a, const Images& b);
+
+// Opens a data file for reading; DataError naming the file, the reason (errno text) and the
+// fix when it is a folder or cannot be opened.
+std::ifstream open_data_file(const std::filesystem::path& path, std::ios::openmode mode);
 
 }  // namespace tinydigit::dataset

@@ -55,6 +55,16 @@ struct PlateauState {
     int epochs_without_improvement = 0;
 };
 
+// The flags that shape the weights besides seed, precision and data (schema: Recipe).
+struct Recipe {
+    int batch = 0;
+    float learning_rate = 0.0f;  // the initial --lr
+    bool augment = true;
+    std::uint64_t precise_bn_images = 0;
+    bool final_anneal = true;
+    bool operator==(const Recipe&) const = default;
+};
+
 // Present in last.ckpt only: everything a --resume needs to continue bit for bit.
 struct ResumeState {
     AdamState adam;
@@ -74,6 +84,7 @@ struct CheckpointData {
     std::vector<DataSource> data;
     std::optional<ResumeState> resume;
     std::string tool_version;
+    std::optional<Recipe> recipe;  // absent in format 1 files
 
     // The tensor called `name` among params, then buffers. Throws CheckpointError
     // "checkpoint has no tensor <name>" when there is none.
@@ -85,9 +96,13 @@ struct CheckpointData {
 const NamedTensor& find(const std::vector<NamedTensor>& tensors, std::string_view name);
 NamedTensor& find(std::vector<NamedTensor>& tensors, std::string_view name);
 
-inline constexpr std::uint32_t kCheckpointFormatVersion = 1;
+// 2: the recipe and the integrity footer (docs/format.md). Format 1 files (no footer, no
+// recipe: the committed models/*/best.ckpt) are still read.
+inline constexpr std::uint32_t kCheckpointFormatVersion = 2;
+inline constexpr std::uint32_t kOldestCheckpointFormatVersion = 1;
 
-// Writes `checkpoint` as a FlatBuffers file (identifier "TDCK", format_version 1) with
+// Writes `checkpoint` as a FlatBuffers file (identifier "TDCK", format_version 2) ending in the
+// integrity footer, with
 // common::write_file_atomically: a failure leaves any previous file at `path` whole.
 // Throws CheckpointError "<path>: cannot save: <reason>" when the data would not load back
 // (empty architecture, empty or duplicate tensor name, negative dimension, data length not
@@ -98,8 +113,9 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& ch
 // Reads and validates a checkpoint. Floats come back bit for bit as saved.
 // Throws common::IoError when the file cannot be read, and CheckpointError with one of:
 //   "<path>: not a tinydigit checkpoint"            (wrong file identifier)
-//   "<path>: truncated or corrupt checkpoint"        (FlatBuffers verification failed)
-//   "<path>: checkpoint format version N is not supported (this build reads 1)"
+//   "<path>: truncated or corrupt checkpoint..."     (footer missing, FlatBuffers verification failed)
+//   "<path>: corrupt checkpoint: checksum mismatch..." (a changed byte)
+//   "<path>: checkpoint format version N is not supported (this build reads 1 and 2)"
 //   "<path>: tensor conv1.weight has 10 values for shape [32,1,5,5]"
 //   "<path>: <other structural problem, as listed for save_checkpoint>"
 CheckpointData load_checkpoint(const std::filesystem::path& path);
