@@ -45,8 +45,9 @@ if [ -x "$bin/train" ]; then
     start=$(date +%s)
     # stderr is also kept for the summary; through the pipe train prints full progress lines
     # (each tenth of an epoch, at least every 20 s) instead of redrawing one.
-    "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} 2> >(tee "$out/train.log" >&2) || exit 1
-    wait $!  # the tee above
+    # (fd 3 carries train's stdout past the pipe; pipefail makes train's failure the pipe's).
+    { "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} 2>&1 1>&3 3>&- |
+          tee "$out/train.log" >&2 3>&-; } 3>&1 || exit 1
     row "train ($arch) wall time" "$(( $(date +%s) - start )) s"
     row "oneDNN training kernels" "$(grep -m1 -o -E "on oneDNN's [a-z0-9_]+ kernels" "$out/train.log" | cut -d' ' -f3)"
 else
