@@ -38,6 +38,7 @@ row "CPU features" "${cpu_class:-no AVX2}${ONEDNN_MAX_CPU_ISA:+(oneDNN capped at
 echo "=== build (host-release: train, quantize, evaluate)"
 cmake --preset host-release >/dev/null && cmake --build --preset host-release --target train quantize evaluate || exit 1
 mkdir -p "$out"
+out=$(cd "$out" && pwd)  # absolute: the firmware build below runs CMake with it
 
 echo "=== train ($arch)"
 ckpt="$out/best.ckpt"
@@ -82,8 +83,8 @@ if [ -f firmware_demo/CMakeLists.txt ] && [ -f "$model" ]; then
     # Its own build tree, so the test presets' trees never pick up this model.
     fw_build=build/demo-cortex-m4
     fw_log="$out/firmware.log"
-    cmake --preset cortex-m4 -B "$fw_build" -DTINYDIGIT_FIRMWARE_MODEL="$repo/$model" \
-        -DTINYDIGIT_FIRMWARE_GOLDEN="$repo/$out/golden" >/dev/null || exit 1
+    cmake --preset cortex-m4 -B "$fw_build" -DTINYDIGIT_FIRMWARE_MODEL="$model" \
+        -DTINYDIGIT_FIRMWARE_GOLDEN="$out/golden" >/dev/null || exit 1
     cmake --build "$fw_build" --target run_firmware_demo 2>&1 | tee "$fw_log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
     row "firmware (M4) accuracy" "$(grep -m1 -E '^accuracy ' "$fw_log" | cut -d' ' -f2-)"
