@@ -69,7 +69,7 @@ if [ -x "$bin/evaluate" ] && [ -f "$ckpt" ] && [ -f "$model" ]; then
     f=$("$bin/evaluate" "$ckpt" --json | tail -n 1) || exit 1
     q_text=$("$bin/evaluate" "$model" --json) || exit 1
     q=$(tail -n 1 <<<"$q_text")
-    kernels=$(grep -m1 -i -E '^(engine )?kernel' <<<"$q_text" | cut -d: -f2- | sed 's/^ *//')
+    kernels=$(grep -m1 -o -E 'engine kernels [a-z0-9]+' <<<"$q_text" | cut -d' ' -f3)  # from "model: … (int8, engine kernels X)"
     row "int8 engine kernel set" "${kernels:-not reported by evaluate}"
     row "float test accuracy" "$(awk -v a="$(json_field "$f" accuracy)" 'BEGIN{printf "%.2f %%", 100*a}')"
     row "int8 test accuracy" "$(awk -v a="$(json_field "$q" accuracy)" 'BEGIN{printf "%.2f %%", 100*a}')"
