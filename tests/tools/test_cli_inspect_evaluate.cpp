@@ -253,6 +253,14 @@ TEST_CASE("model_to_c: writes the header, bad input is one line and a non-zero e
         CHECK_MESSAGE(is_one_line_error(r, "model_to_c"), r.err);
         CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
     }
+    // A bad --namespace is a usage error like any other bad option value (exit 2), before any work.
+    for (const auto& args : std::vector<std::vector<std::string>>{{model, header, "--namespace", "9lives"},
+                                                                  {model, header, "--namespace", "a::b", "--c"}}) {
+        CAPTURE(args);
+        r = run_tool("model_to_c", args);
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(r.err.starts_with("model_to_c: --namespace '"), r.err);
+    }
 }
 
 TEST_CASE("inspect and model_to_c refuse a model the engine refuses, naming the file and the engine's status") {

@@ -40,24 +40,6 @@ const tinydigit::model::Model& verified_model(std::span<const std::uint8_t> byte
     return *tinydigit::model::GetModel(bytes.data());
 }
 
-bool valid_namespace(const std::string& ns) {
-    if (ns.empty()) return false;
-    std::size_t i = 0;
-    while (i < ns.size()) {
-        if (!(std::isalpha(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) return false;
-        while (i < ns.size() && (std::isalnum(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) ++i;
-        if (i == ns.size()) return true;
-        if (ns.compare(i, 2, "::") != 0) return false;
-        i += 2;
-        if (i == ns.size()) return false;
-    }
-    return true;
-}
-
-bool valid_c_identifier(const std::string& name) {
-    return valid_namespace(name) && name.find("::") == std::string::npos;
-}
-
 std::string upper(std::string text) {
     for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return text;
@@ -88,6 +70,24 @@ void append_values(std::string& out, std::span<const T> values, const char* form
 }
 
 }  // namespace
+
+bool valid_namespace(const std::string& ns) {
+    if (ns.empty()) return false;
+    std::size_t i = 0;
+    while (i < ns.size()) {
+        if (!(std::isalpha(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) return false;
+        while (i < ns.size() && (std::isalnum(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) ++i;
+        if (i == ns.size()) return true;
+        if (ns.compare(i, 2, "::") != 0) return false;
+        i += 2;
+        if (i == ns.size()) return false;
+    }
+    return true;
+}
+
+bool valid_c_identifier(const std::string& name) {
+    return valid_namespace(name) && name.find("::") == std::string::npos;
+}
 
 std::string model_c_header(std::span<const std::uint8_t> bytes, const HeaderOptions& options) {
     const auto& model = verified_model(bytes);
