@@ -40,22 +40,12 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     info.output_offset = o->arena_offset();
     info.scratch_offset = op.scratch_offset();
     info.scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());
-    switch (op.params_type()) {
-        case model::OpParams::Conv2D: {
-            const Conv2DParams p = detail::decode_conv2d(m, op);
-            info.kind = p.pool_h > 0 ? "Conv2D+MaxPool" : "Conv2D";
-            info.macs = conv_macs(p);
-            break;
-        }
-        case model::OpParams::FullyConnected: {
-            const FullyConnectedParams p = detail::decode_fully_connected(m, op);
-            info.kind = "FullyConnected";
-            info.macs = static_cast<std::uint64_t>(p.in_count) * static_cast<std::uint64_t>(p.out_count);
-            break;
-        }
-        case model::OpParams::MaxPool2D: info.kind = "MaxPool2D"; break;
-        case model::OpParams::Pad: info.kind = "Pad"; break;
-        default: info.kind = "?"; break;  // unreachable: load() rejected every other type
+    info.kind = detail::operator_kind(op);
+    if (op.params_type() == model::OpParams::Conv2D) {
+        info.macs = conv_macs(detail::decode_conv2d(m, op));
+    } else if (op.params_type() == model::OpParams::FullyConnected) {
+        const FullyConnectedParams p = detail::decode_fully_connected(m, op);
+        info.macs = static_cast<std::uint64_t>(p.in_count) * static_cast<std::uint64_t>(p.out_count);
     }
     out = info;
     return Status::kOk;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model_builder.hpp"
+#include "tinydigit/engine/c_api.h"
 #include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 
@@ -427,6 +428,55 @@ TEST_CASE("attack: model input or output that cannot be used") {
     m = tiny();
     m->output = 0;
     CHECK(verify(*m) == Status::kBadInputOutput);
+}
+
+TEST_CASE("a refused model names the operator (index and kind) and the tensor verification stopped at") {
+    struct Expected {
+        Status status;
+        std::int32_t op;
+        const char* kind;
+        std::int32_t tensor;
+        const char* name;
+    };
+    auto located = [](const fbm::ModelT& m, const Expected& e) {
+        const ModelBytes bytes = serialize(m);
+        VerifyFailure where;
+        CHECK(verify_model(bytes.data(), bytes.size(), &where) == e.status);
+        CHECK(where.operator_index == e.op);
+        CHECK(std::string(where.operator_kind) == e.kind);
+        CHECK(where.tensor_index == e.tensor);
+        CHECK(std::string(where.tensor_name) == e.name);
+        td_verify_failure c{};  // the C API gives the same
+        CHECK(td_verify_model(bytes.data(), bytes.size(), &c) == static_cast<td_status>(e.status));
+        CHECK(c.operator_index == e.op);
+        CHECK(std::string(c.operator_kind) == e.kind);
+        CHECK(c.tensor_index == e.tensor);
+    };
+    auto m = tiny();
+    op(*m, 1).scratch_bytes -= 16;  // the operator as a whole: no tensor
+    located(*m, {Status::kScratchTooSmall, 1, "Conv2D+MaxPool", -1, ""});
+    m = tiny();
+    tensor(*m, 4).quantization->zero_point = {0, 0, 3, 0};  // op1's weights
+    located(*m, {Status::kBadZeroPoint, 1, "Conv2D+MaxPool", 4, "const4"});
+    m = tiny();
+    op(*m, 2).outputs[0] = 3;
+    located(*m, {Status::kWrittenTwice, 2, "FullyConnected", 3, "act3"});
+    m = tiny();
+    conv(*m, 0).stride_h = 0;
+    located(*m, {Status::kBadParameter, 0, "Conv2D", -1, ""});
+    m = tiny();
+    tensor(*m, 3).quantization->zero_point = {128};  // found by the per-tensor pass, before any operator
+    located(*m, {Status::kBadZeroPoint, -1, "", 3, "act3"});
+    m = pads();
+    m->tensors[2]->arena_offset = 32;  // B (written by op1) over A, alive until op2
+    located(*m, {Status::kOverlap, 1, "Pad", 1, ""});
+    m = tiny();
+    ModelBytes bytes = serialize(*m);
+    bytes.data()[bytes.size() - 8] ^= 1;  // the footer's CRC-32: corruption is in no operator
+    VerifyFailure where;
+    CHECK(verify_model(bytes.data(), bytes.size(), &where) == Status::kBadChecksum);
+    CHECK(where.operator_index == -1);
+    CHECK(where.tensor_index == -1);
 }
 
 TEST_CASE("operator view: Pad operators, unnamed tensors, no scratch") {

@@ -12,6 +12,7 @@
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/fold.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
+#include "tinydigit/tools/model_file.hpp"
 #include "tinydigit/tools/quantize_network.hpp"
 #include "tinydigit/tools/serialize.hpp"
 
@@ -276,9 +277,39 @@ TEST_CASE("inspect and model_to_c refuse a model the engine refuses, naming the 
         CHECK(r.exit_code == 1);
         CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
         CHECK_MESSAGE(r.err.find(bad + ": the engine refuses the model: ") != std::string::npos, r.err);
+        CHECK_MESSAGE(r.err.find("(kBadZeroPoint; tensor 0 'input')") != std::string::npos, r.err);  // no operator
         CHECK(r.out.empty());
     }
     CHECK_FALSE(std::filesystem::exists(header));
+}
+
+TEST_CASE("a model refused in a known operator is named by operator index and kind in every tool that reads it") {
+    TempDir dir;
+    auto quantized = compact_model(23);
+    // Where the good model puts layer 1 and what it calls it: the operator view of the engine.
+    const auto good = ModelFile::from_bytes(serialize_model(quantized), "good.fb");
+    Int8Runner runner(good);
+    int index = -1;
+    tinydigit::engine::OperatorInfo info{};
+    for (int i = 0; i < runner.engine().operator_count() && index < 0; ++i) {
+        runner.engine().operator_info(i, info);
+        if (std::string(info.output_name) == quantized.layers[1].output_name) index = i;
+    }
+    REQUIRE(index >= 0);
+    quantized.layers[1].shift[2] = 0;  // outside [1, 62]: only the engine's operator checks catch it
+    const auto bad = dir.write("bad.fb", as_string(serialize_model(quantized))).string();
+    const auto image = dir.write("x.pgm", "P5\n1 1\n255\n\x80").string();
+    const std::string where = "(kBadRequantization; operator " + std::to_string(index) + " " + info.kind + ")";
+    for (const auto& [tool, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"inspect", {bad}}, {"evaluate", {bad}}, {"predict", {bad, image}},
+             {"model_to_c", {bad, (dir.path() / "bad.h").string()}}}) {
+        CAPTURE(tool);
+        const auto r = run_tool(tool, args);
+        CHECK(r.exit_code == 1);
+        CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
+        CHECK_MESSAGE(r.err.find(bad + ": the engine refuses the model: ") != std::string::npos, r.err);
+        CHECK_MESSAGE(r.err.find(where) != std::string::npos, r.err);
+    }
 }
 
 TEST_CASE("predict: no digit at any size or polarity, and good images are reported when another is bad") {

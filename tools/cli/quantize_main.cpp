@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
         common::check_outputs(inputs, outputs);
 
         const trainer::CheckpointData checkpoint = trainer::load_checkpoint(checkpoint_path);
-        const FoldedNetwork folded = fold_checkpoint(checkpoint);
+        const FoldedNetwork folded = fold_checkpoint_file(checkpoint, checkpoint_path);
         FloatReference reference = float_reference(checkpoint, 1);
 
         const auto train = dataset::read_idx(mnist.train_images);

@@ -286,8 +286,12 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     std::vector<HistoryRow> history;
 
     if (last) {
-        import_parameters(last->params, last->buffers, net);
-        import_adam(last->resume->adam, net, adam);
+        try {
+            import_parameters(last->params, last->buffers, net);
+            import_adam(last->resume->adam, net, adam);
+        } catch (const CheckpointError& e) {
+            throw CheckpointError(last_path.string() + ": " + e.what());  // which tensor, and in which file
+        }
         plateau.state = last->resume->plateau;
         rate = last->learning_rate;
         best_val = last->metrics.best_val_accuracy;

@@ -9,6 +9,7 @@
 
 #include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/engine/engine.hpp"
+#include "tinydigit/model_to_c/engine_refusal.hpp"
 #include "tinydigit/schema/model_generated.h"
 
 namespace tinydigit::model_to_c {
@@ -26,9 +27,7 @@ void check_with_engine(std::span<const std::uint8_t> bytes) {
     if (!copy) throw std::bad_alloc();
     if (!bytes.empty()) std::memcpy(copy.get(), bytes.data(), bytes.size());
     const engine::Status status = engine::verify_model(copy.get(), bytes.size());
-    if (status != engine::Status::kOk)
-        throw ModelToCError(std::string("the engine refuses the model: ") + engine::status_message(status) + " (" +
-                            engine::status_name(status) + ")");
+    if (status != engine::Status::kOk) throw ModelToCError(engine_refusal(copy.get(), bytes.size(), status));
 }
 
 const tinydigit::model::Model& verified_model(std::span<const std::uint8_t> bytes) {

@@ -3,6 +3,7 @@
 #include <new>
 
 #include "tinydigit/engine/scratch.hpp"
+#include "tinydigit/model_to_c/engine_refusal.hpp"
 
 namespace tinydigit::tools {
 
@@ -13,8 +14,7 @@ void Int8Runner::Free::operator()(std::uint8_t* p) const {
 Int8Runner::Int8Runner(const ModelFile& file, const engine::KernelSet& kernels) {
     const auto bytes = file.bytes();
     if (const auto status = engine_.load(bytes.data(), bytes.size(), kernels); status != engine::Status::kOk)
-        throw ModelFileError(file.name() + ": the engine refuses the model: " + engine::status_message(status) + " (" +
-                             engine::status_name(status) + ")");
+        throw ModelFileError(file.name() + ": " + model_to_c::engine_refusal(bytes.data(), bytes.size(), status));
     const std::size_t size = engine_.arena_bytes() > 0 ? engine_.arena_bytes() : engine::kArenaAlignment;
     arena_.reset(static_cast<std::uint8_t*>(::operator new[](size, std::align_val_t{engine::kArenaAlignment})));
     if (const auto status = engine_.bind_arena(arena_.get(), size); status != engine::Status::kOk)

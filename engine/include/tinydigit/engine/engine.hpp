@@ -111,4 +111,17 @@ private:
 // verifier cannot see. Exposed for tools that only validate.
 Status verify_model(const void* model, std::size_t size) noexcept;
 
+// Where verify_model found the problem, so a tool can name it: the operator being checked
+// (index and kind, as OperatorInfo::kind) and the tensor concerned. -1 and "" when the problem
+// is not in one (a bad checksum is in no operator; a bad parameter concerns no single tensor).
+// The strings point into the model bytes or are static.
+struct VerifyFailure {
+    std::int32_t operator_index = -1;
+    const char* operator_kind = "";
+    std::int32_t tensor_index = -1;
+    const char* tensor_name = "";
+};
+// The same checks, filling `failure` (when not null) if the model is refused.
+Status verify_model(const void* model, std::size_t size, VerifyFailure* failure) noexcept;
+
 }  // namespace tinydigit::engine
