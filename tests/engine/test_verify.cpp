@@ -2,6 +2,7 @@
 // from a valid one, must be rejected at load with its specific status, and never crash.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -499,4 +500,63 @@ TEST_CASE("operator view: Pad operators, unnamed tensors, no scratch") {
     CHECK(info.output_offset == 112);
     CHECK(info.scratch_bytes == 0);
     CHECK(e.scratch_peak_bytes() == 0);
+    CHECK(info.pad_top == 1);
+    CHECK(info.pad_right == 1);
+    CHECK(info.pad_value == -128);
+    CHECK(info.weights_tensor == -1);
+    CHECK(info.requant_channels == 0);
+    TensorInfo t{};
+    REQUIRE(e.tensor_info(3, t) == Status::kOk);
+    CHECK(std::string(t.name).empty());
+    CHECK(t.scale_count == 0);  // no scale recorded: the engine needs none
+    CHECK(t.zero_point == -128);
+    CHECK(t.bytes == 64);
+    CHECK_FALSE(t.is_constant);
+    ModelInfo mi{};
+    REQUIRE(e.model_info(mi) == Status::kOk);
+    CHECK_FALSE(mi.has_provenance);
+    CHECK(std::string(mi.architecture).empty());
+    CHECK(mi.calibration_images == -1);
+    CHECK(mi.input_tensor == 0);
+    CHECK(mi.output_tensor == 3);
+    CHECK(e.tensor_info(4, t) == Status::kBadParameter);
+    Engine unloaded;
+    CHECK(unloaded.tensor_info(0, t) == Status::kNotLoaded);
+    CHECK(unloaded.model_info(mi) == Status::kNotLoaded);
+}
+
+TEST_CASE("operator view: parameters, weights and requantization of a conv with a fused pool and of an FC") {
+    const ModelBytes bytes = serialize(*tiny());
+    Engine e;
+    REQUIRE(e.load(bytes.data(), bytes.size()) == Status::kOk);
+    const auto m = tiny();
+    const fbm::Conv2DT& c = *m->operators[1]->params.AsConv2D();
+    OperatorInfo info{};
+    REQUIRE(e.operator_info(1, info) == Status::kOk);
+    CHECK(info.kernel_h == c.kernel_h);
+    CHECK(info.stride_w == c.stride_w);
+    CHECK(info.pad_bottom == c.pad_bottom);
+    CHECK(info.pool_h == c.pool_h);
+    CHECK(info.pool_stride_w == c.pool_stride_w);
+    CHECK(info.act_min == c.act_min);
+    CHECK(info.act_max == c.act_max);
+    CHECK(info.weights_tensor == 4);
+    CHECK(info.bias_tensor == 5);
+    const auto& shifts = m->operators[1]->requant->shift;
+    CHECK(info.requant_channels == static_cast<std::int32_t>(shifts.size()));
+    CHECK(info.shift_min == *std::min_element(shifts.begin(), shifts.end()));
+    CHECK(info.shift_max == *std::max_element(shifts.begin(), shifts.end()));
+    TensorInfo w{}, b{};
+    REQUIRE(e.tensor_info(info.weights_tensor, w) == Status::kOk);
+    REQUIRE(e.tensor_info(info.bias_tensor, b) == Status::kOk);
+    CHECK(w.is_constant);
+    CHECK_FALSE(w.is_int32);
+    CHECK(w.bytes == m->buffers[static_cast<std::size_t>(m->tensors[4]->buffer)]->data.size());
+    CHECK(b.is_int32);
+    CHECK(b.bytes == 4u * static_cast<std::uint32_t>(shifts.size()));
+    CHECK(w.arena_offset == -1);
+    REQUIRE(e.operator_info(2, info) == Status::kOk);
+    CHECK(std::string(info.kind) == "FullyConnected");
+    CHECK(info.weights_tensor == 7);
+    CHECK(info.pool_h == 0);
 }

@@ -47,7 +47,7 @@ td_status td_probabilities(const td_engine* engine, float* out, size_t count);
 const int8_t* td_tensor_data(const td_engine* engine, int tensor_index); /* NULL: not an activation */
 
 /* What td_load verified, read-only (per operator: kind, shapes, MACs, output bytes, arena
- * offsets); same fields as tinydigit::engine::OperatorInfo. */
+ * offsets); the first fields of tinydigit::engine::OperatorInfo (not its parameters). */
 typedef struct td_operator_info {
     const char* kind;        /* "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad" */
     const char* output_name; /* "" when the tensor has no name */
