@@ -27,8 +27,11 @@ FoldedNetwork fold_checkpoint_file(const trainer::CheckpointData& checkpoint, co
 
 FloatReference float_reference_from_checkpoint(const std::filesystem::path& checkpoint, int threads) {
     const trainer::CheckpointData data = trainer::load_checkpoint(checkpoint);
-    (void)fold_checkpoint_file(data, checkpoint);  // the checks, naming the file
-    return float_reference(data, threads);
+    try {
+        return float_reference(data, threads);
+    } catch (const QuantizeError& e) {  // fold_checkpoint's refusals: name the file too
+        throw QuantizeError(checkpoint.string() + ": " + e.what());
+    }
 }
 
 }  // namespace tinydigit::tools

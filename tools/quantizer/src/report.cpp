@@ -71,6 +71,7 @@ QuantizeReport measure_report(const ModelFile& model, FloatReference& reference,
                 const auto it = activations.find(names[op]);
                 if (it == activations.end() || it->second.size() != n * out.size())
                     throw QuantizeError("the float model has no activation matching int8 tensor " + names[op]);
+                if (t.scale_count == 0) throw QuantizeError("int8 tensor " + names[op] + " records no scale");
                 const float scale = t.scale_min;  // one scale per activation
                 const int zero = t.zero_point;
                 const float* f = it->second.data() + i * out.size();
