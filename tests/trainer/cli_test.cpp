@@ -303,4 +303,16 @@ TEST_CASE("a resume with another recipe is refused naming the flag, and the run'
                          ": was trained with --threads 1, not 2; resume with --threads 1") != std::string::npos);
         CHECK(slurp(out / "last.ckpt") == last);
     }
+    // A last.ckpt whose tensor has the right size but the wrong shape: the file and the tensor.
+    auto wrong = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
+    auto& shape = wrong.params.front().shape;
+    std::reverse(shape.begin(), shape.end());
+    REQUIRE(shape != tinydigit::trainer::load_checkpoint(out / "last.ckpt").params.front().shape);
+    wrong.resume->adam.m.front().shape = wrong.resume->adam.v.front().shape = shape;  // saved consistently
+    tinydigit::trainer::save_checkpoint(out / "last.ckpt", wrong);
+    const Run r = run_train(dir, run + " --epochs 2 --resume");
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("train: " + (out / "last.ckpt").string() + ": tensor " + wrong.params.front().name +
+                     " has shape ") != std::string::npos);
 }
