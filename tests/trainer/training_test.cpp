@@ -50,21 +50,24 @@ void check_same_tensors(const std::vector<NamedTensor>& a, const std::vector<Nam
     }
 }
 
-const std::vector<DataSource> kSources{{"subset", std::string(64, 'a'), 160}};
+// What train_main records for a single --data source holding `data`.
+std::vector<DataSource> one_source(const ds::Images& data) {
+    return {{"subset", std::string(64, 'a'), static_cast<int>(data.count()), 1.0f, "subset"}};
+}
 
 }  // namespace
 
 TEST_CASE("same seed and data give the same weights bit for bit, a resumed run equals an uninterrupted one") {
     const auto data = train_subset(160);
     tinydigit::testing::TempDir dir;
-    train(tiny_options(dir.path() / "straight", 3), data, kSources);
-    train(tiny_options(dir.path() / "again", 3), data, kSources);
+    train(tiny_options(dir.path() / "straight", 3), data, one_source(data));
+    train(tiny_options(dir.path() / "again", 3), data, one_source(data));
     auto first_part = tiny_options(dir.path() / "resumed", 3);
     first_part.stop_after = 2;  // as a kill after epoch 2 would; epoch 3 is the annealed one
-    CHECK(train(first_part, data, kSources).epochs_done == 2);
+    CHECK(train(first_part, data, one_source(data)).epochs_done == 2);
     auto resume = tiny_options(dir.path() / "resumed", 3);
     resume.resume = true;
-    train(resume, data, kSources);
+    train(resume, data, one_source(data));
 
     const auto straight = load_checkpoint(dir.path() / "straight" / "last.ckpt");
     for (const char* other : {"again", "resumed"}) {
@@ -87,7 +90,7 @@ TEST_CASE("same seed and data give the same weights bit for bit, a resumed run e
     // A different seed is a different run.
     auto other_seed = tiny_options(dir.path() / "seed8", 1);
     other_seed.seed = 8;
-    train(other_seed, data, kSources);
+    train(other_seed, data, one_source(data));
     const auto seed8 = load_checkpoint(dir.path() / "seed8" / "last.ckpt");
     CHECK(seed8.params[0].data != straight.params[0].data);
 }
@@ -95,29 +98,29 @@ TEST_CASE("same seed and data give the same weights bit for bit, a resumed run e
 TEST_CASE("a resume is refused for another architecture, seed, precision or data") {
     const auto data = train_subset(40);
     tinydigit::testing::TempDir dir;
-    train(tiny_options(dir.path(), 1), data, kSources);
+    train(tiny_options(dir.path(), 1), data, one_source(data));
     auto o = tiny_options(dir.path(), 2);
     o.resume = true;
     SUBCASE("architecture") {
         o.arch = kSeed;
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("holds a compact network"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("holds a compact network"));
     }
     SUBCASE("seed") {
         o.seed = 99;
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--seed 7"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("--seed 7"));
     }
     SUBCASE("precision") {
         o.precision = Precision::kBF16;
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--precision f32, not bf16"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("--precision f32, not bf16"));
     }
     SUBCASE("data") {
-        auto sources = kSources;
+        auto sources = one_source(data);
         sources[0].sha256 = std::string(64, 'b');
         CHECK_THROWS_WITH(train(o, data, sources), doctest::Contains("other data"));
     }
     SUBCASE("nothing to resume") {
         o.out = dir.path() / "empty";
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("nothing to resume"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("nothing to resume"));
     }
 }
 
@@ -133,7 +136,7 @@ void two_short_epochs_classify_far_above_chance(Precision precision) {
     auto o = tiny_options(dir.path(), 2);
     o.augment = false;
     o.precision = precision;
-    const auto summary = train(o, data, kSources);
+    const auto summary = train(o, data, one_source(data));
     CHECK(summary.best_val_accuracy > 0.6f);
     CHECK(load_checkpoint(dir.path() / "best.ckpt").precision == precision_name(o.precision));
 
