@@ -72,7 +72,7 @@ TEST_CASE("an image folder's digest follows its files' names and contents") {
     CHECK(load_image_folder(dir.path() / "set").sha256 != before);
 }
 
-TEST_CASE("bad files are named with their reason and skipped; hidden files and top-level files are ignored") {
+TEST_CASE("bad files are named with their reason and skipped - hidden files and top-level files are ignored") {
     TempDir dir;
     make_class(dir, "set", 1, 1);
     dir.write("set/1/notes.txt", "a note");
@@ -93,7 +93,7 @@ TEST_CASE("bad files are named with their reason and skipped; hidden files and t
     CHECK(has("cut.pgm", "truncated PGM data"));
 }
 
-TEST_CASE("digits without images are listed; a folder without any usable image is refused") {
+TEST_CASE("digits without images are listed - a folder without any usable image is refused") {
     TempDir dir;
     make_class(dir, "set", 2, 1);
     std::filesystem::create_directories(dir.path() / "set/5");  // empty class folder

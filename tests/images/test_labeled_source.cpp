@@ -50,7 +50,7 @@ TEST_CASE("source names: the folder or file name, unique, safe in a CSV header")
     CHECK(unique_names(sources) == std::vector<std::string>{"mnist", "digits", "digits_2", "my_odd__set_"});
 }
 
-TEST_CASE("a folder source is named after the folder even with a trailing slash; unlabeled files are refused") {
+TEST_CASE("a folder source is named after the folder even with a trailing slash - unlabeled files are refused") {
     TempDir dir;
     std::filesystem::create_directories(dir.path() / "meter/3");
     std::string pgm = "P5\n9 9\n255\n";

@@ -1,12 +1,11 @@
 // The seven-segment generator and evaluate on image folders, run as a user runs them.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "run_tool.hpp"
 #include "support/temp_dir.hpp"
+#include "tinydigit/host/common/read_file.hpp"
 #include "tinydigit/host/images/image_folder.hpp"
 
 using tinydigit::testing::is_one_line_error;
@@ -15,24 +14,20 @@ using tinydigit::testing::TempDir;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Every file under `root`, relative path -> content.
 std::map<std::string, std::string> tree(const std::filesystem::path& root) {
     std::map<std::string, std::string> files;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
-        if (entry.is_regular_file()) files[std::filesystem::relative(entry.path(), root).string()] = slurp(entry.path());
+        if (entry.is_regular_file()) {
+            const auto bytes = tinydigit::common::read_file(entry.path());
+            files[std::filesystem::relative(entry.path(), root).string()] = {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+        }
     return files;
 }
 
 }  // namespace
 
-TEST_CASE("sevenseg_digits: the same seed writes the same bytes, another seed another set; every image holds a digit") {
+TEST_CASE("sevenseg_digits: the same seed writes the same bytes, another seed another set - every image holds a digit") {
     TempDir dir;
     for (const auto& [name, seed] : {std::pair{"a", "5"}, {"b", "5"}, {"c", "6"}}) {
         const auto r = run_tool("sevenseg_digits", {"--out", (dir.path() / name).string(), "--count", "4", "--seed", seed});

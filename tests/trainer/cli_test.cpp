@@ -320,7 +320,7 @@ void check_last_line_error(const Run& r, const std::string& expected) {
 
 }  // namespace
 
-TEST_CASE("a bad --data weight exits 2 naming the source; a colon before a non-number is part of the path") {
+TEST_CASE("a bad --data weight exits 2 naming the source - a colon before a non-number is part of the path") {
     tinydigit::testing::TempDir dir;
     for (const char* source : {"mnist:0", "digits/:-2", "digits/:4x", "mnist:1001"}) {
         CAPTURE(source);

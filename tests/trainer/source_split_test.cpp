@@ -38,7 +38,7 @@ TEST_CASE("one source with weight 1 is split and drawn exactly as before sources
     CHECK(epoch_images(split, sources, 7, 3) == split.train_ids[0]);
 }
 
-TEST_CASE("each source holds out its own share; weights repeat whole draws and pick fractions per epoch") {
+TEST_CASE("each source holds out its own share - weights repeat whole draws and pick fractions per epoch") {
     const auto data = numbered(70);
     const std::vector<DataSource> sources{{"a", "", 50, 1.0f, "a"}, {"b", "", 20, 2.5f, "b"}};
     const auto split = split_sources(data, sources, 0.1, 7);

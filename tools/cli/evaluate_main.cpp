@@ -56,33 +56,31 @@ tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args, std::vect
     if (!labels.empty() && sources.size() != 1) throw UsageError("--labels needs exactly one --data IDX file");
     if (sources.empty()) sources.push_back("mnist");
     ds::Images all;
-    {
-        for (std::size_t i = 0; i < sources.size(); ++i) {
-            const im::SourceSpec spec = im::parse_source(sources[i]);
-            if (spec.weighted)
-                throw UsageError("--data " + sources[i] + ": evaluate counts every image once; drop the ':WEIGHT'");
-            if (spec.mnist || std::filesystem::is_directory(spec.path)) {
-                if (!labels.empty()) throw UsageError("--labels goes with an IDX file, not with " + sources[i]);
-                auto source = im::load_labeled_source(spec, im::MnistPart::kTest);
-                for (const auto& skipped : source.skipped) std::fprintf(stderr, "evaluate: warning: %s (skipped)\n", skipped.c_str());
-                ranges.push_back({all.count(), source.images.count(), sources[i]});
-                if (i == 0) all = std::move(source.images);
-                else ds::append(all, source.images);
-                continue;
-            }
-            auto images = ds::load_source(sources[i], labels);
-            if (images.count() == 0) throw ds::DataError(sources[i] + ": holds no images (nothing to evaluate)");
-            if (!images.labeled())
-                throw ds::DataError(
-                    sources[i] +
-                    (std::filesystem::path(sources[i]).extension() == ".csv"
-                         ? ": has no label column; evaluate needs labeled images (label first, as in Kaggle's "
-                           "train.csv); to classify unlabeled ones use predict"
-                         : ": no labels (put the MNIST-named label file beside it or pass --labels)"));
-            ranges.push_back({all.count(), images.count(), sources[i]});
-            if (i == 0) all = std::move(images);
-            else ds::append(all, images);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const im::SourceSpec spec = im::parse_source(sources[i]);
+        if (spec.weighted)
+            throw UsageError("--data " + sources[i] + ": evaluate counts every image once; drop the ':WEIGHT'");
+        if (spec.mnist || std::filesystem::is_directory(spec.path)) {
+            if (!labels.empty()) throw UsageError("--labels goes with an IDX file, not with " + sources[i]);
+            auto source = im::load_labeled_source(spec, im::MnistPart::kTest);
+            for (const auto& skipped : source.skipped) std::fprintf(stderr, "evaluate: warning: %s (skipped)\n", skipped.c_str());
+            ranges.push_back({all.count(), source.images.count(), sources[i]});
+            if (i == 0) all = std::move(source.images);
+            else ds::append(all, source.images);
+            continue;
         }
+        auto images = ds::load_source(spec.path, labels);
+        if (images.count() == 0) throw ds::DataError(sources[i] + ": holds no images (nothing to evaluate)");
+        if (!images.labeled())
+            throw ds::DataError(
+                sources[i] +
+                (std::filesystem::path(sources[i]).extension() == ".csv"
+                     ? ": has no label column; evaluate needs labeled images (label first, as in Kaggle's "
+                       "train.csv); to classify unlabeled ones use predict"
+                     : ": no labels (put the MNIST-named label file beside it or pass --labels)"));
+        ranges.push_back({all.count(), images.count(), sources[i]});
+        if (i == 0) all = std::move(images);
+        else ds::append(all, images);
     }
     if (all.count() == 0) throw ds::DataError("no images to evaluate");
     return all;

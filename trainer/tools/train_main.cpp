@@ -78,8 +78,7 @@ LoadedData load_sources(const std::vector<td::images::SourceSpec>& specs, std::s
         if (!source.empty_classes.empty()) {
             std::string digits;
             for (const int d : source.empty_classes) digits.append(digits.empty() ? "" : " ").append(std::to_string(d));
-            std::fprintf(stderr, "train: warning: %s: no image of digit %s (the run still learns them from other sources)\n",
-                         spec.text.c_str(), digits.c_str());
+            std::fprintf(stderr, "train: warning: %s: no image of digit %s\n", spec.text.c_str(), digits.c_str());
         }
         if (limit && source.images.count() > limit) {
             source.images.pixels.resize(limit * td::dataset::kPixels);
