@@ -1,4 +1,6 @@
 // The training loop on small MNIST subsets: reproducibility, exact resume, and that it learns.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -93,6 +95,64 @@ TEST_CASE("same seed and data give the same weights bit for bit, a resumed run e
     train(other_seed, data, one_source(data));
     const auto seed8 = load_checkpoint(dir.path() / "seed8" / "last.ckpt");
     CHECK(seed8.params[0].data != straight.params[0].data);
+}
+
+TEST_CASE("fine-tuning on two weighted sources from --init: a resumed run equals an uninterrupted one") {
+    const auto data = train_subset(120);  // the first 80 as one source, the last 40 as another
+    const std::vector<DataSource> sources{{"a", std::string(64, 'a'), 80, 0.5f, "a"},
+                                          {"b", std::string(64, 'b'), 40, 2.5f, "b"}};
+    tinydigit::testing::TempDir dir;
+    train(tiny_options(dir.path() / "start", 1), data, one_source(data));
+    auto fine_tune = [&](const std::string& name, int stop_after, bool resume) {
+        auto o = tiny_options(dir.path() / name, 3);
+        o.init = dir.path() / "start" / "best.ckpt";
+        o.init_sha256 = std::string(64, 'c');
+        o.stop_after = stop_after;
+        o.resume = resume;
+        return train(o, data, sources);
+    };
+    const auto straight_summary = fine_tune("straight", 0, false);
+    CHECK(straight_summary.best_source_val_accuracy.size() == 2);
+    fine_tune("resumed", 2, false);
+    fine_tune("resumed", 0, true);
+
+    const auto straight = load_checkpoint(dir.path() / "straight" / "last.ckpt");
+    const auto resumed = load_checkpoint(dir.path() / "resumed" / "last.ckpt");
+    CHECK(resumed.epoch == 3);
+    check_same_tensors(resumed.params, straight.params);
+    check_same_tensors(resumed.buffers, straight.buffers);
+    REQUIRE(straight.recipe);
+    CHECK(straight.recipe->init_sha256 == std::string(64, 'c'));
+    CHECK(straight.data[1].weight == 2.5f);
+    const auto history = read_history_csv(dir.path() / "resumed" / "history.csv");
+    REQUIRE(history.size() == 3);
+    CHECK(history[2].source_val_acc.size() == 2);
+    const auto reference = read_history_csv(dir.path() / "straight" / "history.csv");
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(history[i].val_acc == reference[i].val_acc);
+        CHECK(history[i].loss == reference[i].loss);
+        CHECK(history[i].source_val_acc == reference[i].source_val_acc);
+    }
+}
+
+TEST_CASE("--init starts from the checkpoint's weights, not from the seed's random ones") {
+    const auto data = train_subset(80);
+    tinydigit::testing::TempDir dir;
+    train(tiny_options(dir.path() / "start", 1), data, one_source(data));
+    auto o = tiny_options(dir.path() / "still", 1);
+    o.init = dir.path() / "start" / "best.ckpt";
+    o.learning_rate = 1e-9f;  // steps too small to move the weights visibly
+    train(o, data, one_source(data));
+    const auto start = load_checkpoint(dir.path() / "start" / "best.ckpt");
+    const auto still = load_checkpoint(dir.path() / "still" / "best.ckpt");
+    REQUIRE(start.params.size() == still.params.size());
+    for (std::size_t t = 0; t < start.params.size(); ++t) {
+        CAPTURE(start.params[t].name);
+        float largest = 0.0f;
+        for (std::size_t i = 0; i < start.params[t].data.size(); ++i)
+            largest = std::max(largest, std::abs(start.params[t].data[i] - still.params[t].data[i]));
+        CHECK(largest < 1e-5f);
+    }
 }
 
 TEST_CASE("a resume is refused for another architecture, seed, precision or data") {
