@@ -66,7 +66,7 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision", "--init"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }

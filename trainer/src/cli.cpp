@@ -44,7 +44,8 @@ Data
                       times each of the source's training images is drawn per epoch: 4 draws
                       each four times (differently augmented), 0.25 a different quarter each
                       epoch. Default: mnist.
-  --limit N           use only the first N images of each source (quick experiments)
+  --limit N           use only the first N images of each source (quick experiments; an
+                      image folder's images come by digit, so a small N drops the last digits)
   --train-on-test-set-leaks-labels
                       also train on the MNIST test set (the Kaggle leaderboard trick). The
                       test set is then no test: the run refuses to report a test accuracy.
