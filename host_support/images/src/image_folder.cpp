@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "tinydigit/host/common/io_error.hpp"
 #include "tinydigit/host/common/read_file.hpp"
 #include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/images/gray_image.hpp"
@@ -77,7 +78,9 @@ ImageFolder load_image_folder(const std::filesystem::path& dir) {
                                                 digit_image.pixels.end());
                     folder.images.labels.push_back(static_cast<std::uint8_t>(digit));
                     manifest += std::filesystem::relative(path, dir).generic_string() + ' ' + common::sha256_hex(bytes) + '\n';
-                } catch (const std::exception& e) {
+                } catch (const ImageError& e) {  // not an image, undecodable, or no digit in it
+                    folder.skipped.push_back(naming_the_path(e.what(), path));
+                } catch (const common::IoError& e) {  // unreadable (permissions, a vanished file)
                     folder.skipped.push_back(naming_the_path(e.what(), path));
                 }
             }
