@@ -112,9 +112,12 @@ void panel(std::string& svg, double x0, const std::string& title, const std::str
 
     // Legend in the right-hand corner the curves tend to leave free (loss falls, accuracy rises).
     const auto n = static_cast<double>(series.size());
+    std::size_t longest = 0;  // about 6 px per character at font size 11, so "val NAME" fits
+    for (const auto& sr : series) longest = std::max(longest, sr.label.size());
+    const double legend_width = std::max(90.0, 36.0 + 6.0 * static_cast<double>(longest));
     for (std::size_t i = 0; i < series.size(); ++i) {
         const double ly = (legend_at_bottom ? bottom - 14 - 16 * (n - 1) : top + 14) + 16 * static_cast<double>(i);
-        const double lx = right - (n > 2 ? 120 : 90);  // room for "val NAME"
+        const double lx = right - legend_width;
         svg += "<line x1=\"" + fixed(lx, 1) + "\" y1=\"" + fixed(ly, 1) + "\" x2=\"" + fixed(lx + 24, 1) + "\" y2=\"" +
                fixed(ly, 1) + "\" stroke=\"" + series[i].colour + "\" stroke-width=\"2\"" +
                (series[i].dash ? std::string(" stroke-dasharray=\"") + series[i].dash + "\"" : "") + "/>\n";
