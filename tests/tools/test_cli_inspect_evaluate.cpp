@@ -376,7 +376,8 @@ TEST_CASE("evaluate: unlabeled CSV, empty IDX and a folder say what is wrong, an
 
     r = run_tool("evaluate", {model, "--data", dir.path().string()});
     CHECK(r.exit_code == 1);
-    CHECK_MESSAGE(r.err == "evaluate: " + dir.path().string() + ": is a folder, not a file (name a file inside it)\n", r.err);
+    CHECK_MESSAGE(r.err == "evaluate: " + dir.path().string() + ": has no subfolders 0 .. 9 (an image folder holds one "
+                           "subfolder per digit, named 0 to 9, with that digit's images)\n", r.err);
 
     std::string bom_csv = "\xEF\xBB\xBFlabel,";  // Excel's "CSV UTF-8", with Windows line ends
     bom_csv.append(header).append("\r\n7,").append(row).append("\r\n");
