@@ -220,6 +220,10 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
             t.first[o] = static_cast<std::int8_t>(y);
             continue;
         }
+        if (t.rows == 1 && t.cols == 1) {  // windows that do not overlap: one pooled output
+            if (y > t.first[o]) t.first[o] = static_cast<std::int8_t>(y);
+            continue;
+        }
         for (std::int32_t r = 0; r < t.rows; ++r)
             for (std::int32_t c = 0; c < t.cols; ++c) {
                 std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
