@@ -216,39 +216,44 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
 }
 
 // Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
-// requantize() in 32-bit arithmetic for shifts n > 32 (every trained model: scales below
-// 2^-1): (acc * M + 2^(n-1)) >> n is the high word of acc * M (one SMULL) plus 2^(n-33),
-// shifted right by n - 32, exactly, as the floor of a floor is the floor of the quotient.
-// Other shifts take the 64-bit rule.
-__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, std::int32_t pixels,
-                                      std::int32_t o, const std::int32_t* sums) {
+// Out of line: the general shift and pool cases. Every trained model takes finish() below.
+__attribute__((noinline)) void finish_general(const Conv2DParams& p, const Target* targets, std::int32_t pixels,
+                                              std::int32_t o, const std::int32_t* sums) {
     const Requant& rq = p.requant;
-    const std::int32_t bias = p.bias[o], m = rq.multiplier[o], n = rq.shift[o];
     for (std::int32_t j = 0; j < pixels; ++j) {
-        const std::int32_t acc = wrapping_add(bias, sums[j]);
-        std::int32_t y;
-        if (n <= 32) {
-            y = requantize(acc, m, n, rq.out_zero_point, rq.act_min, rq.act_max);
-        } else {
-            const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
-            y = ((high + (std::int32_t{1} << (n - 33))) >> (n - 32)) + rq.out_zero_point;
-            if (y < rq.act_min) y = rq.act_min;
-            if (y > rq.act_max) y = rq.act_max;
-        }
+        const std::int8_t y = requantize(wrapping_add(p.bias[o], sums[j]), rq.multiplier[o], rq.shift[o],
+                                         rq.out_zero_point, rq.act_min, rq.act_max);
         const Target& t = targets[j];
-        if (p.pool_h == 0) {
-            t.first[o] = static_cast<std::int8_t>(y);
-            continue;
-        }
-        if (t.rows == 1 && t.cols == 1) {  // windows that do not overlap: one pooled output
-            if (y > t.first[o]) t.first[o] = static_cast<std::int8_t>(y);
-            continue;
-        }
         for (std::int32_t r = 0; r < t.rows; ++r)
             for (std::int32_t c = 0; c < t.cols; ++c) {
                 std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-                if (y > *d) *d = static_cast<std::int8_t>(y);
+                if (p.pool_h == 0 || y > *d) *d = y;
             }
+    }
+}
+
+// The common case: shift n > 32 (scales below 2^-1, every trained model) and each pixel
+// stored to one output (no pool, or pool windows that do not overlap: `simple`).
+// requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
+// (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
+// floor of the quotient.
+__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple,
+                                      std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
+    const Requant& rq = p.requant;
+    const std::int32_t n = rq.shift[o];
+    if (n <= 32 || !simple) return finish_general(p, targets, pixels, o, sums);
+    // Locals first: an int8 store may alias any field, which would then be loaded again.
+    const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
+    const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
+    const bool pooled = p.pool_h != 0;
+    for (std::int32_t j = 0; j < pixels; ++j) {
+        const std::int32_t acc = wrapping_add(bias, sums[j]);
+        const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
+        std::int32_t y = ((high + round) >> (n - 32)) + zp;
+        if (y < lo) y = lo;
+        if (y > hi) y = hi;
+        std::int8_t* const d = targets[j].first + o;
+        if (!pooled || y > *d) *d = static_cast<std::int8_t>(y);
     }
 }
 
@@ -273,7 +278,11 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     for (std::int32_t i = 0; i < n; i += kPixels) {
         const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;  // a short last block repeats its last pixel
         Target targets[kPixels];
-        for (std::int32_t j = 0; j < kPixels; ++j) targets[j] = target_of(p, out, i + (j < pixels ? j : pixels - 1), sweep.used_w);
+        bool simple = true;  // every pixel goes to one output
+        for (std::int32_t j = 0; j < kPixels; ++j) {
+            targets[j] = target_of(p, out, i + (j < pixels ? j : pixels - 1), sweep.used_w);
+            simple = simple && targets[j].rows == 1 && targets[j].cols == 1;
+        }
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
             const std::int32_t channels = p.out_c - o0 < plan.channels ? p.out_c - o0 : plan.channels;
             std::memset(sums, 0, 4u * kPixels * static_cast<std::uint32_t>(channels));
@@ -295,7 +304,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                             sums[kPixels * o + j] += tail[4 * j + r] * w[o * k + 4 * groups + r];
             }
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, pixels, o, s);
+            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, pixels, o, s);
         }
     }
 }
