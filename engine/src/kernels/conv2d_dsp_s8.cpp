@@ -2,9 +2,11 @@
 //
 // The metric is executed instructions, and every weight word costs an LDR and two SXTB16
 // however many pixels share it, so the pass covers as many pixels as registers allow: four
-// accumulators, four column words (one LDM per two pixels), the unpacked weight pair, and
-// three pointers. Per group of 4 reduction steps (16 MACs): LDR + 2 SXTB16 + 2 LDM + 8 SMLAD
-// = 13 instructions; 4 groups per loop iteration (0.84 per MAC with CMP + BNE).
+// accumulators, four column words (one LDM per two pixels), the unpacked weight pair and
+// the pointers (14 registers). Per group of 4 reduction steps (16 MACs): LDR + 2 SXTB16 +
+// 2 LDM + 8 SMLAD = 13 instructions; 4 groups per loop iteration (0.84 per MAC with CMP +
+// BNE). 8 channels x 2 pixels or 3 pixels x 2 channels would need more registers than
+// exist unless two channels' weights were interleaved in the file (a model-format change).
 //
 // The column of 4 pixels over the whole reduction would take 8 x K bytes, twice the planned
 // scratch, so the reduction runs in chunks (a kernel row when kernel_w * in_c % 4 == 0, so a
@@ -40,9 +42,11 @@ Plan plan_of(const Conv2DParams& p) {
     const auto budget = static_cast<std::int32_t>(conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c));
     const std::int32_t tail = k % 4 != 0 ? 8 * kPixels : 0;
     const std::int32_t min_channels = p.out_c < 8 ? p.out_c : 8;
-    // A kernel row (all-padding rows are skipped), else all of K if it fits, else what fits.
+    // A kernel row (all-padding rows are skipped), else all of K if it fits beside one
+    // channel's sums, else what fits beside 8 channels' sums.
     std::int32_t chunk = row % 4 == 0 ? row : k;
-    if (8 * (chunk / 4 * 4) + tail + 16 * min_channels > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
+    const std::int32_t channels_needed = chunk == k ? 1 : min_channels;
+    if (8 * (chunk / 4 * 4) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
     const std::int32_t column = 8 * (chunk / 4 * 4) + tail;
     const std::int32_t fit = (budget - column) / (4 * kPixels);
     return Plan{chunk, fit < p.out_c ? fit : p.out_c, static_cast<std::uint32_t>(column)};
@@ -149,18 +153,13 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
 // Writes pixel j's values for reduction steps [k0, k0 + len) into the chunk's column
 // (only the kernel rows that meet the chunk are visited). Returns whether any of them is an
 // input cell (not padding).
-bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w, std::int16_t* col,
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w, std::int16_t* col,
             std::int32_t j, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
     const std::int32_t full = len / 4 * 4, row = p.kernel_w * p.in_c;
-    const std::int32_t cy = i / used_w, cx = i % used_w;
-    const std::int32_t x0 = cx * p.stride_w - p.pad_left;
-    std::int32_t kx_lo = x0 < 0 ? -x0 : 0;
-    std::int32_t kx_hi = p.in_w - x0 < p.kernel_w ? p.in_w - x0 : p.kernel_w;
-    if (kx_lo > p.kernel_w) kx_lo = p.kernel_w;
-    if (kx_hi < kx_lo) kx_hi = kx_lo;
-    const std::int32_t left = kx_lo * p.in_c, mid_end = kx_hi * p.in_c;
+    const std::int32_t cy = i / used_w;
+    const detail::RowSpan span = detail::row_span(p, i % used_w);
     bool any = false;
     // One run of n values (src) or padding cells (nullptr) at reduction step k, clipped.
     const auto run = [&](std::int32_t k, const std::int8_t* src, std::int32_t n) {
@@ -193,11 +192,45 @@ bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::i
             run(k, nullptr, row);
             continue;
         }
-        run(k, nullptr, left);
-        run(k + left, in + (y * p.in_w + x0 + kx_lo) * p.in_c, mid_end - left);
-        run(k + mid_end, nullptr, row - mid_end);
+        run(k, nullptr, span.left);
+        run(k + span.left, in + (y * p.in_w + span.first_x) * p.in_c, span.mid_end - span.left);
+        run(k + span.mid_end, nullptr, row - span.mid_end);
     }
     return any;
+}
+
+// Whole columns up to this length (e.g. a first layer with one input channel) are staged.
+constexpr std::int32_t kStagedMax = 64;
+
+// Pixel j's column over all of K <= kStagedMax: values in plain order on the stack first (each
+// kernel row a plain loop, whatever its alignment), then rearranged a group at a time into
+// pair order; the K % 4 leftover steps go to the tail in plain order. gather() would take
+// its element-wise path for rows that do not fill whole words.
+__attribute__((noinline)) void gather_staged(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w,
+                   std::int16_t* col, std::int32_t j, std::int32_t k) {
+    std::int16_t plain[kStagedMax];
+    const std::int32_t z = p.in_zero_point, row = p.kernel_w * p.in_c, cy = i / used_w;
+    const detail::RowSpan span = detail::row_span(p, i % used_w);
+    std::int16_t* v = plain;
+    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, v += row) {
+        const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
+        std::int32_t t = 0;
+        if (y >= 0 && y < p.in_h) {
+            const std::int8_t* src = in + (y * p.in_w + span.first_x) * p.in_c;
+            for (; t < span.left; ++t) v[t] = 0;
+            for (; t < span.mid_end; ++t) v[t] = static_cast<std::int16_t>(src[t - span.left] - z);
+        }
+        for (; t < row; ++t) v[t] = 0;
+    }
+    const std::int32_t groups = k / 4;
+    std::int16_t* dst = col + j * 4;
+    for (std::int32_t g = 0; g < groups; ++g, dst += 4 * kPixels) {
+        const std::uint32_t w01 = detail::load_word(plain + 4 * g), w23 = detail::load_word(plain + 4 * g + 2);
+        const std::uint32_t lo = (w01 & 0xffffu) | w23 << 16, hi = w01 >> 16 | (w23 & 0xffff0000u);  // (x0 x2), (x1 x3)
+        std::memcpy(dst, &lo, 4);
+        std::memcpy(dst + 2, &hi, 4);
+    }
+    for (std::int32_t r = 0; r < k % 4; ++r) dst[r] = plain[4 * groups + r];
 }
 
 // Where a conv pixel's values go: the output pixel, or the pooled outputs whose windows hold it.
@@ -289,7 +322,11 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
             for (std::int32_t k0 = 0; k0 < k; k0 += plan.chunk) {
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len / 4, rest = len % 4;
-                if (!one_chunk || o0 == 0) {
+                if (one_chunk && k <= kStagedMax) {
+                    if (o0 == 0)
+                        for (std::int32_t j = 0; j < kPixels; ++j)
+                            gather_staged(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k);
+                } else if (!one_chunk || o0 == 0) {
                     bool any = false;
                     for (std::int32_t j = 0; j < kPixels; ++j)
                         any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k0, len);
