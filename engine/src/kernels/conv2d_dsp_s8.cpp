@@ -199,40 +199,6 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
     return any;
 }
 
-// Whole columns up to this length (e.g. a first layer with one input channel) are staged.
-constexpr std::int32_t kStagedMax = 64;
-
-// Pixel j's column over all of K <= kStagedMax: values in plain order on the stack first (each
-// kernel row a plain loop, whatever its alignment), then rearranged a group at a time into
-// pair order; the K % 4 leftover steps go to the tail in plain order. gather() would take
-// its element-wise path for rows that do not fill whole words.
-__attribute__((noinline)) void gather_staged(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w,
-                   std::int16_t* col, std::int32_t j, std::int32_t k) {
-    std::int16_t plain[kStagedMax];
-    const std::int32_t z = p.in_zero_point, row = p.kernel_w * p.in_c, cy = i / used_w;
-    const detail::RowSpan span = detail::row_span(p, i % used_w);
-    std::int16_t* v = plain;
-    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky, v += row) {
-        const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
-        std::int32_t t = 0;
-        if (y >= 0 && y < p.in_h) {
-            const std::int8_t* src = in + (y * p.in_w + span.first_x) * p.in_c;
-            for (; t < span.left; ++t) v[t] = 0;
-            for (; t < span.mid_end; ++t) v[t] = static_cast<std::int16_t>(src[t - span.left] - z);
-        }
-        for (; t < row; ++t) v[t] = 0;
-    }
-    const std::int32_t groups = k / 4;
-    std::int16_t* dst = col + j * 4;
-    for (std::int32_t g = 0; g < groups; ++g, dst += 4 * kPixels) {
-        const std::uint32_t w01 = detail::load_word(plain + 4 * g), w23 = detail::load_word(plain + 4 * g + 2);
-        const std::uint32_t lo = (w01 & 0xffffu) | w23 << 16, hi = w01 >> 16 | (w23 & 0xffff0000u);  // (x0 x2), (x1 x3)
-        std::memcpy(dst, &lo, 4);
-        std::memcpy(dst + 2, &hi, 4);
-    }
-    for (std::int32_t r = 0; r < k % 4; ++r) dst[r] = plain[4 * groups + r];
-}
-
 // Where a conv pixel's values go: the output pixel, or the pooled outputs whose windows hold it.
 struct Target {
     std::int8_t* first;  // output pixel (py_lo, px_lo)
@@ -322,11 +288,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
             for (std::int32_t k0 = 0; k0 < k; k0 += plan.chunk) {
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len / 4, rest = len % 4;
-                if (one_chunk && k <= kStagedMax) {
-                    if (o0 == 0)
-                        for (std::int32_t j = 0; j < kPixels; ++j)
-                            gather_staged(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k);
-                } else if (!one_chunk || o0 == 0) {
+                if (!one_chunk || o0 == 0) {
                     bool any = false;
                     for (std::int32_t j = 0; j < kPixels; ++j)
                         any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k0, len);
