@@ -129,7 +129,6 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
 // column's pair order at dst, 32 bytes apart (the 4 pixels' interleave); src == nullptr
 // writes padding zeros. 4 instructions + loop per word.
 __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, std::int32_t words, std::uint32_t minus_z) {
-    const std::int8_t* const end = src + 4 * words;
     std::uint32_t lo = 0, hi = 0;
     if (words <= 0) return;
     if (src == nullptr) {
@@ -137,6 +136,7 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
             __asm__ volatile("strd %[lo], %[hi], [%[dst]], #32" : [dst] "+r"(dst) : [lo] "r"(lo), [hi] "r"(hi) : "memory");
         return;
     }
+    const std::int8_t* const end = src + 4 * words;
     __asm__ volatile(
         "1:\n\t"
         "ldr     %[hi], [%[src]], #4\n\t"
