@@ -1,13 +1,22 @@
-// Conv2D for Cortex-M4/M7 (DSP extension): 2 output channels x 2 output pixels per pass.
+// Conv2D for Cortex-M4/M7/M33 (DSP extension): 4 output pixels x 1 output channel per pass.
 //
-// Column layout (scratch, per pixel pair, int16 = x - z_in, padding 0): for every group of 4
-// reduction steps, 8 halfwords [pixel 0: x0 x2 x1 x3][pixel 1: x0 x2 x1 x3] (SMLAD pair
-// order, see dsp_support.hpp); the K % 4 leftover steps follow as [pixel 0 ...][pixel 1 ...]
-// in plain order, 4 halfwords per pixel. Both pixels stream through one pointer.
+// The metric is executed instructions, and every weight word costs an LDR and two SXTB16
+// however many pixels share it, so the pass covers as many pixels as registers allow: four
+// accumulators, four column words (one LDM per two pixels), the unpacked weight pair and
+// the pointers (14 registers). Per group of 4 reduction steps (16 MACs): LDR + 2 SXTB16 +
+// 2 LDM + 8 SMLAD = 13 instructions; 4 groups per loop iteration (0.84 per MAC with CMP +
+// BNE). 8 channels x 2 pixels or 3 pixels x 2 channels would need more registers than
+// exist unless two channels' weights were interleaved in the file (a model-format change).
 //
-// Inner loop per group of 4 steps (16 MACs): 2 LDR weights, 4 SXTB16, 2 LDRD column,
-// 8 SMLAD, CMP + BNE = 18 instructions, no spills (14 registers, written in asm so the
-// allocation cannot degrade). Weights are read in place (OHWI), no repacking.
+// The column of 4 pixels over the whole reduction would take 8 x K bytes, twice the planned
+// scratch, so the reduction runs in chunks (a kernel row when kernel_w * in_c % 4 == 0, so a
+// chunk that is all padding for the 4 pixels is skipped), summing into int32 accumulators in
+// scratch for a block of output channels (all of them unless the plan is too small).
+//
+// Column layout of a chunk (int16 = x - z_in, padding 0): for every group of 4 steps, 16
+// halfwords [pixel 0: x0 x2 x1 x3][pixel 1 ...][pixel 2 ...][pixel 3 ...] (SMLAD pair order,
+// see dsp_support.hpp); the K % 4 leftover steps of the last chunk follow as 4 halfwords per
+// pixel in plain order. Weights are read in place (OHWI), no repacking.
 #if defined(__ARM_FEATURE_DSP)
 
 #include "conv_support.hpp"
@@ -19,90 +28,175 @@
 namespace tinydigit::engine {
 namespace {
 
-struct Acc4 {
-    std::int32_t a0, a1, b0, b1;  // channel a/b x pixel 0/1
+constexpr std::int32_t kPixels = 4;
+
+// How the planned scratch is split: accumulators for `channels` output channels at a time,
+// then the column of one chunk of `chunk` reduction steps (a multiple of 4, or all of K).
+struct Plan {
+    std::int32_t chunk, channels;
+    std::uint32_t column_bytes;  // one chunk's column, 16-byte multiple
 };
 
-// One group of 4 reduction steps for 2 channels x 2 pixels (16 MACs, 16 instructions).
-#define TD_DSP_GROUP                                 \
-    "ldr    %[ra], [%[wa]], #4\n\t"                 \
-    "ldr    %[rb], [%[wb]], #4\n\t"                 \
-    "ldrd   %[x0], %[x1], [%[col]], #8\n\t"         \
-    "sxtb16 %[ta], %[ra]\n\t"                       \
-    "sxtb16 %[ra], %[ra], ror #8\n\t"               \
-    "sxtb16 %[tb], %[rb]\n\t"                       \
-    "sxtb16 %[rb], %[rb], ror #8\n\t"               \
-    "smlad  %[a0], %[x0], %[ta], %[a0]\n\t"         \
-    "smlad  %[a0], %[x1], %[ra], %[a0]\n\t"         \
-    "smlad  %[b0], %[x0], %[tb], %[b0]\n\t"         \
-    "smlad  %[b0], %[x1], %[rb], %[b0]\n\t"         \
-    "ldrd   %[x0], %[x1], [%[col]], #8\n\t"         \
-    "smlad  %[a1], %[x0], %[ta], %[a1]\n\t"         \
-    "smlad  %[a1], %[x1], %[ra], %[a1]\n\t"         \
-    "smlad  %[b1], %[x0], %[tb], %[b1]\n\t"         \
-    "smlad  %[b1], %[x1], %[rb], %[b1]\n\t"
+Plan plan_of(const Conv2DParams& p) {
+    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, row = p.kernel_w * p.in_c;
+    const auto budget = static_cast<std::int32_t>(conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c));
+    const std::int32_t tail = k % 4 != 0 ? 8 * kPixels : 0;
+    const std::int32_t min_channels = p.out_c < 8 ? p.out_c : 8;
+    // A kernel row (all-padding rows are skipped), else all of K if it fits beside one
+    // channel's sums, else what fits beside 8 channels' sums.
+    std::int32_t chunk = row % 4 == 0 ? row : k;
+    const std::int32_t channels_needed = chunk == k ? 1 : min_channels;
+    if (8 * (chunk / 4 * 4) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
+    const std::int32_t column = 8 * (chunk / 4 * 4) + tail;
+    const std::int32_t fit = (budget - column) / (4 * kPixels);
+    return Plan{chunk, fit < p.out_c ? fit : p.out_c, static_cast<std::uint32_t>(column)};
+}
 
-#define TD_DSP_OPERANDS                                                                                      \
-    : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [wa] "+r"(wa), [wb] "+r"(wb),             \
-      [col] "+r"(col), [ra] "=&r"(ra), [rb] "=&r"(rb), [ta] "=&r"(ta), [tb] "=&r"(tb), [x0] "=&r"(x0),      \
-      [x1] "=&r"(x1)                                                                                         \
-    : [end] "r"(wa_end)                                                                                      \
-    : "cc", "memory"
+// One group of 4 reduction steps for 4 pixels of one channel (16 MACs, 13 instructions).
+#define TD_DSP_GROUP                                              \
+    "ldr    %[v], [%[w]], #4\n\t"                                \
+    "ldmia  %[c]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"           \
+    "sxtb16 %[t], %[v]\n\t"                                      \
+    "sxtb16 %[v], %[v], ror #8\n\t"                              \
+    "smlad  %[a0], %[x0], %[t], %[a0]\n\t"                       \
+    "smlad  %[a0], %[x1], %[v], %[a0]\n\t"                       \
+    "smlad  %[a1], %[x2], %[t], %[a1]\n\t"                       \
+    "smlad  %[a1], %[x3], %[v], %[a1]\n\t"                       \
+    "ldmia  %[c]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"           \
+    "smlad  %[a2], %[x0], %[t], %[a2]\n\t"                       \
+    "smlad  %[a2], %[x1], %[v], %[a2]\n\t"                       \
+    "smlad  %[a3], %[x2], %[t], %[a3]\n\t"                       \
+    "smlad  %[a3], %[x3], %[v], %[a3]\n\t"
 
-// Sums over `groups` groups of 4 steps; col in the interleaved pair layout. The loop body
-// holds two groups (17 instructions per 16 MACs); an odd group count runs one group first.
-inline Acc4 dot_2x2(const std::int16_t* col, const std::int8_t* wa, const std::int8_t* wb, std::int32_t groups) {
-    std::int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-    std::uint32_t ra, rb, ta, tb, x0, x1;
-    const std::int8_t* const wa_end = wa + 4 * groups;
-    if (groups & 1) __asm__ volatile(TD_DSP_GROUP TD_DSP_OPERANDS);
-    if (groups > 1)
-        __asm__ volatile("1:\n\t" TD_DSP_GROUP TD_DSP_GROUP
-                         "cmp    %[wa], %[end]\n\t"
-                         "bne    1b\n\t" TD_DSP_OPERANDS);
-    return Acc4{a0, a1, b0, b1};
+// sums[4c .. 4c+3] += the 4 pixels' dot products with output channel c's weights over the
+// chunk, for c in [0, channels): channel c's chunk starts at w + c * stride. col holds
+// `groups` >= 1 groups in the interleaved layout. The channel loop is in the asm too (16
+// instructions per channel instead of about 30 around a per-channel call); odd groups run
+// one at a time first, then 4 per loop iteration.
+__attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
+                                            std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
+    // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
+    // to the j-th of r4, r5, r6, r8.
+    register std::uint32_t x0 __asm__("r0");
+    register std::uint32_t x1 __asm__("r1");
+    register std::uint32_t x2 __asm__("r2");
+    register std::uint32_t x3 __asm__("r3");
+    register std::uint32_t a0 __asm__("r4");
+    register std::uint32_t a1 __asm__("r5");
+    register std::uint32_t a2 __asm__("r6");
+    register std::uint32_t a3 __asm__("r8");
+    std::uint32_t v, t, end;
+    const std::int16_t* c;
+    const std::int32_t odd_bytes = 4 * (groups & 3), quad_bytes = 4 * (groups & ~3);
+    const std::int32_t skip = stride - 4 * groups;  // from a chunk's end to the next channel's
+    const std::int32_t* const sums_end = sums + kPixels * channels;
+    __asm__ volatile(
+        "2:\n\t"
+        "ldmia  %[s], {%[a0], %[a1], %[a2], %[a3]}\n\t"
+        "ldr    %[c], %[col]\n\t"
+        "ldr    %[end], %[odd]\n\t"
+        "adds   %[end], %[w], %[end]\n\t"
+        "cmp    %[w], %[end]\n\t"
+        "beq    3f\n\t"
+        "1:\n\t" TD_DSP_GROUP
+        "cmp    %[w], %[end]\n\t"
+        "bne    1b\n\t"
+        "3:\n\t"
+        "ldr    %[end], %[quad]\n\t"
+        "adds   %[end], %[w], %[end]\n\t"
+        "cmp    %[w], %[end]\n\t"
+        "beq    5f\n\t"
+        "4:\n\t" TD_DSP_GROUP TD_DSP_GROUP TD_DSP_GROUP TD_DSP_GROUP
+        "cmp    %[w], %[end]\n\t"
+        "bne    4b\n\t"
+        "5:\n\t"
+        "stmia  %[s]!, {%[a0], %[a1], %[a2], %[a3]}\n\t"
+        "ldr    %[end], %[skip]\n\t"
+        "adds   %[w], %[w], %[end]\n\t"
+        "ldr    %[end], %[sums_end]\n\t"
+        "cmp    %[s], %[end]\n\t"
+        "bne    2b"
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
+          [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
+          [x3] "=&r"(x3), [end] "=&r"(end)
+        : [col] "m"(col), [odd] "m"(odd_bytes), [quad] "m"(quad_bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
+        : "cc", "memory");
 }
 
 #undef TD_DSP_GROUP
-#undef TD_DSP_OPERANDS
 
-// Writes pixel j (0 or 1) of the pair into the interleaved column.
-void gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w, std::int16_t* col,
-            std::int32_t j, std::int32_t groups) {
+// Widens `words` words of input at src (4 values each, minus the zero point) into the
+// column's pair order at dst, 32 bytes apart (the 4 pixels' interleave); src == nullptr
+// writes padding zeros. 4 instructions + loop per word.
+__attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, std::int32_t words, std::uint32_t minus_z) {
+    std::uint32_t lo = 0, hi = 0;
+    if (words <= 0) return;
+    if (src == nullptr) {
+        for (std::int32_t t = 0; t < words; ++t)
+            __asm__ volatile("strd %[lo], %[hi], [%[dst]], #32" : [dst] "+r"(dst) : [lo] "r"(lo), [hi] "r"(hi) : "memory");
+        return;
+    }
+    const std::int8_t* const end = src + 4 * words;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr     %[hi], [%[src]], #4\n\t"
+        "sxtab16 %[lo], %[mz], %[hi]\n\t"
+        "sxtab16 %[hi], %[mz], %[hi], ror #8\n\t"
+        "strd    %[lo], %[hi], [%[dst]], #32\n\t"
+        "cmp     %[src], %[end]\n\t"
+        "bne     1b"
+        : [src] "+r"(src), [dst] "+r"(dst), [lo] "=&r"(lo), [hi] "=&r"(hi)
+        : [mz] "r"(minus_z), [end] "r"(end)
+        : "cc", "memory");
+}
+
+// Writes pixel j's values for reduction steps [k0, k0 + len) into the chunk's column
+// (only the kernel rows that meet the chunk are visited). Returns whether any of them is an
+// input cell (not padding).
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w, std::int16_t* col,
+            std::int32_t j, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
-    const std::int32_t full = 4 * groups;
-    auto put = [&](std::int32_t k, std::int16_t v) {
-        static constexpr std::int8_t kPairOrder[4] = {0, 2, 1, 3};
-        col[k < full ? (k / 4) * 8 + j * 4 + kPairOrder[k % 4] : groups * 8 + j * 4 + (k - full)] = v;
-    };
+    const std::int32_t full = len / 4 * 4, row = p.kernel_w * p.in_c;
+    const std::int32_t cy = i / used_w;
+    const detail::RowSpan span = detail::row_span(p, i % used_w);
+    bool any = false;
+    // One run of n values (src) or padding cells (nullptr) at reduction step k, clipped.
     const auto run = [&](std::int32_t k, const std::int8_t* src, std::int32_t n) {
-        std::int32_t t = 0;
-        if (k % 4 == 0) {  // whole groups: 4 values per word, converted with two SXTAB16
-            std::int16_t* dst = col + (k / 4) * 8 + j * 4;
-            const std::int32_t whole = (k + n <= full ? n : full - k) / 4 * 4;
-            for (; t < whole; t += 4, dst += 8) {
-                std::uint32_t lo = 0, hi = 0;
-                if (src != nullptr) {
-                    const std::uint32_t w = detail::load_word(src + t);
-                    lo = static_cast<std::uint32_t>(__sxtab16(static_cast<std::int32_t>(minus_z), static_cast<std::int32_t>(w)));
-                    hi = detail::sxtab16_ror8(minus_z, w);
-                }
-                std::memcpy(dst, &lo, 4);
-                std::memcpy(dst + 2, &hi, 4);
-            }
+        if (k < k0) {
+            if (src != nullptr) src += k0 - k;
+            n -= k0 - k;
+            k = k0;
         }
-        for (; t < n; ++t) put(k + t, src != nullptr ? static_cast<std::int16_t>(src[t] - z) : std::int16_t{0});
+        k -= k0;
+        if (k + n > len) n = len - k;
+        if (n <= 0) return;
+        any |= src != nullptr;
+        std::int32_t t = 0;
+        if (k % 4 == 0) {  // whole groups: one word each
+            const std::int32_t words = (k + n <= full ? n : full - k) / 4;
+            widen(src, col + k * kPixels + j * 4, words, minus_z);
+            t = 4 * words;
+        }
+        static constexpr std::int8_t kPairOrder[4] = {0, 2, 1, 3};
+        for (; t < n; ++t) {
+            const std::int32_t kk = k + t;
+            const std::int32_t at = kk < full ? (kk / 4) * 4 * kPixels + j * 4 + kPairOrder[kk % 4]
+                                              : full * kPixels + j * 4 + (kk - full);
+            col[at] = src != nullptr ? static_cast<std::int16_t>(src[t] - z) : std::int16_t{0};
+        }
     };
-    // Padding runs (src == nullptr) share one out-of-line copy of the body instead of three
-    // inlined ones (about 500 bytes of flash); only the input run stays inline, as it is hot.
-    const auto padding = [&](std::int32_t k, std::int32_t n) __attribute__((noinline)) { run(k, nullptr, n); };
-    detail::for_each_run(p, in, i / used_w, i % used_w, [&](std::int32_t k, const std::int8_t* src, std::int32_t n) {
-        if (src == nullptr)
-            padding(k, n);
-        else
-            run(k, src, n);
-    });
+    for (std::int32_t ky = k0 / row, k = ky * row; k < k0 + len; ++ky, k += row) {
+        const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
+        if (y < 0 || y >= p.in_h) {
+            run(k, nullptr, row);
+            continue;
+        }
+        run(k, nullptr, span.left);
+        run(k + span.left, in + (y * p.in_w + span.first_x) * p.in_c, span.mid_end - span.left);
+        run(k + span.mid_end, nullptr, row - span.mid_end);
+    }
+    return any;
 }
 
 // Where a conv pixel's values go: the output pixel, or the pooled outputs whose windows hold it.
@@ -120,76 +214,96 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
     return Target{out + (y_lo * p.out_w + x_lo) * p.out_c, y_hi - y_lo + 1, x_hi - x_lo + 1};
 }
 
-// Stores (or max-updates, when pooled) n <= 2 channel values at channel offset o.
-__attribute__((noinline)) void store(const Conv2DParams& p, const Target& t, std::int32_t o, std::int8_t y0, std::int8_t y1, bool both) {
-    if (p.pool_h == 0) {
-        t.first[o] = y0;
-        if (both) t.first[o + 1] = y1;
-        return;
+// Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
+// Out of line: the general shift and pool cases. Every trained model takes finish() below.
+__attribute__((noinline)) void finish_general(const Conv2DParams& p, const Target* targets, std::int32_t pixels,
+                                              std::int32_t o, const std::int32_t* sums) {
+    const Requant& rq = p.requant;
+    for (std::int32_t j = 0; j < pixels; ++j) {
+        const std::int8_t y = requantize(wrapping_add(p.bias[o], sums[j]), rq.multiplier[o], rq.shift[o],
+                                         rq.out_zero_point, rq.act_min, rq.act_max);
+        const Target& t = targets[j];
+        for (std::int32_t r = 0; r < t.rows; ++r)
+            for (std::int32_t c = 0; c < t.cols; ++c) {
+                std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
+                if (p.pool_h == 0 || y > *d) *d = y;
+            }
     }
-    for (std::int32_t r = 0; r < t.rows; ++r)
-        for (std::int32_t c = 0; c < t.cols; ++c) {
-            std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-            if (y0 > d[0]) d[0] = y0;
-            if (both && y1 > d[1]) d[1] = y1;
-        }
 }
 
-// Out of line (as store above): four call sites per channel pair, and flash is the budget.
-// requantize() in 32-bit arithmetic for shifts n > 32 (every trained model: scales below
-// 2^-1): (acc * M + 2^(n-1)) >> n is the high word of acc * M (one SMULL) plus 2^(n-33),
-// shifted right by n - 32, exactly, as the floor of a floor is the floor of the quotient.
-// Other shifts take the 64-bit rule.
-__attribute__((noinline)) std::int8_t finish(const Conv2DParams& p, std::int32_t o, std::int32_t sum) {
+// The common case: shift n > 32 (scales below 2^-1, every trained model) and each pixel
+// stored to one output (no pool, or pool windows that do not overlap: `simple`).
+// requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
+// (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
+// floor of the quotient.
+__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple,
+                                      std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
     const Requant& rq = p.requant;
-    const std::int32_t acc = wrapping_add(p.bias[o], sum);
     const std::int32_t n = rq.shift[o];
-    if (n <= 32) return requantize(acc, rq.multiplier[o], n, rq.out_zero_point, rq.act_min, rq.act_max);
-    const auto high = static_cast<std::int32_t>((std::int64_t{acc} * rq.multiplier[o]) >> 32);  // |high| < 2^30
-    std::int32_t y = ((high + (std::int32_t{1} << (n - 33))) >> (n - 32)) + rq.out_zero_point;
-    if (y < rq.act_min) y = rq.act_min;
-    if (y > rq.act_max) y = rq.act_max;
-    return static_cast<std::int8_t>(y);
+    if (n <= 32 || !simple) return finish_general(p, targets, pixels, o, sums);
+    // Locals first: an int8 store may alias any field, which would then be loaded again.
+    const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
+    const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
+    const bool pooled = p.pool_h != 0;
+    for (std::int32_t j = 0; j < pixels; ++j) {
+        const std::int32_t acc = wrapping_add(bias, sums[j]);
+        const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
+        std::int32_t y = ((high + round) >> (n - 32)) + zp;
+        if (y < lo) y = lo;
+        if (y > hi) y = hi;
+        std::int8_t* const d = targets[j].first + o;
+        if (!pooled || y > *d) *d = static_cast<std::int8_t>(y);
+    }
 }
 
 }  // namespace
 
-// Two pixels' int16 columns: 8 halfwords per group of 4 steps, plus a tail group when
-// K % 4 != 0 (at most 4 * round_up(K, 64), the planned size).
+// Accumulators for a block of output channels, then one chunk's column (plan_of: at most
+// the planned conv2d_scratch_bytes).
 std::uint64_t conv2d_dsp_s8_scratch_bytes(const Conv2DParams& p) {
-    const std::uint64_t k = conv2d_reduction_length(p.kernel_h, p.kernel_w, p.in_c);
-    return 16 * (k / 4) + (k % 4 != 0 ? 16 : 0);
+    const Plan plan = plan_of(p);
+    return plan.column_bytes + 4u * kPixels * static_cast<std::uint32_t>(plan.channels);
 }
 
 void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
-    const std::int32_t groups = k / 4, rest = k - 4 * groups;
-    auto* col = static_cast<std::int16_t*>(scratch);
-    const std::int16_t* tail = col + groups * 8;  // [pixel 0: 4][pixel 1: 4]
+    const Plan plan = plan_of(p);
+    auto* const sums = static_cast<std::int32_t*>(scratch);  // [channel][pixel]
+    auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
+    const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
     const detail::ConvSweep sweep(p);
     detail::prepare_output(p, out);
     const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += 2) {
-        const bool pair = i + 1 < n;
-        gather(p, in, i, sweep.used_w, col, 0, groups);
-        gather(p, in, pair ? i + 1 : i, sweep.used_w, col, 1, groups);  // an odd last pixel runs twice
-        const Target t0 = target_of(p, out, i, sweep.used_w);
-        const Target t1 = pair ? target_of(p, out, i + 1, sweep.used_w) : t0;
-        for (std::int32_t o = 0; o < p.out_c; o += 2) {
-            const bool both = o + 1 < p.out_c;
-            const std::int8_t* wa = p.weights + o * k;
-            const std::int8_t* wb = both ? wa + k : wa;
-            Acc4 acc = dot_2x2(col, wa, wb, groups);
-            for (std::int32_t r = 0; r < rest; ++r) {
-                const std::int32_t wa_r = wa[4 * groups + r], wb_r = wb[4 * groups + r];
-                acc.a0 += tail[r] * wa_r;
-                acc.a1 += tail[4 + r] * wa_r;
-                acc.b0 += tail[r] * wb_r;
-                acc.b1 += tail[4 + r] * wb_r;
+    for (std::int32_t i = 0; i < n; i += kPixels) {
+        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;  // a short last block repeats its last pixel
+        Target targets[kPixels];
+        bool simple = true;  // every pixel goes to one output
+        for (std::int32_t j = 0; j < kPixels; ++j) {
+            targets[j] = target_of(p, out, i + (j < pixels ? j : pixels - 1), sweep.used_w);
+            simple = simple && targets[j].rows == 1 && targets[j].cols == 1;
+        }
+        for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
+            const std::int32_t channels = p.out_c - o0 < plan.channels ? p.out_c - o0 : plan.channels;
+            std::memset(sums, 0, 4u * kPixels * static_cast<std::uint32_t>(channels));
+            for (std::int32_t k0 = 0; k0 < k; k0 += plan.chunk) {
+                const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
+                const std::int32_t groups = len / 4, rest = len % 4;
+                if (!one_chunk || o0 == 0) {
+                    bool any = false;
+                    for (std::int32_t j = 0; j < kPixels; ++j)
+                        any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k0, len);
+                    if (!any && !one_chunk) continue;  // all padding: adds nothing
+                }
+                const std::int8_t* const w = p.weights + o0 * k + k0;
+                if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
+                const std::int16_t* tail = col + groups * 4 * kPixels;
+                for (std::int32_t r = 0; r < rest; ++r)
+                    for (std::int32_t o = 0; o < channels; ++o)
+                        for (std::int32_t j = 0; j < kPixels; ++j)
+                            sums[kPixels * o + j] += tail[4 * j + r] * w[o * k + 4 * groups + r];
             }
-            store(p, t0, o, finish(p, o, acc.a0), both ? finish(p, o + 1, acc.b0) : std::int8_t{0}, both);
-            if (pair)
-                store(p, t1, o, finish(p, o, acc.a1), both ? finish(p, o + 1, acc.b1) : std::int8_t{0}, both);
+            const std::int32_t* s = sums;
+            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, pixels, o, s);
         }
     }
 }

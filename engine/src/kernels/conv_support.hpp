@@ -54,24 +54,35 @@ inline void store_pixel(const Conv2DParams& p, std::int8_t* out, std::int32_t cy
 // Visits the receptive field of conv pixel (cy, cx) in weight order (ky, kx, c) as runs:
 // visit(k, src, n) for n input values at src landing at reduction index k, and
 // visit(k, nullptr, n) for n padding cells. Runs come in increasing k and cover [0, K).
-template <typename Visit>
-inline void for_each_run(const Conv2DParams& p, const std::int8_t* in, std::int32_t cy, std::int32_t cx, Visit visit) {
-    const std::int32_t row = p.kernel_w * p.in_c;
+// Within one kernel row of conv column cx: reduction offsets [left, mid_end) are input cells,
+// starting at input column first_x; the rest are padding.
+struct RowSpan {
+    std::int32_t first_x, left, mid_end;
+};
+
+inline RowSpan row_span(const Conv2DParams& p, std::int32_t cx) {
     const std::int32_t x0 = cx * p.stride_w - p.pad_left;
     std::int32_t kx_lo = x0 < 0 ? -x0 : 0;
     std::int32_t kx_hi = p.in_w - x0 < p.kernel_w ? p.in_w - x0 : p.kernel_w;
     if (kx_lo > p.kernel_w) kx_lo = p.kernel_w;
     if (kx_hi < kx_lo) kx_hi = kx_lo;
-    const std::int32_t left = kx_lo * p.in_c, mid_end = kx_hi * p.in_c;
+    return RowSpan{x0 + kx_lo, kx_lo * p.in_c, kx_hi * p.in_c};
+}
+
+template <typename Visit>
+inline void for_each_run(const Conv2DParams& p, const std::int8_t* in, std::int32_t cy, std::int32_t cx, Visit visit) {
+    const std::int32_t row = p.kernel_w * p.in_c;
+    const RowSpan span = row_span(p, cx);
     for (std::int32_t ky = 0, k = 0; ky < p.kernel_h; ++ky, k += row) {
         const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
         if (y < 0 || y >= p.in_h) {
             visit(k, nullptr, row);
             continue;
         }
-        if (left > 0) visit(k, nullptr, left);
-        if (mid_end > left) visit(k + left, in + (std::int64_t{y} * p.in_w + x0 + kx_lo) * p.in_c, mid_end - left);
-        if (row > mid_end) visit(k + mid_end, nullptr, row - mid_end);
+        if (span.left > 0) visit(k, nullptr, span.left);
+        if (span.mid_end > span.left)
+            visit(k + span.left, in + (std::int64_t{y} * p.in_w + span.first_x) * p.in_c, span.mid_end - span.left);
+        if (row > span.mid_end) visit(k + span.mid_end, nullptr, row - span.mid_end);
     }
 }
 

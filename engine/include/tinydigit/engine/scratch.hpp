@@ -20,7 +20,9 @@
 // Why these sizes:
 // - Conv2D gathers the receptive field of a few output pixels into columns ("im2col") so
 //   the inner loop streams contiguous arrays: portable 2 x 2 x round_up(K, 64) bytes (int16,
-//   2 pixels), Arm DSP 16 x floor(K/4) (+16 when K % 4 != 0), Helium 4 x round_up(K, 16)
+//   2 pixels), Arm DSP whatever the plan gives (int32 sums of 4 pixels for a block of output
+//   channels, then the int16 column of 4 pixels over one kernel row or what fits), Helium
+//   4 x round_up(K, 16)
 //   (int8, 4 pixels) plus one int32 per output channel (the input zero point folded into a
 //   per-channel bias); K = kernel_h * kernel_w * in_channels. Seed network: 3,456 bytes for
 //   conv2 (36,000 bytes of live activations -> 39,456 peak), 10,240 bytes for conv6.
