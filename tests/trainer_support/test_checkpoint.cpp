@@ -204,10 +204,10 @@ TEST_CASE("a changed byte anywhere, or bytes appended, is refused by the integri
 TEST_CASE("the recipe round-trips, and a format 1 checkpoint (no footer, no recipe) still loads") {
     const tinydigit::testing::TempDir dir;
     auto c = sample_checkpoint(true);
-    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, "", ""};
+    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, 3, "", ""};
     save_checkpoint(dir.path() / "r.ckpt", c);
     CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
-    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, std::string(64, 'c'), "models/seed/best.ckpt"};
+    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, 2, std::string(64, 'c'), "models/seed/best.ckpt"};
     save_checkpoint(dir.path() / "r.ckpt", c);
     CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
     const auto v1 = load_checkpoint(dir.write("v1.ckpt", raw_checkpoint(1, {2, 3}, 6)));
