@@ -462,18 +462,31 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
             const std::int8_t* live_packed = packed + std::int64_t{live.lo} * l.row_groups * blocks * 64;
             if (blocks == 2) broadcast_block<12, 2>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
             else broadcast_block<4, 4>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            if (p.pool_h == 0) {
+                for (std::int32_t j = 0; j < valid; ++j)
+                    for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b)
+                        _mm_mask_storeu_epi8(targets[j].first + base + 16 * b, store_mask[b], requantize16(acc[j][b], rq[b]));
+                continue;
+            }
             for (std::int32_t j = 0; j < valid; ++j) {
                 const detail::PixelTarget& t = targets[j];
+                // Neighbours that feed the same pooled outputs (2x2 pools: pixel pairs of a
+                // row) are maxed in registers first: one read-modify-write of the output instead
+                // of a masked store the next masked load must wait for.
+                std::int32_t last_px = j;
+                while (last_px + 1 < valid && targets[last_px + 1].first == t.first && targets[last_px + 1].rows == t.rows &&
+                       targets[last_px + 1].cols == t.cols)
+                    ++last_px;
                 for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
-                    const __m128i y = requantize16(acc[j][b], rq[b]);
+                    __m128i y = requantize16(acc[j][b], rq[b]);
+                    for (std::int32_t q = j + 1; q <= last_px; ++q) y = _mm_max_epi8(y, requantize16(acc[q][b], rq[b]));
                     for (std::int32_t r = 0; r < t.rows; ++r)
                         for (std::int32_t c = 0; c < t.cols; ++c) {
                             std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + base + 16 * b;
-                            const __m128i v =
-                                p.pool_h == 0 ? y : _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d));
-                            _mm_mask_storeu_epi8(d, store_mask[b], v);
+                            _mm_mask_storeu_epi8(d, store_mask[b], _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d)));
                         }
                 }
+                j = last_px;
             }
         }
     }
