@@ -93,7 +93,8 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
 
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
 // Where op `index`'s packed weights start: after those of the convs before it (recomputed
-// rather than kept in a table: the Engine is a fixed small object, see c_api.h).
+// rather than kept in a table: the Engine is a fixed small object, see c_api.h; run() keeps a
+// running offset instead).
 std::uint64_t Engine::packed_offset(int index) const noexcept {
     std::uint64_t at = packed_offset_;
     for (int i = 0; i < index; ++i) {
@@ -131,6 +132,15 @@ int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(m
 Status Engine::run_operator(int index) noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    std::uint64_t packed_at = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    packed_at = packed_offset(index);
+#endif
+    run_op(index, packed_at);
+    return Status::kOk;
+}
+
+void Engine::run_op(int index, [[maybe_unused]] std::uint64_t& packed_at) noexcept {
     const model::Model& m = *model_;
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
     auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, detail::op_input(op, 0))->arena_offset());
@@ -144,7 +154,10 @@ Status Engine::run_operator(int index) noexcept {
         case model::OpParams::Conv2D: {
             Conv2DParams p = detail::decode_conv2d(m, op);
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-            if (!plan_only_ && k.conv2d_pack) p.packed = arena_ + packed_offset(index);
+            if (!plan_only_ && k.conv2d_pack) {
+                p.packed = arena_ + packed_at;
+                packed_at += round_up(k.conv2d_packed_bytes(p), 64);
+            }
 #endif
             k.conv2d(p, in, out, scratch);
             break;
@@ -156,13 +169,16 @@ Status Engine::run_operator(int index) noexcept {
         case model::OpParams::Pad: k.pad(detail::decode_pad(m, op), in, out); break;
         default: break;  // unreachable: load() rejected every other type
     }
-    return Status::kOk;
 }
 
 Status Engine::run() noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    std::uint64_t packed_at = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    packed_at = packed_offset_;
+#endif
     const int n = operator_count();
-    for (int i = 0; i < n; ++i) run_operator(i);
+    for (int i = 0; i < n; ++i) run_op(i, packed_at);
     return Status::kOk;
 }
 

@@ -94,6 +94,10 @@ public:
     const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:
+    // Runs op `index` (checked by the caller); packed_at: where its packed weights start,
+    // advanced past them (x86 sets that pack; unused elsewhere).
+    void run_op(int index, std::uint64_t& packed_at) noexcept;
+
     const model::Model* model_ = nullptr;
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
