@@ -620,9 +620,22 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
                 {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
             Requant16 r = rq;
             r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(block_bias)));
-            alignas(16) std::int8_t y[16];
-            _mm_store_si128(reinterpret_cast<__m128i*>(y), requantize16(reduce16(acc), r));
-            for (std::int32_t px = 0; px < valid; ++px) store4(p, pixels[i + px].target, o, y + 4 * px, channels);
+            alignas(16) std::int8_t y[16], pair[16];  // pair: pixel px maxed with px + 1
+            const __m128i values = requantize16(reduce16(acc), r);
+            _mm_store_si128(reinterpret_cast<__m128i*>(y), values);
+            _mm_store_si128(reinterpret_cast<__m128i*>(pair), _mm_max_epi8(values, _mm_srli_si128(values, 4)));
+            for (std::int32_t px = 0; px < valid; ++px) {
+                const detail::PixelTarget& t = pixels[i + px].target;
+                // Two neighbours feeding the same pooled outputs are stored once, as with the
+                // broadcast form.
+                if (p.pool_h != 0 && px + 1 < valid && pixels[i + px + 1].target.first == t.first &&
+                    pixels[i + px + 1].target.rows == t.rows && pixels[i + px + 1].target.cols == t.cols) {
+                    store4(p, t, o, pair + 4 * px, channels);
+                    ++px;
+                    continue;
+                }
+                store4(p, t, o, y + 4 * px, channels);
+            }
         }
     }
 }
