@@ -134,7 +134,7 @@ Status Engine::run_operator(int index) noexcept {
     if (index < 0 || index >= operator_count()) return Status::kBadParameter;
     std::uint64_t packed_at = 0;
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-    packed_at = packed_offset(index);
+    if (!plan_only_ && kernels_->conv2d_pack) packed_at = packed_offset(index);
 #endif
     run_op(index, packed_at);
     return Status::kOk;
