@@ -12,7 +12,7 @@ packages=(
     libdnnl-dev                                     # trainer: oneDNN 2.6
     libflatbuffers-dev flatbuffers-compiler         # model and checkpoint formats
     doctest-dev                                     # tests
-    libpng-dev                                      # tools/predict reads PNG
+    libpng-dev                                      # host_support/images reads PNG (predict, train and evaluate image folders)
     libssl-dev                                      # SHA-256 for provenance
     zlib1g-dev                                      # CRC-32 of the model and checkpoint footers
     gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib  # Cortex-M

@@ -57,7 +57,7 @@ export class TinyDigitEngine {
     return { ok: true, ...this.statusText(0) };
   }
 
-  // predict's normalization (tools/predict) of a width x height gray image (0 = black):
+  // predict's normalization (host_support/images) of a width x height gray image (0 = black):
   // {outcome, digit} with outcome 0 used as is, 1 normalized, 2/3 no digit.
   normalize(gray, width, height) {
     const side = this.x.web_image_max_side();

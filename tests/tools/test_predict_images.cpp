@@ -6,10 +6,10 @@
 #include <cstring>
 
 #include "support/temp_dir.hpp"
-#include "tinydigit/tools/gray_image.hpp"
-#include "tinydigit/tools/mnist_normalize.hpp"
+#include "tinydigit/host/images/gray_image.hpp"
+#include "tinydigit/host/images/mnist_normalize.hpp"
 
-using namespace tinydigit::tools;
+using namespace tinydigit::images;
 using tinydigit::testing::TempDir;
 
 namespace {

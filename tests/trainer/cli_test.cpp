@@ -6,6 +6,7 @@
 #include <string>
 
 #include <doctest/doctest.h>
+#include <omp.h>
 
 #include "support/temp_dir.hpp"
 #include "tinydigit/host/training/checkpoint.hpp"
@@ -66,7 +67,7 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision", "--init"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }
@@ -226,7 +227,7 @@ TEST_CASE("train checks every file it needs and every output before the first st
     CHECK_FALSE(std::filesystem::exists(out));
 
     r = run_train(dir, common + " --data " + dir.path().string() + " --skip-test");
-    check_one_line_error(r, dir.path().string() + ": is a folder, not a file");
+    check_one_line_error(r, dir.path().string() + ": has no subfolders 0 .. 9 (an image folder holds one subfolder per digit");
     CHECK_FALSE(std::filesystem::exists(out));
 
     // A submission that would replace the file to predict, or the data, is refused.
@@ -290,4 +291,139 @@ TEST_CASE("a resume with another recipe is refused naming the flag, and the run'
         CHECK(slurp(out / "last.ckpt") == last);
         CHECK(slurp(out / "history.csv") == history);
     }
+    // oneDNN's sums depend on the thread count: another --threads would end the bit-exact run.
+    REQUIRE(tinydigit::trainer::load_checkpoint(out / "last.ckpt").recipe->threads == 1);
+    if (omp_get_num_procs() >= 2) {
+        std::string args = run + " --epochs 2 --resume --threads 2";
+        args.replace(args.find("--threads 1"), 11, "");
+        const Run r = run_train(dir, args);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(r.err.find("train: " + (out / "last.ckpt").string() +
+                         ": was trained with --threads 1, not 2; resume with --threads 1") != std::string::npos);
+        CHECK(slurp(out / "last.ckpt") == last);
+    }
+    // A last.ckpt whose tensor has the right size but the wrong shape: the file and the tensor.
+    auto wrong = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
+    auto& shape = wrong.params.front().shape;
+    std::reverse(shape.begin(), shape.end());
+    REQUIRE(shape != tinydigit::trainer::load_checkpoint(out / "last.ckpt").params.front().shape);
+    wrong.resume->adam.m.front().shape = wrong.resume->adam.v.front().shape = shape;  // saved consistently
+    tinydigit::trainer::save_checkpoint(out / "last.ckpt", wrong);
+    const Run r = run_train(dir, run + " --epochs 2 --resume");
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("train: " + (out / "last.ckpt").string() + ": tensor " + wrong.params.front().name +
+                     " has shape ") != std::string::npos);
+}
+
+namespace {
+
+// An image folder of `per_class` PGM bars per digit (any content trains; the files are what
+// the test is about).
+std::filesystem::path image_folder(const tinydigit::testing::TempDir& dir, const std::string& name, int per_class) {
+    for (int digit = 0; digit < 10; ++digit) {
+        std::filesystem::create_directories(dir.path() / name / std::to_string(digit));
+        for (int i = 0; i < per_class; ++i) {
+            const int w = 20 + digit + i, h = 30;
+            std::string pgm = "P5\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n";
+            for (int p = 0; p < w * h; ++p) pgm.push_back(static_cast<char>(p % w > digit && p % w < digit + 6 ? 255 : 0));
+            dir.write(name + "/" + std::to_string(digit) + "/" + std::to_string(i) + ".pgm", pgm);
+        }
+    }
+    return dir.path() / name;
+}
+
+// A refusal found once training is set up: the last stderr line (after the "training ..." line).
+void check_last_line_error(const Run& r, const std::string& expected) {
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const std::string error = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+    CHECK(error.starts_with("train: "));
+    CHECK(error.find(expected) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("a bad --data weight exits 2 naming the source - a colon before a non-number is part of the path") {
+    tinydigit::testing::TempDir dir;
+    for (const char* source : {"mnist:0", "digits/:-2", "digits/:4x", "mnist:1001"}) {
+        CAPTURE(source);
+        const Run r = run_train(dir, std::string("--data ") + source);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err == "train: --data " + std::string(source) + ": the weight after ':' must be a number above 0 and at "
+                       "most 1000 (e.g. my_digits/:4), got '" + std::string(source).substr(std::string(source).rfind(':') + 1) + "'\n");
+    }
+    check_one_line_error(run_train(dir, "--data " + (dir.path() / "photos:old").string()), "photos:old: cannot open");
+}
+
+TEST_CASE("several sources: each holds out its own validation share, reported per source in history and at the end") {
+    tinydigit::testing::TempDir dir;
+    std::string rows;
+    for (int i = 0; i < 40; ++i) rows += csv_row(i % 10, i * 5);
+    const auto csv = dir.write("a.csv", rows);
+    const auto folder = image_folder(dir, "meter", 3);
+    dir.write("meter/8/broken.pgm", "P5\n10 10\n255\n");
+    const auto out = dir.path() / "run";
+    const std::string run = "--arch compact --epochs 1 --batch 8 --threads 1 --precise-bn 0 --skip-test --data " + csv.string() +
+                            " --data " + folder.string() + "/:2 --out " + out.string();
+    const Run r = run_train(dir, run);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("train: warning: " + (folder / "8" / "broken.pgm").string() + ": truncated PGM data (skipped)\n") !=
+          std::string::npos);
+    CHECK(r.out.find("(mean over the sources)") != std::string::npos);
+    CHECK(r.out.find("validation accuracy of best.ckpt on a.csv: ") != std::string::npos);
+    CHECK(r.out.find("validation accuracy of best.ckpt on meter: ") != std::string::npos);
+    const std::string history = slurp(out / "history.csv");
+    CHECK(history.starts_with("epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s,val_acc[a.csv],val_acc[meter]\n1,"));
+    CHECK(std::count(history.begin(), history.end(), ',') == 2 * 9);
+    CHECK(slurp(out / "history.svg").find(">val meter</text>") != std::string::npos);
+    const auto last = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
+    REQUIRE(last.data.size() == 2);
+    CHECK(last.data[0].count == 40);
+    CHECK(last.data[0].weight == 1.0f);
+    CHECK(last.data[1].count == 30);
+    CHECK(last.data[1].weight == 2.0f);
+    CHECK(last.data[1].name == "meter");
+    // The weight shapes the run: resuming with another one is refused.
+    const Run other = run_train(dir, "--arch compact --epochs 2 --batch 8 --threads 1 --precise-bn 0 --skip-test --data " +
+                                         csv.string() + " --data " + folder.string() + "/:3 --resume --out " + out.string());
+    check_last_line_error(other, "was trained on other data; resume with the same --data (and weights)");
+}
+
+TEST_CASE("--init refuses a checkpoint of another architecture, naming both, before reading any data") {
+    tinydigit::testing::TempDir dir;
+    const auto compact = std::filesystem::path(TINYDIGIT_SOURCE_DIR) / "models/compact/best.ckpt";
+    const auto out = dir.path() / "run";
+    const Run r = run_train(dir, "--init " + compact.string() + " --data " + (dir.path() / "missing").string() + " --out " +
+                                     out.string(), "TINYDIGIT_DATA_DIR=" + (dir.path() / "nomnist").string() + " ");
+    check_one_line_error(r, "--init " + compact.string() + ": holds a compact network; this run trains seed (give --arch compact");
+    CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("--init fine-tunes a committed checkpoint, records it for --resume, and quantize takes the result") {
+    tinydigit::testing::TempDir dir;
+    const auto seed = std::filesystem::path(TINYDIGIT_SOURCE_DIR) / "models/seed/best.ckpt";
+    const auto folder = image_folder(dir, "digits", 3);
+    const auto out = dir.path() / "run";
+    const std::string data = " --data " + folder.string() + " --batch 8 --threads 1 --precise-bn 0 --skip-test --out " + out.string();
+    const Run r = run_train(dir, "--init " + seed.string() + " --epochs 1" + data);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto best = tinydigit::trainer::load_checkpoint(out / "best.ckpt");
+    REQUIRE(best.recipe.has_value());
+    CHECK(best.recipe->init_path == seed.string());
+    CHECK(best.recipe->init_sha256.size() == 64);
+    CHECK(best.recipe->learning_rate == 1e-4f);  // the fine-tuning default
+    CHECK(best.architecture == "seed");
+
+    const Run unrelated = run_train(dir, "--epochs 2 --lr 0.0001 --resume" + data);
+    check_last_line_error(unrelated, "was started from --init " + seed.string() + " (SHA-256 ");
+
+    const auto quantize = std::filesystem::path(TRAIN_EXE).parent_path() / "quantize";
+    const std::string command = quantize.string() + " " + (out / "best.ckpt").string() + " " + (dir.path() / "model.fb").string() +
+                                " --calibration-count 64 >/dev/null 2>&1";
+    CHECK(std::system(command.c_str()) == 0);
+    CHECK(std::filesystem::file_size(dir.path() / "model.fb") > 100000);
 }

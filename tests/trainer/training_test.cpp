@@ -1,4 +1,6 @@
 // The training loop on small MNIST subsets: reproducibility, exact resume, and that it learns.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -50,21 +52,24 @@ void check_same_tensors(const std::vector<NamedTensor>& a, const std::vector<Nam
     }
 }
 
-const std::vector<DataSource> kSources{{"subset", std::string(64, 'a'), 160}};
+// What train_main records for a single --data source holding `data`.
+std::vector<DataSource> one_source(const ds::Images& data) {
+    return {{"subset", std::string(64, 'a'), static_cast<int>(data.count()), 1.0f, "subset"}};
+}
 
 }  // namespace
 
 TEST_CASE("same seed and data give the same weights bit for bit, a resumed run equals an uninterrupted one") {
     const auto data = train_subset(160);
     tinydigit::testing::TempDir dir;
-    train(tiny_options(dir.path() / "straight", 3), data, kSources);
-    train(tiny_options(dir.path() / "again", 3), data, kSources);
+    train(tiny_options(dir.path() / "straight", 3), data, one_source(data));
+    train(tiny_options(dir.path() / "again", 3), data, one_source(data));
     auto first_part = tiny_options(dir.path() / "resumed", 3);
     first_part.stop_after = 2;  // as a kill after epoch 2 would; epoch 3 is the annealed one
-    CHECK(train(first_part, data, kSources).epochs_done == 2);
+    CHECK(train(first_part, data, one_source(data)).epochs_done == 2);
     auto resume = tiny_options(dir.path() / "resumed", 3);
     resume.resume = true;
-    train(resume, data, kSources);
+    train(resume, data, one_source(data));
 
     const auto straight = load_checkpoint(dir.path() / "straight" / "last.ckpt");
     for (const char* other : {"again", "resumed"}) {
@@ -87,37 +92,95 @@ TEST_CASE("same seed and data give the same weights bit for bit, a resumed run e
     // A different seed is a different run.
     auto other_seed = tiny_options(dir.path() / "seed8", 1);
     other_seed.seed = 8;
-    train(other_seed, data, kSources);
+    train(other_seed, data, one_source(data));
     const auto seed8 = load_checkpoint(dir.path() / "seed8" / "last.ckpt");
     CHECK(seed8.params[0].data != straight.params[0].data);
+}
+
+TEST_CASE("fine-tuning on two weighted sources from --init: a resumed run equals an uninterrupted one") {
+    const auto data = train_subset(120);  // the first 80 as one source, the last 40 as another
+    const std::vector<DataSource> sources{{"a", std::string(64, 'a'), 80, 0.5f, "a"},
+                                          {"b", std::string(64, 'b'), 40, 2.5f, "b"}};
+    tinydigit::testing::TempDir dir;
+    train(tiny_options(dir.path() / "start", 1), data, one_source(data));
+    auto fine_tune = [&](const std::string& name, int stop_after, bool resume) {
+        auto o = tiny_options(dir.path() / name, 3);
+        o.init = dir.path() / "start" / "best.ckpt";
+        o.init_sha256 = std::string(64, 'c');
+        o.stop_after = stop_after;
+        o.resume = resume;
+        return train(o, data, sources);
+    };
+    const auto straight_summary = fine_tune("straight", 0, false);
+    CHECK(straight_summary.best_source_val_accuracy.size() == 2);
+    fine_tune("resumed", 2, false);
+    fine_tune("resumed", 0, true);
+
+    const auto straight = load_checkpoint(dir.path() / "straight" / "last.ckpt");
+    const auto resumed = load_checkpoint(dir.path() / "resumed" / "last.ckpt");
+    CHECK(resumed.epoch == 3);
+    check_same_tensors(resumed.params, straight.params);
+    check_same_tensors(resumed.buffers, straight.buffers);
+    REQUIRE(straight.recipe);
+    CHECK(straight.recipe->init_sha256 == std::string(64, 'c'));
+    CHECK(straight.data[1].weight == 2.5f);
+    const auto history = read_history_csv(dir.path() / "resumed" / "history.csv");
+    REQUIRE(history.size() == 3);
+    CHECK(history[2].source_val_acc.size() == 2);
+    const auto reference = read_history_csv(dir.path() / "straight" / "history.csv");
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(history[i].val_acc == reference[i].val_acc);
+        CHECK(history[i].loss == reference[i].loss);
+        CHECK(history[i].source_val_acc == reference[i].source_val_acc);
+    }
+}
+
+TEST_CASE("--init starts from the checkpoint's weights, not from the seed's random ones") {
+    const auto data = train_subset(80);
+    tinydigit::testing::TempDir dir;
+    train(tiny_options(dir.path() / "start", 1), data, one_source(data));
+    auto o = tiny_options(dir.path() / "still", 1);
+    o.init = dir.path() / "start" / "best.ckpt";
+    o.learning_rate = 1e-9f;  // steps too small to move the weights visibly
+    train(o, data, one_source(data));
+    const auto start = load_checkpoint(dir.path() / "start" / "best.ckpt");
+    const auto still = load_checkpoint(dir.path() / "still" / "best.ckpt");
+    REQUIRE(start.params.size() == still.params.size());
+    for (std::size_t t = 0; t < start.params.size(); ++t) {
+        CAPTURE(start.params[t].name);
+        float largest = 0.0f;
+        for (std::size_t i = 0; i < start.params[t].data.size(); ++i)
+            largest = std::max(largest, std::abs(start.params[t].data[i] - still.params[t].data[i]));
+        CHECK(largest < 1e-5f);
+    }
 }
 
 TEST_CASE("a resume is refused for another architecture, seed, precision or data") {
     const auto data = train_subset(40);
     tinydigit::testing::TempDir dir;
-    train(tiny_options(dir.path(), 1), data, kSources);
+    train(tiny_options(dir.path(), 1), data, one_source(data));
     auto o = tiny_options(dir.path(), 2);
     o.resume = true;
     SUBCASE("architecture") {
         o.arch = kSeed;
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("holds a compact network"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("holds a compact network"));
     }
     SUBCASE("seed") {
         o.seed = 99;
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--seed 7"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("--seed 7"));
     }
     SUBCASE("precision") {
         o.precision = Precision::kBF16;
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("--precision f32, not bf16"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("--precision f32, not bf16"));
     }
     SUBCASE("data") {
-        auto sources = kSources;
+        auto sources = one_source(data);
         sources[0].sha256 = std::string(64, 'b');
         CHECK_THROWS_WITH(train(o, data, sources), doctest::Contains("other data"));
     }
     SUBCASE("nothing to resume") {
         o.out = dir.path() / "empty";
-        CHECK_THROWS_WITH(train(o, data, kSources), doctest::Contains("nothing to resume"));
+        CHECK_THROWS_WITH(train(o, data, one_source(data)), doctest::Contains("nothing to resume"));
     }
 }
 
@@ -133,7 +196,7 @@ void two_short_epochs_classify_far_above_chance(Precision precision) {
     auto o = tiny_options(dir.path(), 2);
     o.augment = false;
     o.precision = precision;
-    const auto summary = train(o, data, kSources);
+    const auto summary = train(o, data, one_source(data));
     CHECK(summary.best_val_accuracy > 0.6f);
     CHECK(load_checkpoint(dir.path() / "best.ckpt").precision == precision_name(o.precision));
 

@@ -37,8 +37,8 @@ CheckpointData sample_checkpoint(bool with_resume) {
                 random_tensor(rng, "bn1.gamma", {16}), random_tensor(rng, "dense2.weight", {10, 64})};
     c.buffers = {random_tensor(rng, "bn1.running_mean", {16}), random_tensor(rng, "bn1.running_var", {16})};
     c.metrics = {0.0421f, 0.9871f, 0.0312f, 0.9912f, 0.9921f};
-    c.data = {{"data/mnist/train-images-idx3-ubyte", std::string(64, 'a'), 54000},
-              {"kaggle/train.csv", std::string(64, 'b'), 42000}};
+    c.data = {{"data/mnist/train-images-idx3-ubyte", std::string(64, 'a'), 54000, 1.0f, "mnist"},
+              {"kaggle/train.csv", std::string(64, 'b'), 42000, 0.25f, "train.csv"}};
     if (with_resume) {
         ResumeState r;
         r.adam.step = 123456789012ll;
@@ -109,6 +109,9 @@ TEST_CASE("save then load gives back exactly what was saved, resume state includ
     CHECK(loaded.data[1].path == "kaggle/train.csv");
     CHECK(loaded.data[1].sha256 == original.data[1].sha256);
     CHECK(loaded.data[1].count == 42000);
+    CHECK(loaded.data[1].weight == 0.25f);
+    CHECK(loaded.data[1].name == "train.csv");
+    CHECK(loaded.data[0].weight == 1.0f);
     REQUIRE(loaded.resume.has_value());
     CHECK(loaded.resume->adam.step == 123456789012ll);
     CHECK(bit_equal(loaded.resume->adam.m, original.resume->adam.m));
@@ -201,7 +204,10 @@ TEST_CASE("a changed byte anywhere, or bytes appended, is refused by the integri
 TEST_CASE("the recipe round-trips, and a format 1 checkpoint (no footer, no recipe) still loads") {
     const tinydigit::testing::TempDir dir;
     auto c = sample_checkpoint(true);
-    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false};
+    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, "", ""};
+    save_checkpoint(dir.path() / "r.ckpt", c);
+    CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
+    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, std::string(64, 'c'), "models/seed/best.ckpt"};
     save_checkpoint(dir.path() / "r.ckpt", c);
     CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
     const auto v1 = load_checkpoint(dir.write("v1.ckpt", raw_checkpoint(1, {2, 3}, 6)));

@@ -16,7 +16,7 @@ std::vector<HistoryRow> sample_rows(int n) {
     std::vector<HistoryRow> rows;
     for (int e = 1; e <= n; ++e)
         rows.push_back({e, 1.0 / (e + 0.1), 0.9 + 0.01 * e - 1e-17, 0.8 / (e + 0.3), 0.95 + 0.004 * e, 1e-3 / e,
-                        61.25 + e, 412.0 / 3.0 * e});
+                        61.25 + e, 412.0 / 3.0 * e, {}});
     return rows;
 }
 
@@ -82,7 +82,7 @@ TEST_CASE("history CSV round trips bit for bit") {
 }
 
 TEST_CASE("history CSV text has the agreed header and one line per epoch") {
-    const std::string csv = history_csv({{1, 0.5, 0.875, 0.25, 0.9375, 0.001, 60, 400}});
+    const std::string csv = history_csv({{1, 0.5, 0.875, 0.25, 0.9375, 0.001, 60, 400, {}}});
     CHECK(csv == "epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s\n1,0.5,0.875,0.25,0.9375,0.001,60,400\n");
     CHECK(history_csv({}) == std::string(kHistoryHeader) + "\n");
 }
@@ -151,4 +151,43 @@ TEST_CASE("the SVG file is written whole") {
     const tinydigit::testing::TempDir dir;
     write_history_svg(dir.path() / "history.svg", sample_rows(3));
     CHECK(std::filesystem::file_size(dir.path() / "history.svg") == history_svg(sample_rows(3)).size());
+}
+
+TEST_CASE("a run on several sources adds a val_acc[NAME] column per source, read back bit for bit") {
+    const tinydigit::testing::TempDir dir;
+    auto rows = sample_rows(3);
+    for (auto& r : rows) r.source_val_acc = {0.99 + 1e-3 * r.epoch, 0.5 + 0.1 * r.epoch};
+    write_history_csv(dir.path() / "history.csv", rows, {"mnist", "sevenseg"});
+    const std::string text = history_csv(rows, {"mnist", "sevenseg"});
+    CHECK(text.starts_with(std::string(kHistoryHeader) + ",val_acc[mnist],val_acc[sevenseg]\n1,"));
+    const auto back = read_history_csv(dir.path() / "history.csv");
+    REQUIRE(back.size() == 3);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(bit_equal(back[i], rows[i]));
+        CHECK(back[i].source_val_acc == rows[i].source_val_acc);
+    }
+    // Without names the single-source format is unchanged, whatever the rows hold.
+    CHECK(history_csv(rows).find("val_acc[") == std::string::npos);
+    CHECK(read_history_csv(dir.write("one.csv", history_csv(sample_rows(2))))[0].source_val_acc.empty());
+
+    const std::string path = (dir.path() / "history.csv").string();
+    const std::string h = std::string(kHistoryHeader) + ",val_acc[a],val_acc[b]\n";
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,0.9\n") == path + ":2: expected 10 fields, found 9");
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,0.9,x\n") ==
+          path + ":2: a source's val_acc is not a number: 'x'");
+    CHECK(read_error(dir, std::string(kHistoryHeader) + ",extra\n") ==
+          path + ":1: expected a per-source column val_acc[NAME], found 'extra'");
+}
+
+TEST_CASE("the SVG draws one more accuracy curve per source, named in the legend") {
+    auto rows = sample_rows(4);
+    for (auto& r : rows) r.source_val_acc = {0.99, 0.9};
+    const std::string svg = history_svg(rows, {"mnist", "sevenseg"});
+    const auto lines = polylines(svg);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[4] == std::pair<std::string, std::size_t>{"val-acc-source", 4});
+    CHECK(lines[5] == std::pair<std::string, std::size_t>{"val-acc-source", 4});
+    CHECK(count(svg, ">val mnist</text>") == 1);
+    CHECK(count(svg, ">val sevenseg</text>") == 1);
+    CHECK(count(svg, ">val (mean)</text>") == 1);
 }

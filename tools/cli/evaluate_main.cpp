@@ -16,17 +16,22 @@
 #include "tinydigit/host/common/output_paths.hpp"
 #include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/host/dataset/sources.hpp"
+#include "tinydigit/host/images/labeled_source.hpp"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
-#include "tinydigit/tools/model_kind.hpp"
+#include "tinydigit/tools/model_file.hpp"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: evaluate MODEL [--data SOURCE]... [--labels FILE] [--json] [--logits FILE.csv] [--threads N]\n"
     "  MODEL     model.fb (int8, through the engine) or a .ckpt checkpoint (float)\n"
-    "  --data    an IDX image file (labels from the MNIST-named file beside it, or --labels)\n"
-    "            or a labeled CSV; repeat to concatenate; default: the cached MNIST test set\n"
+    "  --data    a source as train reads it: mnist (here: the cached MNIST test set), an\n"
+    "            image folder (subfolders 0 .. 9 of PGM/PNG files, prepared as predict does;\n"
+    "            files that are no image or hold no digit are named and skipped), an IDX image\n"
+    "            file (labels from the MNIST-named file beside it, or --labels) or a labeled\n"
+    "            CSV; repeat to concatenate (each source's accuracy is printed too); no :WEIGHT.\n"
+    "            Default: mnist\n"
     "  --labels  the IDX label file for a single --data IDX file\n"
     "  --json    make the last line of stdout one JSON object: count, accuracy,\n"
     "            per_class_accuracy, confusion (10x10, rows = label), images_per_second\n"
@@ -37,29 +42,45 @@ constexpr const char* kUsage =
 using Clock = std::chrono::steady_clock;
 using tinydigit::cli::UsageError;
 
-tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args) {
+// The images to evaluate, and where each source's images begin (first, count, name).
+struct SourceRange {
+    std::size_t first, count;
+    std::string name;
+};
+
+tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args, std::vector<SourceRange>& ranges) {
     namespace ds = tinydigit::dataset;
-    const auto sources = args.all("--data");
+    namespace im = tinydigit::images;
+    auto sources = args.all("--data");
     const std::string labels = args.value("--labels");
     if (!labels.empty() && sources.size() != 1) throw UsageError("--labels needs exactly one --data IDX file");
+    if (sources.empty()) sources.push_back("mnist");
     ds::Images all;
-    if (sources.empty()) {
-        const auto mnist = ds::mnist_files();
-        all = ds::read_idx(mnist.test_images, mnist.test_labels);
-    } else {
-        for (std::size_t i = 0; i < sources.size(); ++i) {
-            auto images = ds::load_source(sources[i], labels);
-            if (images.count() == 0) throw ds::DataError(sources[i] + ": holds no images (nothing to evaluate)");
-            if (!images.labeled())
-                throw ds::DataError(
-                    sources[i] +
-                    (std::filesystem::path(sources[i]).extension() == ".csv"
-                         ? ": has no label column; evaluate needs labeled images (label first, as in Kaggle's "
-                           "train.csv); to classify unlabeled ones use predict"
-                         : ": no labels (put the MNIST-named label file beside it or pass --labels)"));
-            if (i == 0) all = std::move(images);
-            else ds::append(all, images);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const im::SourceSpec spec = im::parse_source(sources[i]);
+        if (spec.weighted)
+            throw UsageError("--data " + sources[i] + ": evaluate counts every image once; drop the ':WEIGHT'");
+        if (spec.mnist || std::filesystem::is_directory(spec.path)) {
+            if (!labels.empty()) throw UsageError("--labels goes with an IDX file, not with " + sources[i]);
+            auto source = im::load_labeled_source(spec, im::MnistPart::kTest);
+            for (const auto& skipped : source.skipped) std::fprintf(stderr, "evaluate: warning: %s (skipped)\n", skipped.c_str());
+            ranges.push_back({all.count(), source.images.count(), sources[i]});
+            if (i == 0) all = std::move(source.images);
+            else ds::append(all, source.images);
+            continue;
         }
+        auto images = ds::load_source(spec.path, labels);
+        if (images.count() == 0) throw ds::DataError(sources[i] + ": holds no images (nothing to evaluate)");
+        if (!images.labeled())
+            throw ds::DataError(
+                sources[i] +
+                (std::filesystem::path(sources[i]).extension() == ".csv"
+                     ? ": has no label column; evaluate needs labeled images (label first, as in Kaggle's "
+                       "train.csv); to classify unlabeled ones use predict"
+                     : ": no labels (put the MNIST-named label file beside it or pass --labels)"));
+        ranges.push_back({all.count(), images.count(), sources[i]});
+        if (i == 0) all = std::move(images);
+        else ds::append(all, images);
     }
     if (all.count() == 0) throw ds::DataError("no images to evaluate");
     return all;
@@ -127,12 +148,15 @@ int main(int argc, char** argv) {
             tinydigit::common::check_outputs(inputs, {{logits_path, "--logits"}});
         }
         const ModelKind kind = model_kind_of(args.positional[0]);
-        const auto data = load_data(args);
+        std::vector<SourceRange> ranges;
+        const auto data = load_data(args, ranges);
 
         Evaluation eval;
         std::string csv;
+        std::vector<int> predictions(data.count());
         auto record = [&](std::size_t i, int predicted, const auto* logits) {
             eval.add(data.labels[i], predicted);
+            predictions[i] = predicted;
             if (logits_path.empty()) return;
             csv += std::to_string(data.labels[i]);
             csv += ',';
@@ -173,6 +197,13 @@ int main(int argc, char** argv) {
                                     : std::string("float checkpoint");
         std::printf("model: %s (%s)\ndata: %s\n", args.positional[0].c_str(), how.c_str(), data.source.c_str());
         std::fputs(eval.text().c_str(), stdout);
+        if (ranges.size() > 1)
+            for (const auto& range : ranges) {
+                std::size_t correct = 0;
+                for (std::size_t i = range.first; i < range.first + range.count; ++i) correct += predictions[i] == data.labels[i];
+                std::printf("accuracy on %s: %.2f %% (%zu of %zu)\n", range.name.c_str(),
+                            100.0 * static_cast<double>(correct) / static_cast<double>(range.count), correct, range.count);
+            }
         if (args.has("--json")) std::printf("%s\n", eval.json().c_str());
         return 0;
     });

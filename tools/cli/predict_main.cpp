@@ -4,10 +4,10 @@
 
 #include "tinydigit/host/common/cli.hpp"
 #include "tinydigit/host/dataset/images.hpp"
-#include "tinydigit/tools/gray_image.hpp"
+#include "tinydigit/host/images/gray_image.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
-#include "tinydigit/tools/mnist_normalize.hpp"
-#include "tinydigit/tools/model_kind.hpp"
+#include "tinydigit/host/images/mnist_normalize.hpp"
+#include "tinydigit/tools/model_file.hpp"
 
 namespace {
 
@@ -38,6 +38,7 @@ std::string preview(const std::array<std::uint8_t, 784>& pixels) {
 int main(int argc, char** argv) {
     return tinydigit::cli::run("predict", kUsage, argc, argv, [](int n, char** v) {
         using namespace tinydigit::tools;
+        using namespace tinydigit::images;
         const auto args = tinydigit::cli::parse_args(n, v, tinydigit::cli::Options({}, {"--tensor"}));
         if (args.positional.size() < 2) throw tinydigit::cli::UsageError("expected MODEL.fb and at least one IMAGE (see --help)");
         const std::string& model_path = args.positional[0];

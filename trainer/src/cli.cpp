@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "tinydigit/trainer/fine_tune.hpp"
+
 namespace tinydigit::trainer {
 
 namespace {
@@ -27,16 +29,32 @@ Trains the digit CNN (oneDNN, fp32 or bf16) and writes best.ckpt, last.ckpt, his
 history.svg into --out; prints the float accuracy on the MNIST test set at the end.
 
 Data
-  --data PATH         training data, repeatable (sources are concatenated): an IDX image file
-                      (labels from the MNIST-named file beside it) or a CSV file (Kaggle
-                      train.csv with header, or mnist_train.csv without). Default: the cached
-                      MNIST training set (data/mnist, or $TINYDIGIT_DATA_DIR).
-  --limit N           use only the first N images of each source (quick experiments)
+  --data SOURCE[:W]   training data, repeatable. SOURCE is one of
+                        mnist     the cached MNIST training set (data/mnist, or
+                                  $TINYDIGIT_DATA_DIR); write ./mnist for a folder of that name
+                        FOLDER    an image folder: subfolders 0 .. 9 of PGM/PNG files of any
+                                  size, each prepared exactly as predict prepares an image; a
+                                  file that is no image or holds no digit is named and skipped
+                        FILE      an IDX image file (labels from the MNIST-named file beside
+                                  it) or a CSV file (Kaggle train.csv with header, or
+                                  mnist_train.csv without)
+                      Each source holds out its own 10 % for validation, reported per source
+                      (history.csv gets a val_acc[NAME] column each; val_acc is their mean,
+                      which picks best.ckpt). W (default 1, above 0, at most 1000) is how many
+                      times each of the source's training images is drawn per epoch: 4 draws
+                      each four times (differently augmented), 0.25 a different quarter each
+                      epoch. Default: mnist.
+  --limit N           use only the first N images of each source (quick experiments; an
+                      image folder's images come by digit, so a small N drops the last digits)
   --train-on-test-set-leaks-labels
                       also train on the MNIST test set (the Kaggle leaderboard trick). The
                       test set is then no test: the run refuses to report a test accuracy.
 Recipe
   --arch seed|compact network family (architecture.hpp); default seed
+  --init CKPT         fine-tune: start from this checkpoint's weights and BN statistics (same
+                      --arch) with a fresh Adam and a short schedule: --epochs 2 and --lr 1e-4
+                      unless given. Recorded in the checkpoints; quantize takes the result as
+                      any other
   --epochs N          epochs to train (default 2, the short run; the full recipe uses 30).
                       0 trains nothing: evaluates (and predicts with) best.ckpt in --out
   --batch N           batch size (default 32)
@@ -64,8 +82,8 @@ Output
   --overwrite         start a new run in --out, replacing the checkpoints there
   --resume            continue the run in --out from last.ckpt up to --epochs. last.ckpt
                       records the recipe: a different --batch, --lr, --seed, --precision,
-                      --no-augment, --precise-bn, --no-final-anneal or --data is refused, so
-                      the run continues bit for bit (same --threads too). A larger --epochs
+                      --threads, --no-augment, --precise-bn, --no-final-anneal, --init or
+                      --data is refused, so the run continues bit for bit. A larger --epochs
                       extends a finished run (its last epoch was annealed). Ctrl-C stops at
                       the next batch and prints the command that continues the run
   --stop-after N      stop once epoch N of the run is done; a later --resume continues it
@@ -81,7 +99,8 @@ Output
 
 CommandLine parse_command_line(const std::vector<std::string>& argv) {
     const cli::Options options({"--data", "--limit", "--stop-after", "--arch", "--epochs", "--batch", "--lr", "--seed",
-                                "--precise-bn", "--precision", "--threads", "--out", "--predict", "--submission"},
+                                "--precise-bn", "--precision", "--threads", "--out", "--predict", "--submission",
+                                "--init"},
                                {"--skip-test", kLeakFlag, "--no-augment", "--no-final-anneal", "--resume", "--overwrite"},
                                {"--data"});
     const cli::Args args = cli::parse_args(argv, options);
@@ -91,7 +110,9 @@ CommandLine parse_command_line(const std::vector<std::string>& argv) {
     for (const auto& [flag, values] : args.values) {
         const std::string& value = values.back();
         if (flag == "--data") {
-            cl.data.assign(values.begin(), values.end());
+            for (const auto& text : values) cl.data.push_back(images::parse_source(text));
+        } else if (flag == "--init") {
+            cl.init = value;
         } else if (flag == "--limit") {
             cl.limit = number<std::size_t>(flag, value, 1, std::size_t{1} << 40);
         } else if (flag == "--stop-after") {
@@ -131,6 +152,7 @@ CommandLine parse_command_line(const std::vector<std::string>& argv) {
     cl.resume = args.flags.contains("--resume");
     cl.overwrite = args.flags.contains("--overwrite");
     if (cl.help) return cl;
+    if (!cl.init.empty() && !args.values.contains("--lr")) cl.learning_rate = kFineTuneLearningRate;
     if (cl.predict.empty() != cl.submission.empty()) {
         throw UsageError("--predict and --submission go together");
     }

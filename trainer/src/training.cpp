@@ -1,5 +1,7 @@
 #include "tinydigit/trainer/training.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,11 +17,13 @@
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/batch_source.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
+#include "tinydigit/trainer/fine_tune.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 #include "tinydigit/host/training/history.hpp"
 #include "tinydigit/trainer/network_state.hpp"
 #include "tinydigit/host/training/progress.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
+#include "tinydigit/trainer/source_split.hpp"
 
 namespace tinydigit::trainer {
 
@@ -33,26 +37,6 @@ constexpr const char* kToolVersion = "tinydigit-train 0.1.0";
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-dataset::Images subset(const dataset::Images& data, const std::vector<std::size_t>& indices) {
-    dataset::Images out;
-    out.source = data.source;
-    out.pixels.resize(indices.size() * kPixels);
-    out.labels.resize(indices.size());
-    for (std::size_t i = 0; i < indices.size(); ++i) {
-        std::memcpy(out.pixels.data() + i * kPixels, data.image(indices[i]), kPixels);
-        out.labels[i] = data.labels[indices[i]];
-    }
-    return out;
-}
-
-std::vector<std::size_t> permutation(std::size_t n, std::uint64_t key) {
-    std::vector<std::size_t> p(n);
-    std::iota(p.begin(), p.end(), std::size_t{0});
-    CounterRng rng(key);
-    for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[rng.below(i)]);
-    return p;
-}
 
 std::vector<std::uint8_t> rng_state(std::uint64_t seed, int epoch) {
     // All randomness is counter-based on (seed, epoch, batch): this is all a resume needs.
@@ -75,7 +59,7 @@ void save_or_explain(const std::filesystem::path& path, const CheckpointData& ch
 bool same_sources(const std::vector<DataSource>& a, const std::vector<DataSource>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (a[i].sha256 != b[i].sha256 || a[i].count != b[i].count) return false;
+        if (a[i].sha256 != b[i].sha256 || a[i].count != b[i].count || a[i].weight != b[i].weight) return false;
     }
     return true;
 }
@@ -100,8 +84,14 @@ CheckpointData load_resumable(const std::filesystem::path& last_path, const Trai
         throw std::runtime_error(last_path.string() + ": was trained with --precision " + last.precision +
                                  ", not " + std::string(precision_name(options.precision)));
     }
+    if (sources.size() > 1 && !last.data.empty() && last.data[0].name.empty()) {
+        // Before per-source validation, several sources were split as one pool: this build
+        // would hold out other images, so the run could not continue as it began.
+        throw std::runtime_error(last_path.string() + ": was written before per-source validation (several --data "
+                                 "sources split as one); continue it with the tinydigit-train version that began it");
+    }
     if (!same_sources(last.data, sources)) {
-        throw std::runtime_error(last_path.string() + ": was trained on other data; resume with the same --data");
+        throw std::runtime_error(last_path.string() + ": was trained on other data; resume with the same --data (and weights)");
     }
     return last;
 }
@@ -187,7 +177,15 @@ EvalResult evaluate(Network& net, const dataset::Images& images) {
 }
 
 Recipe recipe_of(const TrainOptions& options) {
-    return {options.batch, options.learning_rate, options.augment, options.precise_bn_images, options.final_anneal};
+    // The threads oneDNN runs with now (train sets them from --threads before training).
+    return {options.batch,
+            options.learning_rate,
+            options.augment,
+            options.precise_bn_images,
+            options.final_anneal,
+            omp_get_max_threads(),
+            options.init_sha256,
+            options.init.empty() ? std::string() : options.init.string()};
 }
 
 namespace {
@@ -209,6 +207,9 @@ void check_same_recipe(const std::filesystem::path& checkpoint, const std::optio
                               "--no-final-anneal cannot be checked against it\n", checkpoint.string().c_str());
         return;
     }
+    if (stored->threads == 0 && log)
+        std::fprintf(log, "notice: %s records no thread count: --threads cannot be checked against it\n",
+                     checkpoint.string().c_str());
     // Any of these changes the weights: the run would no longer continue bit for bit.
     std::string flag, was, now;
     auto flag_text = [](bool set) { return std::string(set ? "with" : "without"); };
@@ -222,6 +223,15 @@ void check_same_recipe(const std::filesystem::path& checkpoint, const std::optio
         throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->augment) +
                                  " --no-augment; resume " + flag_text(!stored->augment) +
                                  " it (or start a new run: --overwrite or another --out)");
+    } else if (stored->threads != 0 && stored->threads != wanted.threads) {
+        // oneDNN splits its sums by thread: another count changes the weights' last bits.
+        flag = "--threads", was = std::to_string(stored->threads), now = std::to_string(wanted.threads);
+    } else if (stored->init_sha256 != wanted.init_sha256) {
+        auto start = [](const Recipe& r) {
+            return r.init_sha256.empty() ? std::string("random weights") : "--init " + r.init_path + " (SHA-256 " + r.init_sha256.substr(0, 12) + "...)";
+        };
+        throw std::runtime_error(checkpoint.string() + ": was started from " + start(*stored) + ", not " + start(wanted) +
+                                 "; resume with the same start (or start a new run: --overwrite or another --out)");
     } else if (stored->final_anneal != wanted.final_anneal) {
         throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->final_anneal) +
                                  " --no-final-anneal; resume " + flag_text(!stored->final_anneal) +
@@ -243,15 +253,11 @@ std::string architecture_in(const std::filesystem::path& out) {
 TrainSummary train(const TrainOptions& options, const dataset::Images& data, const std::vector<DataSource>& sources) {
     const auto started = Clock::now();
     if (!data.labeled()) throw std::runtime_error(data.source + ": training data must be labeled");
-    const std::size_t n = data.count();
-    auto n_val = static_cast<std::size_t>(std::llround(static_cast<double>(n) * options.validation_fraction));
-    if (n_val == 0 || n_val >= n) throw std::runtime_error("need at least 2 training images (got " + std::to_string(n) + ")");
-
-    // The split depends on the seed only.
-    const auto split = permutation(n, stream_key(options.seed, 0, 0, Purpose::kSplit));
-    const dataset::Images val = subset(data, {split.begin(), split.begin() + static_cast<std::ptrdiff_t>(n_val)});
-    const std::vector<std::size_t> train_ids(split.begin() + static_cast<std::ptrdiff_t>(n_val), split.end());
-    const std::size_t n_train = train_ids.size();
+    // Each source holds out its own validation share; the split depends on the seed only.
+    const SourceSplit split = split_sources(data, sources, options.validation_fraction, options.seed);
+    std::size_t n_val = 0;
+    for (const auto& v : split.validation) n_val += v.count();
+    const std::size_t n_train = epoch_images(split, sources, options.seed, 0).size();
     const auto batch = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(options.batch), n_train));
     const std::size_t batches = n_train / batch;  // the last partial batch is dropped (it changes every epoch)
 
@@ -262,6 +268,8 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     const std::optional<CheckpointData> last =
         options.resume ? std::optional(load_resumable(last_path, options, sources)) : std::nullopt;
     if (last) check_same_recipe(last_path, last->recipe, recipe_of(options), options.log);
+    const std::optional<CheckpointData> init =
+        !last && !options.init.empty() ? std::optional(load_initial(options.init, options.arch)) : std::nullopt;
 
     Network net(options.arch, static_cast<int>(batch), options.precision);
     // Validation runs in f32 whatever the training precision: the checkpoint it picks is used
@@ -274,10 +282,20 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     float best_val = -1.0f;
     int start_epoch = 0;
     std::vector<HistoryRow> history;
+    std::vector<double> best_source_val;  // of the epoch best.ckpt holds (this invocation)
+    // Per-source history columns only when there is more than one source: a single-source
+    // history.csv keeps its 8 columns.
+    std::vector<std::string> history_names;
+    if (sources.size() > 1)
+        for (const auto& s : sources) history_names.push_back(s.name);
 
     if (last) {
-        import_parameters(last->params, last->buffers, net);
-        import_adam(last->resume->adam, net, adam);
+        try {
+            import_parameters(last->params, last->buffers, net);
+            import_adam(last->resume->adam, net, adam);
+        } catch (const CheckpointError& e) {
+            throw CheckpointError(last_path.string() + ": " + e.what());  // which tensor, and in which file
+        }
         plateau.state = last->resume->plateau;
         rate = last->learning_rate;
         best_val = last->metrics.best_val_accuracy;
@@ -286,6 +304,8 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             history = read_history_csv(options.out / "history.csv");
             std::erase_if(history, [&](const HistoryRow& r) { return r.epoch > start_epoch; });
         }
+    } else if (init) {
+        import_parameters(init->params, init->buffers, net);
     } else {
         net.initialize(options.seed);
     }
@@ -310,8 +330,11 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         const auto epoch_started = Clock::now();
         const auto order_local = permutation(n_train, stream_key(options.seed, static_cast<std::uint64_t>(epoch), 0,
                                                                  Purpose::kShuffle));
+        const auto drawn = epoch_images(split, sources, options.seed, epoch);
         std::vector<std::size_t> order(n_train);
-        for (std::size_t i = 0; i < n_train; ++i) order[i] = train_ids[order_local[i]];
+        for (std::size_t i = 0; i < n_train; ++i) order[i] = drawn[order_local[i]];
+        // Precise BN sees what the epoch trained on: with several sources, the epoch's mix.
+        const std::vector<std::size_t> bn_ids = sources.size() == 1 ? split.train_ids[0] : order;
         // The next batch is augmented in the background while this one trains.
         BatchSource source(data, std::move(order), batch, options.seed, epoch, options.augment);
         std::optional<EpochProgress> progress;
@@ -330,15 +353,15 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             const double seen = static_cast<double>((b + 1) * batch);
             if (progress) progress->update((b + 1) * batch, loss_sum / seen, static_cast<double>(correct) / seen);
         }
-        if (stop_requested()) return {epoch, best_val, seconds_since(started), true};
+        if (stop_requested()) return {epoch, best_val, seconds_since(started), true, best_source_val};
         const double seen = static_cast<double>(batches * batch);
         const double train_loss = loss_sum / seen, train_acc = static_cast<double>(correct) / seen;
         if (progress) progress->finish(train_loss, train_acc);
         const double train_seconds = seconds_since(epoch_started);
 
-        reestimate_batch_norm(net, data, train_ids, options.precise_bn_images);
+        reestimate_batch_norm(net, data, bn_ids, options.precise_bn_images);
         copy_state(net, eval_net);
-        const EvalResult v = evaluate(eval_net, val);
+        const SourcesEval v = evaluate_sources(eval_net, split.validation);
         const float used_rate = rate;
         rate = plateau.update(static_cast<float>(v.accuracy), rate);
 
@@ -348,6 +371,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         ckpt.buffers = export_buffers(net);
         const bool improved = static_cast<float>(v.accuracy) > best_val;
         if (improved) best_val = static_cast<float>(v.accuracy);
+        if (improved) best_source_val = v.source_accuracy;
         ckpt.metrics = {static_cast<float>(train_loss), static_cast<float>(train_acc), static_cast<float>(v.loss),
                         static_cast<float>(v.accuracy), best_val};
         if (improved) {
@@ -358,9 +382,9 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         save_or_explain(last_path, ckpt);
 
         history.push_back({epoch + 1, train_loss, train_acc, v.loss, v.accuracy, used_rate, train_seconds,
-                           seen / train_seconds});
-        write_history_csv(options.out / "history.csv", history);
-        write_history_svg(options.out / "history.svg", history);
+                           seen / train_seconds, sources.size() > 1 ? v.source_accuracy : std::vector<double>{}});
+        write_history_csv(options.out / "history.csv", history, history_names);
+        write_history_svg(options.out / "history.svg", history, history_names);
         if (options.log) {
             std::fprintf(options.log,
                          "epoch %d/%d: loss %.4f acc %.4f  val_loss %.4f val_acc %.4f  lr %.3g%s%s  %.0f s, %.0f img/s\n",
@@ -371,7 +395,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             std::fflush(options.log);
         }
     }
-    return {std::max(end_epoch, start_epoch), best_val, seconds_since(started)};
+    return {std::max(end_epoch, start_epoch), best_val, seconds_since(started), false, best_source_val};
 }
 
 }  // namespace tinydigit::trainer

@@ -1,4 +1,5 @@
 // `train`: the command-line trainer. See usage_text() in src/cli.cpp.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -13,7 +14,9 @@
 #include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/dataset/idx.hpp"
 #include "tinydigit/host/dataset/sources.hpp"
+#include "tinydigit/host/images/labeled_source.hpp"
 #include "tinydigit/trainer/cli.hpp"
+#include "tinydigit/trainer/fine_tune.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 #include "tinydigit/host/training/submission.hpp"
@@ -65,21 +68,34 @@ struct LoadedData {
     std::vector<DataSource> sources;
 };
 
-void add_source(LoadedData& all, const std::filesystem::path& path, std::size_t limit) {
-    td::dataset::Images images = td::dataset::load_source(path);
-    if (!images.labeled()) throw td::dataset::DataError(path.string() + ": has no labels; training needs labeled data");
-    if (images.count() == 0) throw td::dataset::DataError(path.string() + ": holds no images");
-    if (limit && images.count() > limit) {
-        images.pixels.resize(limit * td::dataset::kPixels);
-        images.labels.resize(limit);
+// Reads every source (image folders say which files they skipped and which digits they lack)
+// and lays their images out one after the other, as train() expects.
+LoadedData load_sources(const std::vector<td::images::SourceSpec>& specs, std::size_t limit) {
+    std::vector<td::images::LabeledSource> loaded;
+    for (const auto& spec : specs) {
+        auto source = td::images::load_labeled_source(spec, td::images::MnistPart::kTrain);
+        for (const auto& skipped : source.skipped) std::fprintf(stderr, "train: warning: %s (skipped)\n", skipped.c_str());
+        if (!source.empty_classes.empty()) {
+            std::string digits;
+            for (const int d : source.empty_classes) digits.append(digits.empty() ? "" : " ").append(std::to_string(d));
+            std::fprintf(stderr, "train: warning: %s: no image of digit %s\n", spec.text.c_str(), digits.c_str());
+        }
+        if (limit && source.images.count() > limit) {
+            source.images.pixels.resize(limit * td::dataset::kPixels);
+            source.images.labels.resize(limit);
+        }
+        loaded.push_back(std::move(source));
     }
-    all.sources.push_back({std::filesystem::absolute(path).string(), td::common::sha256_hex_of_file(path),
-                           static_cast<int>(images.count())});
-    if (all.images.pixels.empty()) {
-        all.images = std::move(images);
-    } else {
-        td::dataset::append(all.images, images);
+    const auto names = td::images::unique_names(loaded);
+    LoadedData all;
+    for (std::size_t i = 0; i < loaded.size(); ++i) {
+        auto& source = loaded[i];
+        all.sources.push_back({source.path, source.sha256, static_cast<int>(source.images.count()),
+                               static_cast<float>(specs[i].weight), names[i]});
+        if (i == 0) all.images = std::move(source.images);
+        else td::dataset::append(all.images, source.images);
     }
+    return all;
 }
 
 double accuracy(FloatModel& model, const td::dataset::Images& images) {
@@ -102,15 +118,21 @@ void check_files_up_front(const CommandLine& cl, int epochs) {
         throw UsageError("--out " + cl.out.string() + ": is a file; --out names the run's folder (e.g. --out " +
                          (cl.out.has_parent_path() ? cl.out.parent_path() : std::filesystem::path("runs/train")).string() +
                          ")");
+    // A checkpoint of another architecture is refused before MNIST is read.
+    if (!cl.init.empty() && epochs > 0 && !cl.resume) load_initial(cl.init, cl.arch);
     // The MNIST files this run needs (a missing one is reported with how to fetch it).
-    if ((epochs > 0 && cl.data.empty()) || cl.leak_test_set || report_test) td::dataset::mnist_files();
-    for (const auto& path : cl.data)
-        if (!std::filesystem::is_regular_file(path, ec)) td::dataset::open_data_file(path, std::ios::binary);
+    const bool mnist_source = cl.data.empty() || std::any_of(cl.data.begin(), cl.data.end(), [](const auto& s) { return s.mnist; });
+    if ((epochs > 0 && mnist_source) || cl.leak_test_set || report_test) td::dataset::mnist_files();
+    for (const auto& spec : cl.data)
+        if (!spec.mnist && !std::filesystem::is_regular_file(spec.path, ec) && !std::filesystem::is_directory(spec.path, ec))
+            td::dataset::open_data_file(spec.path, std::ios::binary);
     if (!cl.submission.empty()) {
         std::vector<td::common::NamedPath> inputs{{cl.predict, "--predict"},
                                                   {cl.out / "best.ckpt", "the run's best.ckpt"},
                                                   {cl.out / "last.ckpt", "the run's last.ckpt"}};
-        for (const auto& path : cl.data) inputs.push_back({path, "--data"});
+        for (const auto& spec : cl.data)
+            if (!spec.mnist) inputs.push_back({spec.path, "--data"});
+        if (!cl.init.empty()) inputs.push_back({cl.init, "--init"});
         td::common::check_outputs(inputs, {{cl.submission, "--submission"}});
     }
 }
@@ -122,7 +144,7 @@ int run(const CommandLine& cl, const std::vector<std::string>& argv) {
                          " CPUs (give at most " + std::to_string(cpus) + ")");
     if (cl.threads > 0) omp_set_num_threads(cl.threads);
     // Everything that can be refused is checked before anything is written.
-    const int epochs = cl.epochs.value_or(kDefaultEpochs);
+    const int epochs = cl.epochs.value_or(cl.init.empty() ? kDefaultEpochs : kFineTuneEpochs);
     check_files_up_front(cl, epochs);
     // Evaluating (--epochs 0) takes the architecture from the checkpoint. Training never
     // replaces a run's checkpoints unless told to: they may be hours of work.
@@ -144,17 +166,15 @@ int run(const CommandLine& cl, const std::vector<std::string>& argv) {
     if (!cl.predict.empty()) to_predict = td::dataset::load_source(cl.predict);
 
     if (epochs > 0) {
-        LoadedData data;
-        if (cl.data.empty()) {
-            const auto mnist = td::dataset::mnist_files();
-            add_source(data, mnist.train_images, cl.limit);
-        }
-        for (const auto& path : cl.data) add_source(data, path, cl.limit);
+        std::vector<td::images::SourceSpec> specs = cl.data;
+        if (specs.empty()) specs.push_back(td::images::parse_source("mnist"));
         if (cl.leak_test_set) {
             std::fprintf(stderr, "warning: %s: the MNIST test set is mixed into training; no test accuracy will be reported\n",
                          kLeakFlag);
-            add_source(data, td::dataset::mnist_files().test_images, cl.limit);
+            // Its own source: the MNIST-named file beside the cache's test images carries the labels.
+            specs.push_back(td::images::parse_source(td::dataset::mnist_files().test_images.string()));
         }
+        LoadedData data = load_sources(specs, cl.limit);
         TrainOptions options;
         options.arch = cl.arch;
         options.epochs = epochs;
@@ -169,6 +189,10 @@ int run(const CommandLine& cl, const std::vector<std::string>& argv) {
         options.precision = cl.precision;
         options.stop_after = cl.stop_after;
         options.stop_requested = &g_interrupted;
+        if (!cl.init.empty()) {
+            options.init = cl.init;
+            options.init_sha256 = td::common::sha256_hex_of_file(cl.init);
+        }
         std::signal(SIGINT, on_interrupt);
         std::fprintf(stderr, "training %s on %zu images (%zu sources), %d epochs, batch %d, %d threads, %s on oneDNN's %s kernels -> %s\n",
                      std::string(cl.arch.name).c_str(), data.images.count(), data.sources.size(), epochs, cl.batch,
@@ -190,8 +214,13 @@ int run(const CommandLine& cl, const std::vector<std::string>& argv) {
             }
             return 130;  // 128 + SIGINT, as the shell reports a Ctrl-C
         }
-        std::printf("trained %d epochs in %.0f s; best validation accuracy %.2f %% -> %s\n", summary.epochs_done,
-                    summary.seconds, 100.0 * summary.best_val_accuracy, (cl.out / "best.ckpt").string().c_str());
+        std::printf("trained %d epochs in %.0f s; best validation accuracy %.2f %%%s -> %s\n", summary.epochs_done,
+                    summary.seconds, 100.0 * summary.best_val_accuracy,
+                    data.sources.size() > 1 ? " (mean over the sources)" : "", (cl.out / "best.ckpt").string().c_str());
+        if (data.sources.size() > 1)
+            for (std::size_t i = 0; i < summary.best_source_val_accuracy.size(); ++i)
+                std::printf("  validation accuracy of best.ckpt on %s: %.2f %%\n", data.sources[i].name.c_str(),
+                            100.0 * summary.best_source_val_accuracy[i]);
     }
 
     if (cl.leak_test_set) {

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "tinydigit/engine/c_api.h"
-#include "tinydigit/tools/mnist_normalize_core.hpp"
+#include "tinydigit/host/images/mnist_normalize_core.hpp"
 
 namespace {
 
@@ -20,7 +20,7 @@ alignas(16) std::uint8_t model_bytes[2][kModelBytes];
 td_engine engines[2];
 alignas(16) std::uint8_t arena[kArenaBytes];
 std::uint8_t image[kMaxImageSide * kMaxImageSide];
-double work[tinydigit::tools::normalize_work_doubles(kMaxImageSide, kMaxImageSide)];
+double work[tinydigit::images::normalize_work_doubles(kMaxImageSide, kMaxImageSide)];
 std::uint8_t digit[28 * 28];
 float probabilities[10];
 
@@ -51,6 +51,6 @@ WEB_EXPORT(web_digit) std::uint8_t* web_digit() { return digit; }
 // NormalizeOutcome (0 used as is, 1 normalized, 2 and 3 no digit), -1 for a bad size.
 WEB_EXPORT(web_normalize) std::int32_t web_normalize(std::int32_t width, std::int32_t height) {
     if (width < 1 || height < 1 || width > kMaxImageSide || height > kMaxImageSide) return -1;
-    const auto r = tinydigit::tools::normalize_digit(image, width, height, work, digit);
+    const auto r = tinydigit::images::normalize_digit(image, width, height, work, digit);
     return static_cast<std::int32_t>(r.outcome);
 }

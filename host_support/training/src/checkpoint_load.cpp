@@ -56,7 +56,8 @@ CheckpointData convert(const fb::Checkpoint& stored) {
     if (const auto* m = stored.metrics())
         c.metrics = {m->train_loss(), m->train_accuracy(), m->val_loss(), m->val_accuracy(), m->best_val_accuracy()};
     if (const auto* sources = stored.data())
-        for (const auto* d : *sources) c.data.push_back({str(d->path()), str(d->sha256()), d->count()});
+        for (const auto* d : *sources)
+            c.data.push_back({str(d->path()), str(d->sha256()), d->count(), d->weight(), str(d->name())});
     if (const auto* optimizer = stored.optimizer()) {
         ResumeState resume;
         resume.adam.step = optimizer->step();
@@ -69,7 +70,8 @@ CheckpointData convert(const fb::Checkpoint& stored) {
     }
     c.tool_version = str(stored.tool_version());
     if (const auto* r = stored.recipe())
-        c.recipe = Recipe{r->batch(), r->learning_rate(), r->augment(), r->precise_bn_images(), r->final_anneal()};
+        c.recipe = Recipe{r->batch(),        r->learning_rate(),     r->augment(),        r->precise_bn_images(),
+                          r->final_anneal(), r->threads(), str(r->init_sha256()), str(r->init_path())};
     return c;
 }
 

@@ -31,7 +31,7 @@ std::size_t payload_bytes(const CheckpointData& c) {
         add(c.resume->adam.v);
         bytes += c.resume->rng_state.size();
     }
-    for (const auto& d : c.data) bytes += d.path.size() + d.sha256.size() + 64;
+    for (const auto& d : c.data) bytes += d.path.size() + d.sha256.size() + d.name.size() + 64;
     return bytes;
 }
 
@@ -69,7 +69,8 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
                                            c.metrics.val_accuracy, c.metrics.best_val_accuracy);
     std::vector<flatbuffers::Offset<fb::DataSource>> sources;
     for (const auto& d : c.data)
-        sources.push_back(fb::CreateDataSource(b, b.CreateString(d.path), b.CreateString(d.sha256), d.count));
+        sources.push_back(fb::CreateDataSource(b, b.CreateString(d.path), b.CreateString(d.sha256), d.count, d.weight,
+                                               b.CreateString(d.name)));
     const auto data = b.CreateVector(sources);
 
     flatbuffers::Offset<fb::OptimizerState> optimizer;
@@ -85,9 +86,15 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
     const auto tool_version = b.CreateString(c.tool_version);
     const auto precision = b.CreateString(c.precision);
     flatbuffers::Offset<fb::Recipe> recipe;
-    if (c.recipe)
+    if (c.recipe) {
+        // Absent unless --init was given, so a random-init recipe stays byte for byte as before.
+        flatbuffers::Offset<flatbuffers::String> init_sha256, init_path;
+        if (!c.recipe->init_sha256.empty()) init_sha256 = b.CreateString(c.recipe->init_sha256);
+        if (!c.recipe->init_path.empty()) init_path = b.CreateString(c.recipe->init_path);
         recipe = fb::CreateRecipe(b, c.recipe->batch, c.recipe->learning_rate, c.recipe->augment,
-                                  c.recipe->precise_bn_images, c.recipe->final_anneal);
+                                  c.recipe->precise_bn_images, c.recipe->final_anneal, c.recipe->threads, init_sha256,
+                                  init_path);
+    }
 
     fb::CheckpointBuilder root(b);
     root.add_format_version(kCheckpointFormatVersion);

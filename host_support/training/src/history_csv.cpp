@@ -1,4 +1,5 @@
 #include <charconv>
+#include <cmath>
 #include <string_view>
 
 #include "tinydigit/host/common/atomic_file.hpp"
@@ -34,8 +35,9 @@ std::vector<std::string_view> split(std::string_view line, char separator) {
 
 }  // namespace
 
-std::string history_csv(const std::vector<HistoryRow>& rows) {
+std::string history_csv(const std::vector<HistoryRow>& rows, const std::vector<std::string>& source_names) {
     std::string out = kHistoryHeader;
+    for (const auto& name : source_names) out += ",val_acc[" + name + "]";
     out += '\n';
     for (const auto& r : rows) {
         out += std::to_string(r.epoch);
@@ -43,20 +45,25 @@ std::string history_csv(const std::vector<HistoryRow>& rows) {
             out += ',';
             append_number(out, v);
         }
+        for (std::size_t i = 0; i < source_names.size(); ++i) {
+            out += ',';
+            append_number(out, i < r.source_val_acc.size() ? r.source_val_acc[i] : std::nan(""));
+        }
         out += '\n';
     }
     return out;
 }
 
-void write_history_csv(const std::filesystem::path& path, const std::vector<HistoryRow>& rows) {
-    common::write_file_atomically(path, history_csv(rows));
+void write_history_csv(const std::filesystem::path& path, const std::vector<HistoryRow>& rows,
+                       const std::vector<std::string>& source_names) {
+    common::write_file_atomically(path, history_csv(rows, source_names));
 }
 
 std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
     const auto bytes = common::read_file(path);
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     std::vector<HistoryRow> rows;
-    std::size_t line_number = 0;
+    std::size_t line_number = 0, sources = 0;
     auto fail = [&](const std::string& reason) {
         return HistoryError(path.string() + ":" + std::to_string(line_number) + ": " + reason);
     };
@@ -67,11 +74,22 @@ std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
         ++line_number;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line_number == 1) {
-            if (line != kHistoryHeader) throw fail(std::string("expected the header ") + kHistoryHeader);
+            // The fixed columns, then any number of per-source "val_acc[NAME]" columns.
+            if (!line.starts_with(kHistoryHeader)) throw fail(std::string("expected the header ") + kHistoryHeader);
+            const auto extra = line.substr(std::string_view(kHistoryHeader).size());
+            if (!extra.empty()) {
+                const auto names = split(extra.substr(1), ',');
+                if (extra[0] != ',') throw fail(std::string("expected the header ") + kHistoryHeader);
+                for (const auto name : names)
+                    if (!name.starts_with("val_acc[") || !name.ends_with("]") || name.size() < 10)
+                        throw fail("expected a per-source column val_acc[NAME], found '" + std::string(name.substr(0, 40)) + "'");
+                sources = names.size();
+            }
             continue;
         }
         const auto fields = split(line, ',');
-        if (fields.size() != 8) throw fail("expected 8 fields, found " + std::to_string(fields.size()));
+        if (fields.size() != 8 + sources)
+            throw fail("expected " + std::to_string(8 + sources) + " fields, found " + std::to_string(fields.size()));
         HistoryRow r;
         if (!parse_number(fields[0], r.epoch) || r.epoch < 1)
             throw fail("epoch is not a positive integer: '" + std::string(fields[0].substr(0, 40)) + "'");
@@ -81,6 +99,10 @@ std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
         for (std::size_t i = 0; i < 7; ++i)
             if (!parse_number(fields[i + 1], *values[i]))
                 throw fail(std::string(kNames[i]) + " is not a number: '" + std::string(fields[i + 1].substr(0, 40)) + "'");
+        r.source_val_acc.resize(sources);
+        for (std::size_t i = 0; i < sources; ++i)
+            if (!parse_number(fields[8 + i], r.source_val_acc[i]))
+                throw fail("a source's val_acc is not a number: '" + std::string(fields[8 + i].substr(0, 40)) + "'");
         rows.push_back(r);
     }
     if (line_number == 0) throw HistoryError(path.string() + ": empty file, expected the header " + kHistoryHeader);

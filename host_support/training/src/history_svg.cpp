@@ -16,6 +16,7 @@ constexpr double kPanelWidth = 450, kHeight = 380;
 constexpr double kLeft = 64, kRight = 16, kTop = 36, kBottom = 50;  // plot margins in a panel
 constexpr const char* kTrainColour = "#1f77b4";
 constexpr const char* kValColour = "#ff7f0e";
+constexpr const char* kSourceColours[] = {"#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
 
 std::string fixed(double v, int decimals) {
     char buffer[64];
@@ -51,14 +52,14 @@ Axis value_axis(double lo, double hi, int target_ticks, bool integer) {
 
 struct Series {
     const char* css_class;
-    const char* label;
+    std::string label;
     const char* colour;
-    bool dashed;
+    const char* dash;  // stroke-dasharray, or null for a solid line
     std::function<double(const HistoryRow&)> value;
 };
 
 void panel(std::string& svg, double x0, const std::string& title, const std::string& y_label,
-           const std::vector<HistoryRow>& rows, const Series (&series)[2], bool legend_at_bottom) {
+           const std::vector<HistoryRow>& rows, const std::vector<Series>& series, bool legend_at_bottom) {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (const auto& r : rows)
         for (const auto& s : series)
@@ -97,7 +98,7 @@ void panel(std::string& svg, double x0, const std::string& title, const std::str
 
     for (const auto& s : series) {
         svg += std::string("<polyline class=\"") + s.css_class + "\" fill=\"none\" stroke=\"" + s.colour +
-               "\" stroke-width=\"2\"" + (s.dashed ? " stroke-dasharray=\"6,3\"" : "") + " points=\"";
+               "\" stroke-width=\"2\"" + (s.dash ? std::string(" stroke-dasharray=\"") + s.dash + "\"" : "") + " points=\"";
         bool first = true;
         for (const auto& r : rows) {
             const double v = s.value(r);
@@ -110,11 +111,16 @@ void panel(std::string& svg, double x0, const std::string& title, const std::str
     }
 
     // Legend in the right-hand corner the curves tend to leave free (loss falls, accuracy rises).
-    for (int i = 0; i < 2; ++i) {
-        const double ly = (legend_at_bottom ? bottom - 30 : top + 14) + 16 * i, lx = right - 90;
+    const auto n = static_cast<double>(series.size());
+    std::size_t longest = 0;  // about 6 px per character at font size 11, so "val NAME" fits
+    for (const auto& sr : series) longest = std::max(longest, sr.label.size());
+    const double legend_width = std::max(90.0, 36.0 + 6.0 * static_cast<double>(longest));
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        const double ly = (legend_at_bottom ? bottom - 14 - 16 * (n - 1) : top + 14) + 16 * static_cast<double>(i);
+        const double lx = right - legend_width;
         svg += "<line x1=\"" + fixed(lx, 1) + "\" y1=\"" + fixed(ly, 1) + "\" x2=\"" + fixed(lx + 24, 1) + "\" y2=\"" +
                fixed(ly, 1) + "\" stroke=\"" + series[i].colour + "\" stroke-width=\"2\"" +
-               (series[i].dashed ? " stroke-dasharray=\"6,3\"" : "") + "/>\n";
+               (series[i].dash ? std::string(" stroke-dasharray=\"") + series[i].dash + "\"" : "") + "/>\n";
         svg += "<text x=\"" + fixed(lx + 30, 1) + "\" y=\"" + fixed(ly + 4, 1) + "\" font-size=\"11\">" +
                series[i].label + "</text>\n";
     }
@@ -123,23 +129,29 @@ void panel(std::string& svg, double x0, const std::string& title, const std::str
 
 }  // namespace
 
-std::string history_svg(const std::vector<HistoryRow>& rows) {
+std::string history_svg(const std::vector<HistoryRow>& rows, const std::vector<std::string>& source_names) {
     std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fixed(2 * kPanelWidth, 0) +
                       "\" height=\"" + fixed(kHeight, 0) + "\" viewBox=\"0 0 " + fixed(2 * kPanelWidth, 0) + " " +
                       fixed(kHeight, 0) + "\" font-family=\"sans-serif\">\n";
     svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    const Series loss[2] = {{"train-loss", "train", kTrainColour, false, [](const HistoryRow& r) { return r.loss; }},
-                            {"val-loss", "val", kValColour, true, [](const HistoryRow& r) { return r.val_loss; }}};
-    const Series acc[2] = {{"train-acc", "train", kTrainColour, false, [](const HistoryRow& r) { return r.acc; }},
-                           {"val-acc", "val", kValColour, true, [](const HistoryRow& r) { return r.val_acc; }}};
+    const std::vector<Series> loss = {
+        {"train-loss", "train", kTrainColour, nullptr, [](const HistoryRow& r) { return r.loss; }},
+        {"val-loss", "val", kValColour, "6,3", [](const HistoryRow& r) { return r.val_loss; }}};
+    std::vector<Series> acc = {{"train-acc", "train", kTrainColour, nullptr, [](const HistoryRow& r) { return r.acc; }},
+                               {"val-acc", source_names.empty() ? "val" : "val (mean)", kValColour, "6,3",
+                                [](const HistoryRow& r) { return r.val_acc; }}};
+    for (std::size_t i = 0; i < source_names.size(); ++i)
+        acc.push_back({"val-acc-source", "val " + source_names[i], kSourceColours[i % std::size(kSourceColours)], "2,3",
+                       [i](const HistoryRow& r) { return i < r.source_val_acc.size() ? r.source_val_acc[i] : std::nan(""); }});
     panel(svg, 0, "Loss", "cross-entropy loss", rows, loss, false);
     panel(svg, kPanelWidth, "Accuracy", "accuracy", rows, acc, true);
     svg += "</svg>\n";
     return svg;
 }
 
-void write_history_svg(const std::filesystem::path& path, const std::vector<HistoryRow>& rows) {
-    common::write_file_atomically(path, history_svg(rows));
+void write_history_svg(const std::filesystem::path& path, const std::vector<HistoryRow>& rows,
+                       const std::vector<std::string>& source_names) {
+    common::write_file_atomically(path, history_svg(rows, source_names));
 }
 
 }  // namespace tinydigit::trainer

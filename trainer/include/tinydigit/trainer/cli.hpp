@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tinydigit/host/common/cli.hpp"
+#include "tinydigit/host/images/labeled_source.hpp"
 #include "tinydigit/trainer/architecture.hpp"
 #include "tinydigit/trainer/precision.hpp"
 
@@ -18,10 +19,11 @@ namespace tinydigit::trainer {
 using UsageError = cli::UsageError;
 
 struct CommandLine {
-    std::vector<std::filesystem::path> data;  // empty: the cached MNIST training set
-    std::optional<int> epochs;                // unset: the short default
+    std::vector<images::SourceSpec> data;  // empty: the cached MNIST training set
+    std::optional<int> epochs;             // unset: the short default (kFineTuneEpochs with --init)
     int batch = 32;
-    float learning_rate = 1e-3f;
+    float learning_rate = 1e-3f;           // kFineTuneLearningRate with --init, unless --lr is given
+    std::filesystem::path init;            // --init: fine-tune from this checkpoint
     std::uint64_t seed = 1;
     int threads = 0;  // 0: oneDNN's default (all cores)
     Architecture arch = kSeed;

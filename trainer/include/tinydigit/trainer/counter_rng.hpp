@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <numeric>
+#include <utility>
+#include <vector>
 
 namespace tinydigit::trainer {
 
@@ -13,6 +16,7 @@ enum class Purpose : std::uint64_t {
     kShuffle = 3,       // per-epoch order
     kAugment = 4,       // per-image affine
     kDropout = 5,       // per-layer masks (index offset by layer)
+    kOversample = 6,    // which images of a source with a fractional --data weight an epoch draws
 };
 
 constexpr std::uint64_t splitmix64(std::uint64_t x) {
@@ -48,5 +52,14 @@ private:
     std::uint64_t key_;
     std::uint64_t counter_ = 0;
 };
+
+// A Fisher-Yates permutation of 0 .. n-1 drawn from the stream `key`.
+inline std::vector<std::size_t> permutation(std::size_t n, std::uint64_t key) {
+    std::vector<std::size_t> p(n);
+    std::iota(p.begin(), p.end(), std::size_t{0});
+    CounterRng rng(key);
+    for (std::size_t i = n; i > 1; --i) std::swap(p[i - 1], p[rng.below(i)]);
+    return p;
+}
 
 }  // namespace tinydigit::trainer

@@ -41,6 +41,10 @@ struct TrainOptions {
     // The schedule still aims at `epochs`, so --resume later continues as if never stopped.
     int stop_after = 0;
     Precision precision = Precision::kF32;
+    // --init: start from this checkpoint's weights and BN statistics instead of random ones
+    // (fine_tune.hpp); its SHA-256 goes into the recipe, so a resume must name the same start.
+    std::filesystem::path init;
+    std::string init_sha256;
     std::FILE* log = stderr;    // progress and per-epoch summaries; null for silence
     // Set (by a signal handler) to stop at the next batch: the epoch under way is dropped and
     // nothing of it is written, so out/ holds the last finished epoch, whole. Null: never.
@@ -84,10 +88,14 @@ struct TrainSummary {
     float best_val_accuracy = 0.0f;
     double seconds = 0.0;
     bool stopped = false;  // by TrainOptions::stop_requested
+    // Per-source validation accuracy of the best epoch of this invocation (empty when no
+    // epoch improved on the best so far, e.g. a resume of a finished run).
+    std::vector<double> best_source_val_accuracy;
 };
 
-// Trains on `data` (labeled), writing checkpoints and history into options.out (created if
-// needed). Throws CheckpointError / std::runtime_error with a one-line message when a resume
+// Trains on `data` (labeled): the images of sources[0], then of sources[1], ... (source_split.hpp:
+// each holds out its own validation share; each is drawn `weight` times per epoch), writing
+// checkpoints and history into options.out (created if needed). Throws CheckpointError / std::runtime_error with a one-line message when a resume
 // does not match (other architecture, other data, another recipe, missing last.ckpt).
 TrainSummary train(const TrainOptions& options, const dataset::Images& data, const std::vector<DataSource>& sources);
 

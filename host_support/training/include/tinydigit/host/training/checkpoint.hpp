@@ -40,6 +40,8 @@ struct DataSource {
     std::string path;
     std::string sha256;  // 64 lowercase hex digits (common::sha256_hex_of_file)
     int count = 0;       // images used from this file
+    float weight = 1.0f; // --data PATH:WEIGHT (draws of each training image per epoch)
+    std::string name;    // "mnist", or the file or folder name (history.csv columns)
 };
 
 // Adam: step count and first/second moments with the same names and shapes as the params.
@@ -62,6 +64,9 @@ struct Recipe {
     bool augment = true;
     std::uint64_t precise_bn_images = 0;
     bool final_anneal = true;
+    int threads = 0;  // 0: not recorded (checkpoints written before the field)
+    std::string init_sha256;  // --init's checkpoint (empty: random initial weights)
+    std::string init_path;    // informative only: a moved file with the same content is the same start
     bool operator==(const Recipe&) const = default;
 };
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace tinydigit::tools {
+namespace tinydigit::images {
 
 enum class NormalizeOutcome : std::int32_t {
     kUsedAsIs = 0,    // 28x28 on a dark background
@@ -36,4 +36,4 @@ constexpr std::size_t normalize_work_doubles(std::int32_t width, std::int32_t he
 NormalizeReport normalize_digit(const std::uint8_t* pixels, std::int32_t width, std::int32_t height, double* work,
                                 std::uint8_t* out);
 
-}  // namespace tinydigit::tools
+}  // namespace tinydigit::images

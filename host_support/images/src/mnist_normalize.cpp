@@ -1,11 +1,11 @@
-#include "tinydigit/tools/mnist_normalize.hpp"
+#include "tinydigit/host/images/mnist_normalize.hpp"
 
 #include <cstdio>
 #include <vector>
 
-#include "tinydigit/tools/mnist_normalize_core.hpp"
+#include "tinydigit/host/images/mnist_normalize_core.hpp"
 
-namespace tinydigit::tools {
+namespace tinydigit::images {
 
 namespace {
 
@@ -36,4 +36,4 @@ NormalizedDigit normalize_like_mnist(const GrayImage& image) {
     return out;
 }
 
-}  // namespace tinydigit::tools
+}  // namespace tinydigit::images

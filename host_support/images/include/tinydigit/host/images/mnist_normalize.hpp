@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "tinydigit/tools/gray_image.hpp"
+#include "tinydigit/host/images/gray_image.hpp"
 
-namespace tinydigit::tools {
+namespace tinydigit::images {
 
 struct NormalizedDigit {
     std::array<std::uint8_t, 28 * 28> pixels{};
@@ -22,4 +22,4 @@ struct NormalizedDigit {
 // found: the ink differs from the background by less than 32 levels, at any size or polarity.
 NormalizedDigit normalize_like_mnist(const GrayImage& image);
 
-}  // namespace tinydigit::tools
+}  // namespace tinydigit::images

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace tinydigit::tools {
+namespace tinydigit::images {
 
 class ImageError : public std::runtime_error {
 public:
@@ -27,7 +27,11 @@ inline constexpr int kMaxImageSide = 8192;
 // as one 28x28 image. Throws ImageError (or dataset::DataError for CSV) naming the file.
 std::vector<GrayImage> read_images(const std::filesystem::path& path);
 
+// One PGM or PNG image, by content whatever the file's name. Throws ImageError naming the
+// file, with `unknown` as the reason when it is neither.
+GrayImage read_image(const std::filesystem::path& path, const char* unknown = "not a PGM or PNG image");
+
 GrayImage read_pgm(const std::filesystem::path& path);
 GrayImage read_png(const std::filesystem::path& path);
 
-}  // namespace tinydigit::tools
+}  // namespace tinydigit::images

@@ -1,4 +1,4 @@
-#include "tinydigit/tools/gray_image.hpp"
+#include "tinydigit/host/images/gray_image.hpp"
 
 #include <png.h>
 
@@ -10,7 +10,7 @@
 
 #include "tinydigit/host/dataset/csv.hpp"
 
-namespace tinydigit::tools {
+namespace tinydigit::images {
 
 namespace {
 
@@ -112,10 +112,14 @@ std::vector<GrayImage> read_images(const std::filesystem::path& path) {
             images.push_back({28, 28, {rows.image(i), rows.image(i) + 784}, path.filename().string() + ":" + std::to_string(i + 1)});
         return images;
     }
-    const std::string head = read_all(path).substr(0, 8);
-    if (head.size() >= 2 && head[0] == 'P' && (head[1] == '2' || head[1] == '5')) return {read_pgm(path)};
-    if (head.size() == 8 && head == std::string("\x89PNG\r\n\x1a\n", 8)) return {read_png(path)};
-    throw ImageError(path.string() + ": not a PGM, PNG or CSV file");
+    return {read_image(path, "not a PGM, PNG or CSV file")};
 }
 
-}  // namespace tinydigit::tools
+GrayImage read_image(const std::filesystem::path& path, const char* unknown) {
+    const std::string head = read_all(path).substr(0, 8);
+    if (head.size() >= 2 && head[0] == 'P' && (head[1] == '2' || head[1] == '5')) return read_pgm(path);
+    if (head.size() == 8 && head == std::string("\x89PNG\r\n\x1a\n", 8)) return read_png(path);
+    throw ImageError(path.string() + ": " + unknown);
+}
+
+}  // namespace tinydigit::images

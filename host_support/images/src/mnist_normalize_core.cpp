@@ -1,8 +1,8 @@
 // Freestanding on purpose (see the header): no <algorithm>, <cmath> or heap, only double
 // arithmetic that is IEEE-identical on x86-64 and wasm32.
-#include "tinydigit/tools/mnist_normalize_core.hpp"
+#include "tinydigit/host/images/mnist_normalize_core.hpp"
 
-namespace tinydigit::tools {
+namespace tinydigit::images {
 
 namespace {
 
@@ -125,4 +125,4 @@ NormalizeReport normalize_digit(const std::uint8_t* pixels, std::int32_t w, std:
     return r;
 }
 
-}  // namespace tinydigit::tools
+}  // namespace tinydigit::images

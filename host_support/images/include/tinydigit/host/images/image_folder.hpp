@@ -1,0 +1,28 @@
+// A folder of labeled digit images: subfolders 0/ .. 9/ holding PGM or PNG files of any size,
+// each prepared exactly as `predict` prepares an image (normalize_like_mnist).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tinydigit/host/dataset/images.hpp"
+
+namespace tinydigit::images {
+
+struct ImageFolder {
+    dataset::Images images;            // labeled 28x28 digits, by class, then by file name
+    std::string sha256;                // of every used file's relative path and content
+    std::vector<std::string> skipped;  // "<file>: <reason>" for each file left out
+    std::vector<int> empty_classes;    // digits whose subfolder is missing or holds no usable image
+};
+
+// Reads every file of the subfolders 0 .. 9 (names starting with '.' are ignored, as a file
+// manager hides them). A file that is not a PGM/PNG image, cannot be decoded or holds no digit
+// (nearly uniform) is skipped and named in `skipped` with the reason: one stray file in a
+// photo folder must not cost the whole set. Refused with dataset::DataError naming the folder:
+// not a folder, a subfolder whose name is not a digit 0..9 (its images would be silently
+// unlabeled), nested subfolders, and a folder with no usable image at all.
+ImageFolder load_image_folder(const std::filesystem::path& dir);
+
+}  // namespace tinydigit::images
