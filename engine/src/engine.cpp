@@ -24,28 +24,34 @@ Status Engine::load(const void* model, std::size_t size, const KernelSet& kernel
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     // Host sets may need more scratch than the plan gives an op: the largest such need goes
     // after the planned arena, 64-byte aligned (microcontroller builds have no such set).
+    // A set that keeps packed conv weights gets them after that, in operator order, each
+    // 64-byte aligned (packed at bind: see packed_offset).
     if (!kernels.fits_planned_scratch) {
-        std::uint64_t extension = 0;
+        std::uint64_t extension = 0, packed = 0;
         for (int i = 0; i < operator_count(); ++i) {
             const model::Operator& op = *m->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
             std::uint64_t need = 0;
-            if (op.params_type() == model::OpParams::Conv2D)
-                need = kernels.conv2d_scratch_bytes(detail::decode_conv2d(*m, op));
-            else if (op.params_type() == model::OpParams::FullyConnected)
+            if (op.params_type() == model::OpParams::Conv2D) {
+                const Conv2DParams p = detail::decode_conv2d(*m, op);
+                need = kernels.conv2d_scratch_bytes(p);
+                if (kernels.conv2d_packed_bytes) packed += round_up(kernels.conv2d_packed_bytes(p), 64);
+            } else if (op.params_type() == model::OpParams::FullyConnected) {
                 need = kernels.fully_connected_scratch_bytes(detail::decode_fully_connected(*m, op));
+            }
             if (need <= static_cast<std::uint64_t>(op.scratch_bytes())) continue;
             extended_ops_ |= std::uint64_t{1} << i;
             if (need > extension) extension = need;
         }
-        if (extension > 0) {
-            extension_offset_ = static_cast<std::uint32_t>(round_up(arena_bytes_, 64));
-            const std::uint64_t total = extension_offset_ + round_up(extension, 64);
-            if (total > 0xffffffffu) {
-                *this = Engine{};
-                return Status::kTooLarge;
-            }
-            arena_bytes_ = static_cast<std::uint32_t>(total);
+        std::uint64_t total = round_up(arena_bytes_, 64);
+        extension_offset_ = static_cast<std::uint32_t>(total);  // total < 2^32: the plan is a uint32
+        total += round_up(extension, 64);
+        packed_offset_ = static_cast<std::uint32_t>(total);  // checked below with the end
+        total += packed;
+        if (total > 0xffffffffu) {
+            *this = Engine{};
+            return Status::kTooLarge;
         }
+        if (extension > 0 || packed > 0) arena_bytes_ = static_cast<std::uint32_t>(total);
     }
 #endif
     return Status::kOk;
@@ -74,8 +80,31 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
     if (size < arena_bytes()) return Status::kArenaTooSmall;
 #endif
     arena_ = static_cast<std::uint8_t*>(arena);
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    if (!plan_only_ && kernels_->conv2d_pack)
+        for (int i = 0; i < operator_count(); ++i) {
+            const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+            if (op.params_type() == model::OpParams::Conv2D)
+                kernels_->conv2d_pack(detail::decode_conv2d(*model_, op), arena_ + packed_offset(i));
+        }
+#endif
     return Status::kOk;
 }
+
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+// Where op `index`'s packed weights start: after those of the convs before it (recomputed
+// rather than kept in a table: the Engine is a fixed small object, see c_api.h; run() keeps a
+// running offset instead).
+std::uint64_t Engine::packed_offset(int index) const noexcept {
+    std::uint64_t at = packed_offset_;
+    for (int i = 0; i < index; ++i) {
+        const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+        if (op.params_type() == model::OpParams::Conv2D)
+            at += round_up(kernels_->conv2d_packed_bytes(detail::decode_conv2d(*model_, op)), 64);
+    }
+    return at;
+}
+#endif
 
 std::size_t Engine::input_size() const noexcept { return input_count_; }
 std::size_t Engine::output_size() const noexcept { return output_count_; }
@@ -103,6 +132,15 @@ int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(m
 Status Engine::run_operator(int index) noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    std::uint64_t packed_at = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    if (!plan_only_ && kernels_->conv2d_pack) packed_at = packed_offset(index);
+#endif
+    run_op(index, packed_at);
+    return Status::kOk;
+}
+
+void Engine::run_op(int index, [[maybe_unused]] std::uint64_t& packed_at) noexcept {
     const model::Model& m = *model_;
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
     auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, detail::op_input(op, 0))->arena_offset());
@@ -113,7 +151,17 @@ Status Engine::run_operator(int index) noexcept {
     if (!plan_only_ && (extended_ops_ >> index & 1) != 0) scratch = arena_ + extension_offset_;
 #endif
     switch (op.params_type()) {
-        case model::OpParams::Conv2D: k.conv2d(detail::decode_conv2d(m, op), in, out, scratch); break;
+        case model::OpParams::Conv2D: {
+            Conv2DParams p = detail::decode_conv2d(m, op);
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+            if (!plan_only_ && k.conv2d_pack) {
+                p.packed = arena_ + packed_at;
+                packed_at += round_up(k.conv2d_packed_bytes(p), 64);
+            }
+#endif
+            k.conv2d(p, in, out, scratch);
+            break;
+        }
         case model::OpParams::FullyConnected:
             k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
             break;
@@ -121,13 +169,16 @@ Status Engine::run_operator(int index) noexcept {
         case model::OpParams::Pad: k.pad(detail::decode_pad(m, op), in, out); break;
         default: break;  // unreachable: load() rejected every other type
     }
-    return Status::kOk;
 }
 
 Status Engine::run() noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    std::uint64_t packed_at = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    packed_at = packed_offset_;
+#endif
     const int n = operator_count();
-    for (int i = 0; i < n; ++i) run_operator(i);
+    for (int i = 0; i < n; ++i) run_op(i, packed_at);
     return Status::kOk;
 }
 

@@ -33,7 +33,8 @@ constexpr KernelSet kSimd128{"simd128", conv2d_simd128_s8, conv2d_simd128_s8_scr
 constexpr KernelSet kAvx2{"avx2", conv2d_avx2_s8, conv2d_avx2_s8_scratch_bytes, fully_connected_avx2_s8,
     fully_connected_avx2_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, false};
 constexpr KernelSet kAvx512Vnni{"avx512vnni", conv2d_avx512vnni_s8, conv2d_avx512vnni_s8_scratch_bytes, fully_connected_avx512vnni_s8,
-    fully_connected_avx512vnni_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, false};
+    fully_connected_avx512vnni_s8_scratch_bytes, max_pool2d_portable_s8, pad_portable_s8, false,
+    conv2d_avx512vnni_s8_packed_bytes, conv2d_avx512vnni_s8_pack};
 
 // x86 kernel levels, lowest first.
 enum Level { kLevelPortable, kLevelAvx2, kLevelAvx512Vnni };

@@ -255,12 +255,20 @@ inline bool run_conv_case(Rng& rng, Work& work, const KernelSet& cand, Conv2DPar
     const std::uint64_t need = cand.conv2d_scratch_bytes(p);
     std::uint64_t scratch_bytes = 0;
     std::uint8_t* scratch = take_scratch(work, planned, need, scratch_bytes);
+    // A set that keeps packed weights gets them as the engine gives them (packed at bind).
+    void* packed = cand.conv2d_pack ? work.take(static_cast<std::size_t>(cand.conv2d_packed_bytes(p))) : nullptr;
     Requantization rz{};
-    if (!in || !w || !ref || !got || !scratch || !make_requant(rng, work, p.out_c, k, p.requant, rz)) return true;
+    if (!in || !w || !ref || !got || !scratch || (cand.conv2d_pack && !packed) ||
+        !make_requant(rng, work, p.out_c, k, p.requant, rz))
+        return true;
     fill_int8(rng, in, in_n, rng.range(0, 2));
     fill_weights(rng, w, k * p.out_c);
     p.weights = w;
     p.bias = rz.bias;
+    if (cand.conv2d_pack) {
+        cand.conv2d_pack(p, packed);
+        p.packed = packed;
+    }
     for (std::int64_t i = 0; i < out_n + kGuardBytes; ++i) ref[i] = got[i] = kGuard;
     conv2d_reference_s8(p, in, ref, nullptr);
     cand.conv2d(p, in, got, scratch);

@@ -110,17 +110,24 @@ TEST_CASE("host sets: arena_bytes() adds their scratch, and an arena of the plan
 TEST_CASE("running operator by operator equals run(), and tensors are readable") {
     const ModelBytes model = serialize(*make_model(compact_spec(), 4));
     const auto px = random_pixels(9, 784);
-    Engine engine;
-    REQUIRE(engine.load(model.data(), model.size()) == Status::kOk);
-    Arena arena(engine.arena_bytes());
-    REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
-    REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
-    for (int i = 0; i < engine.operator_count(); ++i) REQUIRE(engine.run_operator(i) == Status::kOk);
-    const std::vector<std::int8_t> stepwise(engine.output(), engine.output() + 10);
-    CHECK(stepwise == logits(model, default_kernels(), px));
-    CHECK(engine.run_operator(engine.operator_count()) == Status::kBadParameter);
-    CHECK(engine.tensor_data(0) != nullptr);
-    CHECK(engine.tensor_data(1) == nullptr);  // a constant
+    const std::vector<std::int8_t> whole = logits(model, reference_kernels(), px);
+    // Every set this CPU runs: x86 sets find their scratch and packed weights per operator too.
+    const KernelSet* sets[8];
+    const int n = available_kernel_sets(sets, 8);
+    for (int s = 0; s < n; ++s) {
+        CAPTURE(sets[s]->name);
+        Engine engine;
+        REQUIRE(engine.load(model.data(), model.size(), *sets[s]) == Status::kOk);
+        Arena arena(engine.arena_bytes());
+        REQUIRE(engine.bind_arena(arena.data, arena.size) == Status::kOk);
+        REQUIRE(engine.set_input_pixels(px.data(), px.size()) == Status::kOk);
+        for (int i = 0; i < engine.operator_count(); ++i) REQUIRE(engine.run_operator(i) == Status::kOk);
+        const std::vector<std::int8_t> stepwise(engine.output(), engine.output() + 10);
+        CHECK(stepwise == whole);
+        CHECK(engine.run_operator(engine.operator_count()) == Status::kBadParameter);
+        CHECK(engine.tensor_data(0) != nullptr);
+        CHECK(engine.tensor_data(1) == nullptr);  // a constant
+    }
 }
 
 TEST_CASE("inputs: pixels map to q = p - 128, int8 copies as is") {

@@ -245,80 +245,40 @@ inline __m512i broadcast4(const std::uint8_t* p) {
     return _mm512_set1_epi32(v);
 }
 
-// 12 pixels x 2 blocks of 16 channels; named accumulators so they stay in registers (24 of
-// the 32 zmm: 2 weight loads and 12 broadcasts per 24 VPDPBUSD).
+// kPixels_ pixels x kBlocks blocks of 16 channels, every accumulator in a register (24 of the
+// 32 zmm for 12 x 2 and 6 x 4: per group kBlocks weight loads and kPixels_ broadcasts feed
+// kPixels_ * kBlocks VPDPBUSD; the loops are unrolled, so the arrays are registers).
 // Pixel j's groups of row r start at col[j] + r * row_stride; packed holds rows x groups
 // groups of weights in order.
-void broadcast_12x2(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows, const std::int8_t* packed,
-                    std::int32_t groups, __m512i (&out)[16][4]) {
-    __m512i a0_0 = _mm512_setzero_si512(), a0_1 = a0_0, a1_0 = a0_0, a1_1 = a0_0, a2_0 = a0_0, a2_1 = a0_0,
-            a3_0 = a0_0, a3_1 = a0_0, a4_0 = a0_0, a4_1 = a0_0, a5_0 = a0_0, a5_1 = a0_0, a6_0 = a0_0, a6_1 = a0_0,
-            a7_0 = a0_0, a7_1 = a0_0, a8_0 = a0_0, a8_1 = a0_0, a9_0 = a0_0, a9_1 = a0_0, a10_0 = a0_0,
-            a10_1 = a0_0, a11_0 = a0_0, a11_1 = a0_0;
-    for (std::int32_t r = 0; r < rows; ++r, packed += groups * 128) {
-        const std::int64_t o = r * row_stride;
-        const std::uint8_t* c[12];
-        for (int j = 0; j < 12; ++j) c[j] = col[j] + o;
+template <int kPixels_, int kBlocks>
+void broadcast_block(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows,
+                     const std::int8_t* packed, std::int32_t groups, __m512i (&out)[16][4]) {
+    __m512i acc[kPixels_][kBlocks];
+#pragma GCC unroll 16
+    for (int j = 0; j < kPixels_; ++j)
+#pragma GCC unroll 4
+        for (int b = 0; b < kBlocks; ++b) acc[j][b] = _mm512_setzero_si512();
+    for (std::int32_t r = 0; r < rows; ++r, packed += std::int64_t{groups} * kBlocks * 64) {
+        const std::uint8_t* c[kPixels_];
+#pragma GCC unroll 16
+        for (int j = 0; j < kPixels_; ++j) c[j] = col[j] + r * row_stride;
         for (std::int32_t g = 0; g < groups; ++g) {
-            const __m512i w0 = _mm512_load_si512(packed + g * 128), w1 = _mm512_load_si512(packed + g * 128 + 64);
-            __m512i x;
-#define TD_PIXEL(J)                  \
-    x = broadcast4(c[J] + 4 * g);    \
-    dpbusd(a##J##_0, x, w0);         \
-    dpbusd(a##J##_1, x, w1);
-            TD_PIXEL(0) TD_PIXEL(1) TD_PIXEL(2) TD_PIXEL(3) TD_PIXEL(4) TD_PIXEL(5)
-            TD_PIXEL(6) TD_PIXEL(7) TD_PIXEL(8) TD_PIXEL(9) TD_PIXEL(10) TD_PIXEL(11)
-#undef TD_PIXEL
+            __m512i w[kBlocks];
+#pragma GCC unroll 4
+            for (int b = 0; b < kBlocks; ++b) w[b] = _mm512_load_si512(packed + (std::int64_t{g} * kBlocks + b) * 64);
+#pragma GCC unroll 16
+            for (int j = 0; j < kPixels_; ++j) {
+                const __m512i x = broadcast4(c[j] + 4 * g);
+#pragma GCC unroll 4
+                for (int b = 0; b < kBlocks; ++b) dpbusd(acc[j][b], x, w[b]);
+            }
         }
     }
-    out[0][0] = a0_0; out[0][1] = a0_1; out[1][0] = a1_0; out[1][1] = a1_1;
-    out[2][0] = a2_0; out[2][1] = a2_1; out[3][0] = a3_0; out[3][1] = a3_1;
-    out[4][0] = a4_0; out[4][1] = a4_1; out[5][0] = a5_0; out[5][1] = a5_1;
-    out[6][0] = a6_0; out[6][1] = a6_1; out[7][0] = a7_0; out[7][1] = a7_1;
-    out[8][0] = a8_0; out[8][1] = a8_1; out[9][0] = a9_0; out[9][1] = a9_1;
-    out[10][0] = a10_0; out[10][1] = a10_1; out[11][0] = a11_0; out[11][1] = a11_1;
+#pragma GCC unroll 16
+    for (int j = 0; j < kPixels_; ++j)
+#pragma GCC unroll 4
+        for (int b = 0; b < kBlocks; ++b) out[j][b] = acc[j][b];
 }
-
-// 4 pixels x 4 blocks of 16 channels.
-void broadcast_4x4(const std::uint8_t* const* col, std::int64_t row_stride, std::int32_t rows, const std::int8_t* packed,
-                   std::int32_t groups, __m512i (&out)[16][4]) {
-    __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
-            a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-    for (std::int32_t r = 0; r < rows; ++r, packed += groups * 256) {
-    const std::int64_t o = r * row_stride;
-    const std::uint8_t *c0 = col[0] + o, *c1 = col[1] + o, *c2 = col[2] + o, *c3 = col[3] + o;
-    for (std::int32_t g = 0; g < groups; ++g) {
-        const std::int8_t* w = packed + g * 256;
-        const __m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + 64), w2 = _mm512_load_si512(w + 128),
-                      w3 = _mm512_load_si512(w + 192);
-        __m512i x = broadcast4(c0 + 4 * g);
-        dpbusd(a00, x, w0);
-        dpbusd(a01, x, w1);
-        dpbusd(a02, x, w2);
-        dpbusd(a03, x, w3);
-        x = broadcast4(c1 + 4 * g);
-        dpbusd(a10, x, w0);
-        dpbusd(a11, x, w1);
-        dpbusd(a12, x, w2);
-        dpbusd(a13, x, w3);
-        x = broadcast4(c2 + 4 * g);
-        dpbusd(a20, x, w0);
-        dpbusd(a21, x, w1);
-        dpbusd(a22, x, w2);
-        dpbusd(a23, x, w3);
-        x = broadcast4(c3 + 4 * g);
-        dpbusd(a30, x, w0);
-        dpbusd(a31, x, w1);
-        dpbusd(a32, x, w2);
-        dpbusd(a33, x, w3);
-    }
-    }
-    out[0][0] = a00; out[0][1] = a01; out[0][2] = a02; out[0][3] = a03;
-    out[1][0] = a10; out[1][1] = a11; out[1][2] = a12; out[1][3] = a13;
-    out[2][0] = a20; out[2][1] = a21; out[2][2] = a22; out[2][3] = a23;
-    out[3][0] = a30; out[3][1] = a31; out[3][2] = a32; out[3][3] = a33;
-}
-
 
 // The whole input padded once as uint8 (x + 128; padding = z_in + 128), so a window row of
 // a pixel is kernel_w * in_c contiguous bytes: no per-pixel padding logic.
@@ -373,17 +333,74 @@ inline void transpose16(const std::int8_t* src, std::int64_t src_stride, std::ui
     }
 }
 
-void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, std::int32_t* prefix,
-                         std::int32_t k, std::uint8_t* scratch) {
+// One 64-channel slice of the broadcast form's packed weights: [group][channel][4] bytes, then
+// the prefix sums of its weight rows. Packed once, at bind (Conv2DParams::packed).
+std::int64_t slice_bytes(const Conv2DParams& p) { return broadcast_layout(p).packed_bytes + prefix_bytes(p); }
+
+void pack_broadcast_slice(const Conv2DParams& p, std::int32_t base, std::int8_t* packed) {
     const BroadcastLayout l = broadcast_layout(p);
-    auto* packed = reinterpret_cast<std::int8_t*>(scratch);
-    const std::int32_t window_row = p.kernel_w * p.in_c, groups = p.kernel_h * l.row_groups;
+    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
+    const std::int32_t groups = p.kernel_h * l.row_groups;
+    const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
+    const std::int32_t blocks = broadcast_blocks(slice), lanes = blocks * 16;
+    auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
+    if (l.in_place) {
+        // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past the slice).
+        std::int32_t transposed = 0;  // groups [0, transposed) of the current 16 channels are done
+        for (std::int32_t o = 0; o < lanes; ++o) {
+            if (o >= slice) {
+                for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
+                continue;
+            }
+            const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
+            // 16 channels x 16 groups at a time as a 16 x 16 dword transpose (the scalar
+            // loop below does the rest).
+            if (o % 16 == 0) {
+                transposed = 0;
+                if (o + 16 <= slice)
+                    for (; transposed + 16 <= groups; transposed += 16)
+                        transpose16(w + 4 * transposed, k, &packed32[transposed * lanes + o], lanes);
+            }
+            for (std::int32_t g = transposed; g < groups; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
+        }
+    } else {
+        // Group t of window row ky: weights ky * window_row + 4t .. (zeros past the row).
+        auto* packed8 = reinterpret_cast<std::uint8_t*>(packed);
+        for (std::int32_t g = 0; g < groups; ++g) {
+            const std::int32_t at = (g / l.row_groups) * window_row, t = 4 * (g % l.row_groups);
+            for (std::int32_t o = 0; o < lanes; ++o)
+                for (std::int32_t i = 0; i < 4; ++i)
+                    packed8[(std::int64_t{g} * lanes + o) * 4 + i] =
+                        o < slice && t + i < window_row
+                            ? static_cast<std::uint8_t>(p.weights[std::int64_t{base + o} * k + at + t + i])
+                            : std::uint8_t{0};
+        }
+    }
+    auto* prefix = reinterpret_cast<std::int32_t*>(packed + l.packed_bytes);
+    const __m512i ones = _mm512_set1_epi8(1);
+    for (std::int32_t b = 0; b < blocks; ++b) {
+        // Prefix sums of the packed weight rows (lanes past the slice hold zeros).
+        __m512i run = _mm512_setzero_si512();
+        _mm512_store_si512(prefix + 16 * b, run);
+        for (std::int32_t r = 0; r < p.kernel_h; ++r) {
+            for (std::int32_t g = r * l.row_groups; g < (r + 1) * l.row_groups; ++g)
+                dpbusd(run, ones, _mm512_load_si512(packed + (std::int64_t{g} * blocks + b) * 64));
+            _mm512_store_si512(prefix + (r + 1) * 64 + 16 * b, run);
+        }
+    }
+}
+
+void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, std::uint8_t* scratch) {
+    const BroadcastLayout l = broadcast_layout(p);
+    const auto* slices = static_cast<const std::int8_t*>(p.packed);
+    const std::int64_t slice_stride = slice_bytes(p);
+    const std::int32_t window_row = p.kernel_w * p.in_c;
     const std::int64_t row_bytes = padded_row_bytes(p), group_row = 4 * std::int64_t{l.row_groups};
     // Window rows come from the padded input itself or from its expanded copy.
     const std::uint8_t* rows_from = image;
     std::int64_t pixel_step = std::int64_t{p.stride_w} * p.in_c;
     if (!l.in_place) {
-        std::uint8_t* expanded = scratch + l.packed_bytes;
+        std::uint8_t* expanded = scratch;
         for (std::int64_t y = 0; y < padded_height(p); ++y)
             for (std::int32_t cx = 0; cx < p.conv_w; ++cx) {
                 std::uint8_t* dst = expanded + y * l.row_stride + cx * group_row;
@@ -397,47 +414,15 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
         rows_from = expanded;
         pixel_step = group_row;
     }
-    const __m512i offset = _mm512_set1_epi32(128 + p.in_zero_point), ones = _mm512_set1_epi8(1);
+    const __m512i offset = _mm512_set1_epi32(128 + p.in_zero_point);
     const detail::ConvSweep sweep(p);
     const std::int32_t n = sweep.count();
-    // Wider layers run in slices of 64 output channels (weights repacked per slice).
+    // Wider layers run in slices of 64 output channels.
     for (std::int32_t base = 0; base < p.out_c; base += 64) {
         const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
         const std::int32_t blocks = broadcast_blocks(slice), pixels = blocks == 2 ? 12 : 4;
-        const std::int32_t lanes = blocks * 16;
-        auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
-        if (l.in_place) {
-            // Repack 4 bytes at a time: packed[g][o] = w[base + o][4g .. 4g+3] (zeros past the slice).
-            std::int32_t transposed = 0;  // groups [0, transposed) of the current 16 channels are done
-            for (std::int32_t o = 0; o < lanes; ++o) {
-                if (o >= slice) {
-                    for (std::int32_t g = 0; g < groups; ++g) packed32[g * lanes + o] = 0;
-                    continue;
-                }
-                const std::int8_t* w = p.weights + std::int64_t{base + o} * k;
-                // 16 channels x 16 groups at a time as a 16 x 16 dword transpose (the scalar
-                // loop below does the rest).
-                if (o % 16 == 0) {
-                    transposed = 0;
-                    if (o + 16 <= slice)
-                        for (; transposed + 16 <= groups; transposed += 16)
-                            transpose16(w + 4 * transposed, k, &packed32[transposed * lanes + o], lanes);
-                }
-                for (std::int32_t g = transposed; g < groups; ++g) std::memcpy(&packed32[g * lanes + o], w + 4 * g, 4);
-            }
-        } else {
-            // Group t of window row ky: weights ky * window_row + 4t .. (zeros past the row).
-            auto* packed8 = reinterpret_cast<std::uint8_t*>(packed);
-            for (std::int32_t g = 0; g < groups; ++g) {
-                const std::int32_t at = (g / l.row_groups) * window_row, t = 4 * (g % l.row_groups);
-                for (std::int32_t o = 0; o < lanes; ++o)
-                    for (std::int32_t i = 0; i < 4; ++i)
-                        packed8[(std::int64_t{g} * lanes + o) * 4 + i] =
-                            o < slice && t + i < window_row
-                                ? static_cast<std::uint8_t>(p.weights[std::int64_t{base + o} * k + at + t + i])
-                                : std::uint8_t{0};
-            }
-        }
+        const std::int8_t* packed = slices + (base / 64) * slice_stride;
+        const auto* prefix = reinterpret_cast<const std::int32_t*>(packed + l.packed_bytes);
         Requant16 rq[4];
         __mmask16 store_mask[4];
         __m512i bias[4];
@@ -447,14 +432,6 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
             rq[b] = requant_constants16(p.requant, base + 16 * b, channels);
             store_mask[b] = static_cast<__mmask16>((1u << channels) - 1);
             bias[b] = _mm512_maskz_loadu_epi32(store_mask[b], p.bias + base + 16 * b);
-            // Prefix sums of the packed weight rows (lanes past the slice hold zeros).
-            __m512i run = _mm512_setzero_si512();
-            _mm512_store_si512(prefix + 16 * b, run);
-            for (std::int32_t r = 0; r < p.kernel_h; ++r) {
-                for (std::int32_t g = r * l.row_groups; g < (r + 1) * l.row_groups; ++g)
-                    dpbusd(run, ones, _mm512_load_si512(packed + (std::int64_t{g} * blocks + b) * 64));
-                _mm512_store_si512(prefix + (r + 1) * 64 + 16 * b, run);
-            }
         }
         RowRange last{-1, -1};
         std::int32_t cy = 0, cx = 0;  // the sweep's next pixel
@@ -483,20 +460,33 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
                 for (std::int32_t j = 0; j < pixels; ++j) col[j] += live.lo * l.row_stride;
             __m512i acc[16][4];
             const std::int8_t* live_packed = packed + std::int64_t{live.lo} * l.row_groups * blocks * 64;
-            if (blocks == 2) broadcast_12x2(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
-            else broadcast_4x4(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            if (blocks == 2) broadcast_block<12, 2>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            else broadcast_block<4, 4>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            if (p.pool_h == 0) {
+                for (std::int32_t j = 0; j < valid; ++j)
+                    for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b)
+                        _mm_mask_storeu_epi8(targets[j].first + base + 16 * b, store_mask[b], requantize16(acc[j][b], rq[b]));
+                continue;
+            }
             for (std::int32_t j = 0; j < valid; ++j) {
                 const detail::PixelTarget& t = targets[j];
+                // Neighbours that feed the same pooled outputs (2x2 pools: pixel pairs of a
+                // row) are maxed in registers first: one read-modify-write of the output instead
+                // of a masked store the next masked load must wait for.
+                std::int32_t last_px = j;
+                while (last_px + 1 < valid && targets[last_px + 1].first == t.first && targets[last_px + 1].rows == t.rows &&
+                       targets[last_px + 1].cols == t.cols)
+                    ++last_px;
                 for (std::int32_t b = 0; b < blocks && 16 * b < slice; ++b) {
-                    const __m128i y = requantize16(acc[j][b], rq[b]);
+                    __m128i y = requantize16(acc[j][b], rq[b]);
+                    for (std::int32_t q = j + 1; q <= last_px; ++q) y = _mm_max_epi8(y, requantize16(acc[q][b], rq[b]));
                     for (std::int32_t r = 0; r < t.rows; ++r)
                         for (std::int32_t c = 0; c < t.cols; ++c) {
                             std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + base + 16 * b;
-                            const __m128i v =
-                                p.pool_h == 0 ? y : _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d));
-                            _mm_mask_storeu_epi8(d, store_mask[b], v);
+                            _mm_mask_storeu_epi8(d, store_mask[b], _mm_max_epi8(y, _mm_maskz_loadu_epi8(store_mask[b], d)));
                         }
                 }
+                j = last_px;
             }
         }
     }
@@ -513,8 +503,33 @@ struct DotPixel {
     RowRange block_rows;  // first pixel of each block of kPixels: the block's live window rows
 };
 
-void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, std::int32_t* prefix,
-                   DotPixel* pixels) {
+// The dot-product form's packed data: per block of 4 channels the prefix sums of their weight
+// rows, [row][channel] (the weights themselves are read in place).
+std::int64_t dot_prefix_ints(const Conv2DParams& p) { return (std::int64_t{p.kernel_h} + 1) * kChannels; }
+
+void pack_dot_block(const Conv2DParams& p, std::int32_t o, std::int32_t* prefix) {
+    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
+    const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
+    const std::int8_t* w[kChannels];
+    for (std::int32_t q = 0; q < kChannels; ++q) w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i r0 = _mm512_setzero_si512(), r1 = r0, r2 = r0, r3 = r0;
+    for (std::int32_t q = 0; q < kChannels; ++q) prefix[q] = 0;
+    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky) {
+        const std::int64_t wr = std::int64_t{ky} * window_row;
+        for (std::int32_t j = 0; j < window_row; j += 64) {
+            const __mmask64 mask = tail_mask(window_row - j);
+            dpbusd(r0, ones, _mm512_maskz_loadu_epi8(mask, w[0] + wr + j));
+            dpbusd(r1, ones, _mm512_maskz_loadu_epi8(mask, w[1] + wr + j));
+            dpbusd(r2, ones, _mm512_maskz_loadu_epi8(mask, w[2] + wr + j));
+            dpbusd(r3, ones, _mm512_maskz_loadu_epi8(mask, w[3] + wr + j));
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(prefix + (ky + 1) * kChannels),
+                         _mm512_castsi512_si128(reduce16_row(r0, r1, r2, r3)));
+    }
+}
+
+void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, DotPixel* pixels) {
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
     const std::int64_t row_bytes = padded_row_bytes(p);
     const detail::ConvSweep sweep(p);
@@ -539,26 +554,7 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
             w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
         const Requant16 rq = requant_constants(p.requant, o, channels);
         alignas(16) std::int32_t block_bias[kChannels];  // in memory: registers go to the accumulators
-        // Prefix sums of the 4 channels' weight rows, [row][channel] (this also brings the
-        // rows into cache for the pixel blocks).
-        {
-            // Named running sums (4 independent chains) so they stay in registers.
-            const __m512i ones = _mm512_set1_epi8(1);
-            __m512i r0 = _mm512_setzero_si512(), r1 = r0, r2 = r0, r3 = r0;
-            for (std::int32_t q = 0; q < kChannels; ++q) prefix[q] = 0;
-            for (std::int32_t ky = 0; ky < p.kernel_h; ++ky) {
-                const std::int64_t wr = std::int64_t{ky} * window_row;
-                for (std::int32_t j = 0; j < window_row; j += 64) {
-                    const __mmask64 mask = tail_mask(window_row - j);
-                    dpbusd(r0, ones, _mm512_maskz_loadu_epi8(mask, w[0] + wr + j));
-                    dpbusd(r1, ones, _mm512_maskz_loadu_epi8(mask, w[1] + wr + j));
-                    dpbusd(r2, ones, _mm512_maskz_loadu_epi8(mask, w[2] + wr + j));
-                    dpbusd(r3, ones, _mm512_maskz_loadu_epi8(mask, w[3] + wr + j));
-                }
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(prefix + (ky + 1) * kChannels),
-                                 _mm512_castsi512_si128(reduce16_row(r0, r1, r2, r3)));
-            }
-        }
+        const std::int32_t* prefix = static_cast<const std::int32_t*>(p.packed) + (o / kChannels) * dot_prefix_ints(p);
         const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
         RowRange last{-1, -1};
         for (std::int32_t i = 0; i < n; i += kPixels) {
@@ -624,32 +620,62 @@ void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t
                 {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
             Requant16 r = rq;
             r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(block_bias)));
-            alignas(16) std::int8_t y[16];
-            _mm_store_si128(reinterpret_cast<__m128i*>(y), requantize16(reduce16(acc), r));
-            for (std::int32_t px = 0; px < valid; ++px) store4(p, pixels[i + px].target, o, y + 4 * px, channels);
+            alignas(16) std::int8_t y[16], pair[16];  // pair: pixel px maxed with px + 1
+            const __m128i values = requantize16(reduce16(acc), r);
+            _mm_store_si128(reinterpret_cast<__m128i*>(y), values);
+            _mm_store_si128(reinterpret_cast<__m128i*>(pair), _mm_max_epi8(values, _mm_srli_si128(values, 4)));
+            for (std::int32_t px = 0; px < valid; ++px) {
+                const detail::PixelTarget& t = pixels[i + px].target;
+                // Two neighbours feeding the same pooled outputs are stored once, as with the
+                // broadcast form.
+                if (p.pool_h != 0 && px + 1 < valid && pixels[i + px + 1].target.first == t.first &&
+                    pixels[i + px + 1].target.rows == t.rows && pixels[i + px + 1].target.cols == t.cols) {
+                    store4(p, t, o, pair + 4 * px, channels);
+                    ++px;
+                    continue;
+                }
+                store4(p, t, o, y + 4 * px, channels);
+            }
         }
     }
 }
 
 }  // namespace
 
-// Prefix sums of the weight rows, the padded input, then the broadcast form's packed weights
-// and expanded rows or the dot-product form's per-pixel table; 64 bytes of alignment slack.
+// The padded input, then the broadcast form's expanded rows or the dot-product form's
+// per-pixel table; 64 bytes of alignment slack. Weights and their sums are packed (below).
 std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
-    const std::uint64_t fixed = 64 + static_cast<std::uint64_t>(prefix_bytes(p) + padded_image_bytes(p));
+    const std::uint64_t fixed = 64 + static_cast<std::uint64_t>(padded_image_bytes(p));
     if (!use_broadcast_form(p)) return fixed + sizeof(DotPixel) * static_cast<std::uint64_t>(detail::ConvSweep(p).count());
-    const BroadcastLayout b = broadcast_layout(p);
-    return fixed + static_cast<std::uint64_t>(b.packed_bytes + b.expanded_bytes);
+    return fixed + static_cast<std::uint64_t>(broadcast_layout(p).expanded_bytes);
 }
 
+// Broadcast form: one packed slice per 64 output channels; dot-product form: the row sums of
+// each block of 4 channels. 64 bytes of alignment slack (the engine aligns to 16).
+std::uint64_t conv2d_avx512vnni_s8_packed_bytes(const Conv2DParams& p) {
+    if (use_broadcast_form(p)) return 64 + static_cast<std::uint64_t>((p.out_c + 63) / 64 * slice_bytes(p));
+    return 64 + static_cast<std::uint64_t>((p.out_c + kChannels - 1) / kChannels * dot_prefix_ints(p) * 4);
+}
+
+void conv2d_avx512vnni_s8_pack(const Conv2DParams& p, void* packed) {
+    auto* at = reinterpret_cast<std::int8_t*>(round_up(reinterpret_cast<std::uintptr_t>(packed), 64));
+    if (use_broadcast_form(p)) {
+        for (std::int32_t base = 0; base < p.out_c; base += 64) pack_broadcast_slice(p, base, at + (base / 64) * slice_bytes(p));
+        return;
+    }
+    for (std::int32_t o = 0; o < p.out_c; o += kChannels)
+        pack_dot_block(p, o, reinterpret_cast<std::int32_t*>(at) + (o / kChannels) * dot_prefix_ints(p));
+}
+
+// p.packed: what conv2d_avx512vnni_s8_pack wrote for these parameters.
 void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
-    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c;
-    auto* prefix = reinterpret_cast<std::int32_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
-    auto* image = reinterpret_cast<std::uint8_t*>(prefix) + prefix_bytes(p);
+    auto* image = reinterpret_cast<std::uint8_t*>(round_up(reinterpret_cast<std::uintptr_t>(scratch), 64));
+    Conv2DParams aligned = p;
+    aligned.packed = reinterpret_cast<const void*>(round_up(reinterpret_cast<std::uintptr_t>(p.packed), 64));
     pad_input(p, in, image);
     detail::prepare_output(p, out);
-    if (use_broadcast_form(p)) conv_broadcast_form(p, image, out, prefix, k, image + padded_image_bytes(p));
-    else conv_dot_form(p, image, out, prefix, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
+    if (use_broadcast_form(p)) conv_broadcast_form(aligned, image, out, image + padded_image_bytes(p));
+    else conv_dot_form(aligned, image, out, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
 }
 
 }  // namespace tinydigit::engine

@@ -28,8 +28,15 @@ inline void prepare_output(const Conv2DParams& p, std::int8_t* out) {
 inline void pool_range(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count,
                        std::int32_t& lo, std::int32_t& hi) {
     const std::int32_t first = c - window + 1;
-    lo = first <= 0 ? 0 : (first + stride - 1) / stride;
-    hi = c / stride;
+    // Both dividends are non-negative, so the usual 2x2/2 pool divides by a shift: this runs
+    // per conv pixel (two integer divisions per axis were a visible share of conv2's time).
+    if (stride == 2) {
+        lo = first <= 0 ? 0 : (first + 1) >> 1;
+        hi = c >> 1;
+    } else {
+        lo = first <= 0 ? 0 : (first + stride - 1) / stride;
+        hi = c / stride;
+    }
     if (hi > count - 1) hi = count - 1;
 }
 

@@ -95,7 +95,9 @@ public:
     // activations and scratch until the next load/bind. On x86 hosts an arena of at least
     // the model's plan (MemoryPlan.arena_bytes, what model_to_c headers give) but shorter
     // than arena_bytes() also binds: the engine then runs the portable kernels (kernels()
-    // says so; results are bit-identical, only slower).
+    // says so; results are bit-identical, only slower). A set that keeps packed conv weights
+    // (KernelSet::conv2d_pack) writes them into the arena's end here, once: bind again after
+    // writing into the arena yourself.
     Status bind_arena(void* arena, std::size_t size) noexcept;
 
     std::size_t input_size() const noexcept;   // elements of the input tensor (784 for MNIST)
@@ -133,6 +135,10 @@ public:
     const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:
+    // Runs op `index` (checked by the caller); packed_at: where its packed weights start,
+    // advanced past them (x86 sets that pack; unused elsewhere).
+    void run_op(int index, std::uint64_t& packed_at) noexcept;
+
     const model::Model* model_ = nullptr;
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
@@ -141,6 +147,8 @@ private:
     std::uint32_t extension_offset_ = 0;    // host scratch beyond the plan (see load)
     std::uint64_t extended_ops_ = 0;        // bit i: op i's scratch is the extension
     bool plan_only_ = false;                // bound arena lacks the extension: portable set
+    std::uint32_t packed_offset_ = 0;       // packed conv weights of a set that keeps them (see load)
+    std::uint64_t packed_offset(int index) const noexcept;
 #endif
     std::int32_t input_offset_ = 0;
     std::int32_t output_offset_ = 0;

@@ -34,6 +34,9 @@ struct Conv2DParams {
     const std::int8_t* weights;  // [out_c, kernel_h, kernel_w, in_c]
     const std::int32_t* bias;    // [out_c]
     Requant requant;
+    // A set with KernelSet::conv2d_pack gets its weights repacked once, at bind, into this
+    // (16-byte aligned) memory in its own layout; null for every other set.
+    const void* packed = nullptr;
 };
 
 struct FullyConnectedParams {

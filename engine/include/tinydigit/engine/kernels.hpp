@@ -18,6 +18,12 @@ using Conv2DKernel = void (*)(const Conv2DParams&, const std::int8_t* in, std::i
 using FullyConnectedKernel = void (*)(const FullyConnectedParams&, const std::int8_t* in, std::int8_t* out,
                                       void* scratch);
 using Conv2DScratchBytes = std::uint64_t (*)(const Conv2DParams&);
+// A host set may keep a conv's weights repacked for its inner loop (and sums it derives from
+// them) across calls: the engine asks for conv2d_packed_bytes(params) bytes at load, places them
+// after the scratch extension, fills them with conv2d_pack(params, packed) when the arena is
+// bound and passes them as Conv2DParams::packed; such a kernel reads no weights in place.
+using Conv2DPackedBytes = std::uint64_t (*)(const Conv2DParams&);
+using Conv2DPack = void (*)(const Conv2DParams&, void* packed);
 using FullyConnectedScratchBytes = std::uint64_t (*)(const FullyConnectedParams&);
 using MaxPool2DKernel = void (*)(const MaxPool2DParams&, const std::int8_t* in, std::int8_t* out);
 using PadKernel = void (*)(const PadParams&, const std::int8_t* in, std::int8_t* out);
@@ -33,6 +39,9 @@ struct KernelSet {
     // true: every op's scratch fits the planned Operator.scratch_bytes (what a model file
     // promises a microcontroller); false: a host set that may need the engine's extension.
     bool fits_planned_scratch;
+    // Both null, or both set (a host set only: see Conv2DPack).
+    Conv2DPackedBytes conv2d_packed_bytes = nullptr;
+    Conv2DPack conv2d_pack = nullptr;
 };
 
 void conv2d_reference_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
@@ -70,6 +79,8 @@ void fully_connected_avx2_s8(const FullyConnectedParams&, const std::int8_t*, st
 std::uint64_t fully_connected_avx2_s8_scratch_bytes(const FullyConnectedParams&);
 void conv2d_avx512vnni_s8(const Conv2DParams&, const std::int8_t*, std::int8_t*, void*);
 std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams&);
+std::uint64_t conv2d_avx512vnni_s8_packed_bytes(const Conv2DParams&);
+void conv2d_avx512vnni_s8_pack(const Conv2DParams&, void*);
 void fully_connected_avx512vnni_s8(const FullyConnectedParams&, const std::int8_t*, std::int8_t*, void*);
 std::uint64_t fully_connected_avx512vnni_s8_scratch_bytes(const FullyConnectedParams&);
 #endif

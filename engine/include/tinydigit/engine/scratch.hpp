@@ -6,8 +6,9 @@
 // equivalence test checks it never exceeds these values (on the host and on QEMU).
 //
 // Host x86 variants (AVX2, AVX-512 VNNI) state larger needs (a padded copy of the input,
-// repacked weights, requantization tables): Engine::load adds the largest such need after
-// the planned arena, and Engine::arena_bytes() includes it, so a microcontroller's arena
+// widened weights, requantization tables): Engine::load adds the largest such need after
+// the planned arena, then the weights a set keeps packed across calls (KernelSet::
+// conv2d_pack), and Engine::arena_bytes() includes both, so a microcontroller's arena
 // (39,456 bytes for the seed network) is never inflated by what a PC wants.
 //
 // Planner contract (checked at load, see status.hpp):
