@@ -66,7 +66,8 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision",
+                             "--recipe", "--schedule", "--label-smoothing", "--ema"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }
@@ -87,6 +88,11 @@ TEST_CASE("bad flags exit 2 with one line naming the flag") {
         {"--resume --overwrite", "--resume and --overwrite exclude each other"},
         {"--arch huge", "--arch: expected seed or compact"},
         {"--precision fp16", "--precision: expected f32 or bf16"},
+        {"--recipe quick", "--recipe: expected fast or full, got 'quick'"},
+        {"--schedule cosine", "--schedule: expected plateau or one-cycle, got 'cosine'"},
+        {"--label-smoothing 0.9", "--label-smoothing: expected a number from 0"},
+        {"--ema 1", "--ema: expected a number from 0"},
+        {"--recipe full --precise-bn 0", "--ema needs precise BN (--precise-bn N > 0)"},
         {"--predict a.csv", "--predict and --submission go together"},
         {"--out --skip-test", "--out: missing value ('--skip-test' is an option)"},
         {"--batch 16 --batch 32", "--batch: given more than once"},
@@ -273,6 +279,10 @@ TEST_CASE("a resume with another recipe is refused naming the flag, and the run'
         {"--precise-bn 0", "was trained with --precise-bn 8192, not 0"},
         {"--no-augment", "was trained without --no-augment; resume without it"},
         {"--no-final-anneal", "was trained without --no-final-anneal; resume without it"},
+        {"--schedule one-cycle", "was trained with --schedule plateau, not one-cycle; resume with --schedule plateau"},
+        {"--label-smoothing 0.1", "was trained with --label-smoothing 0, not 0.100000001"},
+        {"--ema 0.99", "was trained with --ema 0, not 0.99000001; resume with --ema 0"},
+        {"--recipe full", "was trained with --ema 0, not 0.999499977"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.flags);
