@@ -301,3 +301,22 @@ TEST_CASE("a resume with another recipe is refused naming the flag, and the run'
         CHECK(slurp(out / "history.csv") == history);
     }
 }
+
+TEST_CASE("--recipe fast on a CPU without AVX-512 BF16 trains in f32 and says so") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    // oneDNN capped at AVX2 is what an AVX2-only CPU runs, on any x86 CPU.
+    const Run r = run_train(dir, "--recipe fast --arch compact --limit 64 --epochs 1 --threads 1 --skip-test --out " +
+                                     out.string(),
+                            "ONEDNN_MAX_CPU_ISA=AVX2 ");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("note: this CPU has no AVX-512 BF16 (oneDNN uses avx2): the recipe trains in f32") !=
+          std::string::npos);
+    const auto last = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
+    CHECK(last.precision == "f32");
+    REQUIRE(last.recipe);
+    CHECK(last.recipe->batch == 128);
+    CHECK(last.recipe->ema_decay == 0.998f);
+    CHECK(r.out.find("wall time to validation accuracy 99.0 %: ") != std::string::npos);
+}
