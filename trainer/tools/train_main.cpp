@@ -100,8 +100,10 @@ void print_time_to_accuracy(const std::vector<HistoryRow>& history) {
         char text[96];
         const HistoryRow* row = first_reaching(history, target);
         if (!row) std::snprintf(text, sizeof text, " %.1f %%: not reached,", 100.0 * target);
-        else if (std::isnan(row->elapsed_s)) std::snprintf(text, sizeof text, " %.1f %%: epoch %d (time not recorded),", 100.0 * target, row->epoch);
-        else std::snprintf(text, sizeof text, " %.1f %%: %.0f s (epoch %d),", 100.0 * target, row->elapsed_s, row->epoch);
+        else if (std::isnan(row->elapsed_s))
+            std::snprintf(text, sizeof text, " %.1f %%: epoch %d (time not recorded),", 100.0 * target, row->epoch);
+        else
+            std::snprintf(text, sizeof text, " %.1f %%: %.0f s (epoch %d),", 100.0 * target, row->elapsed_s, row->epoch);
         line += text;
     }
     line.back() = '\n';
