@@ -67,7 +67,8 @@ TEST_CASE("train --help documents every flag") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--limit", "--train-on-test-set-leaks-labels", "--arch", "--epochs", "--batch",
                              "--lr", "--seed", "--no-augment", "--threads", "--out", "--resume", "--predict",
-                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision", "--init"}) {
+                             "--submission", "--help", "--precise-bn", "--no-final-anneal", "--skip-test", "--stop-after", "--overwrite", "--precision",
+                             "--init", "--recipe", "--schedule", "--label-smoothing", "--ema"}) {
         CHECK_MESSAGE(r.out.find(flag) != std::string::npos, flag);
     }
 }
@@ -88,6 +89,11 @@ TEST_CASE("bad flags exit 2 with one line naming the flag") {
         {"--resume --overwrite", "--resume and --overwrite exclude each other"},
         {"--arch huge", "--arch: expected seed or compact"},
         {"--precision fp16", "--precision: expected f32 or bf16"},
+        {"--recipe quick", "--recipe: expected fast or full, got 'quick'"},
+        {"--schedule cosine", "--schedule: expected plateau or one-cycle, got 'cosine'"},
+        {"--label-smoothing 0.9", "--label-smoothing: expected a number from 0"},
+        {"--ema 1", "--ema: expected a number from 0"},
+        {"--recipe full --precise-bn 0", "--ema needs precise BN (--precise-bn N > 0)"},
         {"--predict a.csv", "--predict and --submission go together"},
         {"--out --skip-test", "--out: missing value ('--skip-test' is an option)"},
         {"--batch 16 --batch 32", "--batch: given more than once"},
@@ -274,6 +280,10 @@ TEST_CASE("a resume with another recipe is refused naming the flag, and the run'
         {"--precise-bn 0", "was trained with --precise-bn 8192, not 0"},
         {"--no-augment", "was trained without --no-augment; resume without it"},
         {"--no-final-anneal", "was trained without --no-final-anneal; resume without it"},
+        {"--schedule one-cycle", "was trained with --schedule plateau, not one-cycle; resume with --schedule plateau"},
+        {"--label-smoothing 0.1", "was trained with --label-smoothing 0, not 0.100000001"},
+        {"--ema 0.99", "was trained with --ema 0, not 0.99000001; resume with --ema 0"},
+        {"--recipe full", "was trained with --ema 0, not 0.999499977"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.flags);
@@ -376,8 +386,8 @@ TEST_CASE("several sources: each holds out its own validation share, reported pe
     CHECK(r.out.find("validation accuracy of best.ckpt on a.csv: ") != std::string::npos);
     CHECK(r.out.find("validation accuracy of best.ckpt on meter: ") != std::string::npos);
     const std::string history = slurp(out / "history.csv");
-    CHECK(history.starts_with("epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s,val_acc[a.csv],val_acc[meter]\n1,"));
-    CHECK(std::count(history.begin(), history.end(), ',') == 2 * 9);
+    CHECK(history.starts_with("epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s,elapsed_s,val_acc[a.csv],val_acc[meter]\n1,"));
+    CHECK(std::count(history.begin(), history.end(), ',') == 2 * 10);
     CHECK(slurp(out / "history.svg").find(">val meter</text>") != std::string::npos);
     const auto last = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
     REQUIRE(last.data.size() == 2);
@@ -426,4 +436,23 @@ TEST_CASE("--init fine-tunes a committed checkpoint, records it for --resume, an
                                 " --calibration-count 64 >/dev/null 2>&1";
     CHECK(std::system(command.c_str()) == 0);
     CHECK(std::filesystem::file_size(dir.path() / "model.fb") > 100000);
+}
+
+TEST_CASE("--recipe fast on a CPU without AVX-512 BF16 trains in f32 and says so") {
+    tinydigit::testing::TempDir dir;
+    const auto out = dir.path() / "run";
+    // oneDNN capped at AVX2 is what an AVX2-only CPU runs, on any x86 CPU.
+    const Run r = run_train(dir, "--recipe fast --arch compact --limit 64 --epochs 1 --threads 1 --skip-test --out " +
+                                     out.string(),
+                            "ONEDNN_MAX_CPU_ISA=AVX2 ");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("note: this CPU has no AVX-512 BF16 (oneDNN uses avx2): the recipe trains in f32") !=
+          std::string::npos);
+    const auto last = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
+    CHECK(last.precision == "f32");
+    REQUIRE(last.recipe);
+    CHECK(last.recipe->batch == 128);
+    CHECK(last.recipe->ema_decay == 0.998f);
+    CHECK(r.out.find("wall time to validation accuracy 99.0 %: ") != std::string::npos);
 }

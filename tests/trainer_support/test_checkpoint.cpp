@@ -204,12 +204,20 @@ TEST_CASE("a changed byte anywhere, or bytes appended, is refused by the integri
 TEST_CASE("the recipe round-trips, and a format 1 checkpoint (no footer, no recipe) still loads") {
     const tinydigit::testing::TempDir dir;
     auto c = sample_checkpoint(true);
-    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, 3, "", ""};
+    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, 1, 0.1f, 0.999f, 2, std::string(64, 'c'), "models/seed/best.ckpt"};
+    c.resume->training_params = c.params;
+    c.resume->training_params[1].data[0] += 1.0f;
     save_checkpoint(dir.path() / "r.ckpt", c);
-    CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
-    c.recipe = tinydigit::trainer::Recipe{16, 0.002f, false, 4096, false, 2, std::string(64, 'c'), "models/seed/best.ckpt"};
-    save_checkpoint(dir.path() / "r.ckpt", c);
-    CHECK(load_checkpoint(dir.path() / "r.ckpt").recipe == c.recipe);
+    const auto loaded = load_checkpoint(dir.path() / "r.ckpt");
+    CHECK(loaded.recipe == c.recipe);
+    REQUIRE(loaded.resume);
+    REQUIRE(loaded.resume->training_params.size() == c.params.size());
+    CHECK(loaded.resume->training_params[1].data == c.resume->training_params[1].data);
+    // Without a weight average there are no training weights beside the params.
+    c.recipe->ema_decay = 0.0f;
+    c.resume->training_params.clear();
+    save_checkpoint(dir.path() / "plain.ckpt", c);
+    CHECK(load_checkpoint(dir.path() / "plain.ckpt").resume->training_params.empty());
     const auto v1 = load_checkpoint(dir.write("v1.ckpt", raw_checkpoint(1, {2, 3}, 6)));
     CHECK_FALSE(v1.recipe.has_value());
 }
@@ -279,6 +287,13 @@ TEST_CASE("save refuses data that would not load back and leaves the old file") 
     moments.resume->adam.v.pop_back();
     CHECK_THROWS_WITH_AS(save_checkpoint(path, moments),
                          (path.string() + ": cannot save: Adam state has 3 v tensors for 4 parameters").c_str(),
+                         CheckpointError);
+    auto averaged = sample_checkpoint(true);
+    averaged.resume->training_params = averaged.params;
+    averaged.resume->training_params[0].shape = {16, 1, 25};
+    CHECK_THROWS_WITH_AS(save_checkpoint(path, averaged),
+                         (path.string() + ": cannot save: training weight tensor conv1.weight has shape [16,1,25] but "
+                                          "the parameter has [16,1,5,5]").c_str(),
                          CheckpointError);
     CHECK(slurp(path) == before);
 }

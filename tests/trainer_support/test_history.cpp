@@ -16,12 +16,12 @@ std::vector<HistoryRow> sample_rows(int n) {
     std::vector<HistoryRow> rows;
     for (int e = 1; e <= n; ++e)
         rows.push_back({e, 1.0 / (e + 0.1), 0.9 + 0.01 * e - 1e-17, 0.8 / (e + 0.3), 0.95 + 0.004 * e, 1e-3 / e,
-                        61.25 + e, 412.0 / 3.0 * e, {}});
+                        61.25 + e, 412.0 / 3.0 * e, 70.5 * e, {}});
     return rows;
 }
 
 bool bit_equal(const HistoryRow& a, const HistoryRow& b) {
-    return a.epoch == b.epoch && std::memcmp(&a.loss, &b.loss, 7 * sizeof(double)) == 0;
+    return a.epoch == b.epoch && std::memcmp(&a.loss, &b.loss, 8 * sizeof(double)) == 0;
 }
 
 std::string read_error(const tinydigit::testing::TempDir& dir, const std::string& content) {
@@ -82,20 +82,43 @@ TEST_CASE("history CSV round trips bit for bit") {
 }
 
 TEST_CASE("history CSV text has the agreed header and one line per epoch") {
-    const std::string csv = history_csv({{1, 0.5, 0.875, 0.25, 0.9375, 0.001, 60, 400, {}}});
-    CHECK(csv == "epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s\n1,0.5,0.875,0.25,0.9375,0.001,60,400\n");
+    const std::string csv = history_csv({{1, 0.5, 0.875, 0.25, 0.9375, 0.001, 60, 400, 71.5, {}}});
+    CHECK(csv ==
+          "epoch,loss,acc,val_loss,val_acc,lr,seconds,images_per_s,elapsed_s\n1,0.5,0.875,0.25,0.9375,0.001,60,400,71.5\n");
     CHECK(history_csv({}) == std::string(kHistoryHeader) + "\n");
 }
 
 TEST_CASE("history CSV reads CRLF files, a missing final newline and a non-finite loss") {
     const tinydigit::testing::TempDir dir;
     const auto rows = read_history_csv(dir.write(
-        "h.csv", std::string(kHistoryHeader) + "\r\n1,nan,0.1,inf,0.2,0.001,1,2\r\n2,0.5,0.3,0.4,0.5,0.001,1,2"));
+        "h.csv", std::string(kHistoryHeader) + "\r\n1,nan,0.1,inf,0.2,0.001,1,2,3\r\n2,0.5,0.3,0.4,0.5,0.001,1,2,5"));
     REQUIRE(rows.size() == 2);
     CHECK(std::isnan(rows[0].loss));
     CHECK(std::isinf(rows[0].val_loss));
     CHECK(rows[1].images_per_s == 2.0);
     CHECK(read_history_csv(dir.write("header.csv", std::string(kHistoryHeader) + "\n")).empty());
+}
+
+TEST_CASE("history files from before elapsed_s (models/seed/history.csv) are read with the wall time unknown") {
+    const tinydigit::testing::TempDir dir;
+    const auto rows = read_history_csv(
+        dir.write("old.csv", std::string(kHistoryHeaderWithoutElapsed) + "\n1,0.5,0.9,0.4,0.9,0.001,60,400\n"));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].images_per_s == 400.0);
+    CHECK(std::isnan(rows[0].elapsed_s));
+    const std::string path = (dir.path() / "history.csv").string();
+    CHECK(read_error(dir, std::string(kHistoryHeaderWithoutElapsed) + "\n1,0.5,0.9,0.4,0.9,0.001,60,400,70\n") ==
+          path + ":2: expected 8 fields, found 9");
+}
+
+TEST_CASE("the wall time to an accuracy is the elapsed_s of the first epoch reaching it") {
+    std::vector<HistoryRow> rows = sample_rows(3);  // val_acc 0.954, 0.958, 0.962
+    rows[1].val_acc = 0.99;
+    rows[2].val_acc = 0.985;  // a later dip does not move the first time reached
+    CHECK(first_reaching(rows, 0.95) == &rows[0]);
+    CHECK(first_reaching(rows, 0.99) == &rows[1]);
+    CHECK(first_reaching(rows, 0.99)->elapsed_s == 141.0);
+    CHECK(first_reaching(rows, 0.995) == nullptr);
 }
 
 TEST_CASE("malformed history files are rejected with file and line") {
@@ -104,11 +127,12 @@ TEST_CASE("malformed history files are rejected with file and line") {
     const std::string h = std::string(kHistoryHeader) + "\n";
     CHECK(read_error(dir, "") == path + ": empty file, expected the header " + kHistoryHeader);
     CHECK(read_error(dir, "epoch,loss\n") == path + ":1: expected the header " + kHistoryHeader);
-    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60\n") == path + ":2: expected 8 fields, found 7");
-    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,abc,0.001,60,400\n") == path + ":2: val_acc is not a number: 'abc'");
-    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400\n1,0.5,0.9,0.4,0.9,0.001,60,400\n") ==
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400\n") == path + ":2: expected 9 fields, found 8");
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,abc,0.001,60,400,70\n") == path + ":2: val_acc is not a number: 'abc'");
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,x\n") == path + ":2: elapsed_s is not a number: 'x'");
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,70\n1,0.5,0.9,0.4,0.9,0.001,60,400,70\n") ==
           path + ":3: epochs must increase down the file");
-    CHECK(read_error(dir, h + "0,0.5,0.9,0.4,0.9,0.001,60,400\n") == path + ":2: epoch is not a positive integer: '0'");
+    CHECK(read_error(dir, h + "0,0.5,0.9,0.4,0.9,0.001,60,400,70\n") == path + ":2: epoch is not a positive integer: '0'");
 }
 
 TEST_CASE("the SVG plot is one svg element with a polyline per curve holding every epoch") {
@@ -172,11 +196,17 @@ TEST_CASE("a run on several sources adds a val_acc[NAME] column per source, read
 
     const std::string path = (dir.path() / "history.csv").string();
     const std::string h = std::string(kHistoryHeader) + ",val_acc[a],val_acc[b]\n";
-    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,0.9\n") == path + ":2: expected 10 fields, found 9");
-    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,0.9,x\n") ==
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,70,0.9\n") == path + ":2: expected 11 fields, found 10");
+    CHECK(read_error(dir, h + "1,0.5,0.9,0.4,0.9,0.001,60,400,70,0.9,x\n") ==
           path + ":2: a source's val_acc is not a number: 'x'");
     CHECK(read_error(dir, std::string(kHistoryHeader) + ",extra\n") ==
           path + ":1: expected a per-source column val_acc[NAME], found 'extra'");
+    // A history written before elapsed_s, with sources: read, elapsed_s unknown.
+    const auto old = read_history_csv(dir.write("old.csv", std::string(kHistoryHeaderWithoutElapsed) +
+                                                               ",val_acc[a],val_acc[b]\n1,0.5,0.9,0.4,0.9,0.001,60,400,0.8,0.7\n"));
+    REQUIRE(old.size() == 1);
+    CHECK(std::isnan(old[0].elapsed_s));
+    CHECK(old[0].source_val_acc == std::vector<double>{0.8, 0.7});
 }
 
 TEST_CASE("the SVG draws one more accuracy curve per source, named in the legend") {

@@ -33,4 +33,6 @@ std::string_view onednn_isa_name() {
 
 bool bf16_supported() { return has(dnnl::cpu_isa::avx512_core); }
 
+bool bf16_native() { return has(dnnl::cpu_isa::avx512_core_bf16); }
+
 }  // namespace tinydigit::trainer

@@ -24,6 +24,7 @@
 #include "tinydigit/host/training/progress.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 #include "tinydigit/trainer/source_split.hpp"
+#include "tinydigit/trainer/weight_average.hpp"
 
 namespace tinydigit::trainer {
 
@@ -132,11 +133,12 @@ float annealed_rate(float rate, std::size_t step, std::size_t steps) {
 }
 
 LossResult train_step(Network& net, Adam& adam, const Batch& batch, std::uint64_t dropout_key, float rate,
-                      std::vector<float>& diff) {
+                      std::vector<float>& diff, float label_smoothing) {
     std::copy(batch.pixels.begin(), batch.pixels.end(), net.input());
     const float* logits = net.forward(Mode::kTrain, dropout_key);
     diff.resize(batch.labels.size() * kClasses);
-    const auto r = softmax_cross_entropy(logits, batch.labels.data(), batch.labels.size(), kClasses, diff.data());
+    const auto r = softmax_cross_entropy(logits, batch.labels.data(), batch.labels.size(), kClasses, diff.data(),
+                                         label_smoothing);
     net.backward(diff.data());
     adam.step(rate);
     return r;
@@ -183,6 +185,9 @@ Recipe recipe_of(const TrainOptions& options) {
             options.augment,
             options.precise_bn_images,
             options.final_anneal,
+            static_cast<std::uint8_t>(options.schedule),
+            options.label_smoothing,
+            options.ema_decay,
             omp_get_max_threads(),
             options.init_sha256,
             options.init.empty() ? std::string() : options.init.string()};
@@ -194,6 +199,14 @@ std::string number_text(double v) {
     char text[32];
     std::snprintf(text, sizeof text, "%.9g", v);
     return text;
+}
+
+std::string schedule_name(std::uint8_t stored) {
+    switch (stored) {
+        case static_cast<std::uint8_t>(Schedule::kPlateau): return "plateau";
+        case static_cast<std::uint8_t>(Schedule::kOneCycle): return "one-cycle";
+        default: return "unknown (" + std::to_string(stored) + ")";
+    }
 }
 
 }  // namespace
@@ -219,6 +232,12 @@ void check_same_recipe(const std::filesystem::path& checkpoint, const std::optio
         flag = "--lr", was = number_text(stored->learning_rate), now = number_text(wanted.learning_rate);
     } else if (stored->precise_bn_images != wanted.precise_bn_images) {
         flag = "--precise-bn", was = std::to_string(stored->precise_bn_images), now = std::to_string(wanted.precise_bn_images);
+    } else if (stored->schedule != wanted.schedule) {
+        flag = "--schedule", was = schedule_name(stored->schedule), now = schedule_name(wanted.schedule);
+    } else if (stored->label_smoothing != wanted.label_smoothing) {
+        flag = "--label-smoothing", was = number_text(stored->label_smoothing), now = number_text(wanted.label_smoothing);
+    } else if (stored->ema_decay != wanted.ema_decay) {
+        flag = "--ema", was = number_text(stored->ema_decay), now = number_text(wanted.ema_decay);
     } else if (stored->augment != wanted.augment) {
         throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->augment) +
                                  " --no-augment; resume " + flag_text(!stored->augment) +
@@ -276,7 +295,10 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     // (folded, quantized, evaluated) in f32.
     Network eval_net(options.arch, static_cast<int>(std::min<std::size_t>(kEvalBatch, n_val)));
     warn_about_reference_kernels({&net, &eval_net}, options.log);
+    if (options.ema_decay > 0.0f && options.precise_bn_images == 0)
+        throw std::runtime_error("--ema needs --precise-bn N > 0: the BN statistics must be computed for the averaged weights");
     Adam adam(net.parameters());
+    std::optional<WeightAverage> average;
     Plateau plateau;
     float rate = options.learning_rate;
     float best_val = -1.0f;
@@ -284,7 +306,7 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     std::vector<HistoryRow> history;
     std::vector<double> best_source_val;  // of the epoch best.ckpt holds (this invocation)
     // Per-source history columns only when there is more than one source: a single-source
-    // history.csv keeps its 8 columns.
+    // history.csv keeps its fixed columns.
     std::vector<std::string> history_names;
     if (sources.size() > 1)
         for (const auto& s : sources) history_names.push_back(s.name);
@@ -292,6 +314,14 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     if (last) {
         try {
             import_parameters(last->params, last->buffers, net);
+            if (options.ema_decay > 0.0f) {
+                // last.ckpt's params are the average; the weights being trained are stored beside.
+                if (last->resume->training_params.empty())
+                    throw std::runtime_error(last_path.string() + ": holds no training weights beside the average (--ema)");
+                average.emplace(net.parameters(), options.ema_decay);
+                average->set_updates(last->resume->adam.step);
+                import_parameters(last->resume->training_params, last->buffers, net);
+            }
             import_adam(last->resume->adam, net, adam);
         } catch (const CheckpointError& e) {
             throw CheckpointError(last_path.string() + ": " + e.what());  // which tensor, and in which file
@@ -304,11 +334,18 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             history = read_history_csv(options.out / "history.csv");
             std::erase_if(history, [&](const HistoryRow& r) { return r.epoch > start_epoch; });
         }
-    } else if (init) {
-        import_parameters(init->params, init->buffers, net);
     } else {
-        net.initialize(options.seed);
+        if (init) import_parameters(init->params, init->buffers, net);
+        else net.initialize(options.seed);
+        if (options.ema_decay > 0.0f) average.emplace(net.parameters(), options.ema_decay);
     }
+    const bool one_cycle = options.schedule == Schedule::kOneCycle;
+    const std::size_t run_steps = static_cast<std::size_t>(options.epochs) * batches;
+    // The rate of step b of `epoch`; `rate` is the plateau's rate for the epoch.
+    auto step_rate = [&](int epoch, std::size_t b, bool anneal) {
+        if (one_cycle) return one_cycle_rate(options.learning_rate, static_cast<std::size_t>(epoch) * batches + b, run_steps);
+        return anneal ? annealed_rate(rate, b, batches) : rate;
+    };
     std::filesystem::create_directories(options.out);
     // Fail now, not after the first epoch; and sweep what a killed earlier run left half-written.
     common::check_writable_folder(options.out);
@@ -341,13 +378,14 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         if (options.log) progress.emplace(epoch + 1, options.epochs, batches * batch, options.log);
         double loss_sum = 0.0;
         std::size_t correct = 0;
-        const bool anneal = options.final_anneal && epoch + 1 == options.epochs;
+        const bool anneal = !one_cycle && options.final_anneal && epoch + 1 == options.epochs;
         auto stop_requested = [&] { return options.stop_requested && *options.stop_requested != 0; };
         for (std::size_t b = 0; b < batches && !stop_requested(); ++b) {
             const Batch current = source.get(b);
             const auto r = train_step(net, adam, current,
                                       stream_key(options.seed, static_cast<std::uint64_t>(epoch), b, Purpose::kDropout),
-                                      anneal ? annealed_rate(rate, b, batches) : rate, diff);
+                                      step_rate(epoch, b, anneal), diff, options.label_smoothing);
+            if (average) average->update();
             loss_sum += r.loss_sum;
             correct += r.correct;
             const double seen = static_cast<double>((b + 1) * batch);
@@ -359,16 +397,28 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
         if (progress) progress->finish(train_loss, train_acc);
         const double train_seconds = seconds_since(epoch_started);
 
+        // With a weight average, the average is validated and saved, with BN statistics
+        // computed for it; the net's own weights go on training from the next epoch.
+        if (average) average->swap_with_parameters();
         reestimate_batch_norm(net, data, bn_ids, options.precise_bn_images);
         copy_state(net, eval_net);
         const SourcesEval v = evaluate_sources(eval_net, split.validation);
-        const float used_rate = rate;
-        rate = plateau.update(static_cast<float>(v.accuracy), rate);
+        const float used_rate = one_cycle ? step_rate(epoch, 0, false) : rate;
+        if (one_cycle) {
+            rate = epoch + 1 < options.epochs ? step_rate(epoch + 1, 0, false) : 0.0f;
+        } else {
+            rate = plateau.update(static_cast<float>(v.accuracy), rate);
+        }
 
         ckpt.epoch = epoch + 1;
         ckpt.learning_rate = rate;
         ckpt.params = export_parameters(net);
         ckpt.buffers = export_buffers(net);
+        std::vector<NamedTensor> training_params;
+        if (average) {
+            average->swap_with_parameters();
+            training_params = export_parameters(net);
+        }
         const bool improved = static_cast<float>(v.accuracy) > best_val;
         if (improved) best_val = static_cast<float>(v.accuracy);
         if (improved) best_source_val = v.source_accuracy;
@@ -378,20 +428,24 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
             ckpt.resume.reset();
             save_or_explain(best_path, ckpt);
         }
-        ckpt.resume = ResumeState{export_adam(net, adam), plateau.state, rng_state(options.seed, epoch + 1)};
+        ckpt.resume = ResumeState{export_adam(net, adam), plateau.state, rng_state(options.seed, epoch + 1),
+                                  std::move(training_params)};
         save_or_explain(last_path, ckpt);
 
+        // Wall time: this invocation's, on top of what the history says earlier ones took.
+        const double before = history.empty() ? 0.0 : history.back().elapsed_s;
         history.push_back({epoch + 1, train_loss, train_acc, v.loss, v.accuracy, used_rate, train_seconds,
-                           seen / train_seconds, sources.size() > 1 ? v.source_accuracy : std::vector<double>{}});
+                           seen / train_seconds, before + seconds_since(epoch == start_epoch ? started : epoch_started),
+                           sources.size() > 1 ? v.source_accuracy : std::vector<double>{}});
         write_history_csv(options.out / "history.csv", history, history_names);
         write_history_svg(options.out / "history.svg", history, history_names);
         if (options.log) {
             std::fprintf(options.log,
                          "epoch %d/%d: loss %.4f acc %.4f  val_loss %.4f val_acc %.4f  lr %.3g%s%s  %.0f s, %.0f img/s\n",
                          epoch + 1, options.epochs, train_loss, train_acc, v.loss, v.accuracy,
-                         static_cast<double>(used_rate), anneal ? " annealed to 0" : "", improved ? "  (best so far)" : "", train_seconds,
+                         static_cast<double>(used_rate), anneal ? " annealed to 0" : one_cycle ? " (one cycle)" : "", improved ? "  (best so far)" : "", train_seconds,
                          seen / train_seconds);
-            if (rate != used_rate) std::fprintf(options.log, "learning rate reduced to %.3g\n", static_cast<double>(rate));
+            if (!one_cycle && rate != used_rate) std::fprintf(options.log, "learning rate reduced to %.3g\n", static_cast<double>(rate));
             std::fflush(options.log);
         }
     }

@@ -66,12 +66,14 @@ CheckpointData convert(const fb::Checkpoint& stored) {
         if (const auto* plateau = stored.plateau())
             resume.plateau = {plateau->best(), plateau->epochs_without_improvement()};
         if (const auto* rng = stored.rng_state()) resume.rng_state.assign(rng->begin(), rng->end());
+        if (stored.training_params()) resume.training_params = tensors(stored.training_params());
         c.resume = std::move(resume);
     }
     c.tool_version = str(stored.tool_version());
     if (const auto* r = stored.recipe())
-        c.recipe = Recipe{r->batch(),        r->learning_rate(),     r->augment(),        r->precise_bn_images(),
-                          r->final_anneal(), r->threads(), str(r->init_sha256()), str(r->init_path())};
+        c.recipe = Recipe{r->batch(),        r->learning_rate(),   r->augment(),   r->precise_bn_images(),
+                          r->final_anneal(), r->schedule(),        r->label_smoothing(), r->ema_decay(),
+                          r->threads(),      str(r->init_sha256()), str(r->init_path())};
     return c;
 }
 

@@ -29,6 +29,7 @@ std::size_t payload_bytes(const CheckpointData& c) {
     if (c.resume) {
         add(c.resume->adam.m);
         add(c.resume->adam.v);
+        add(c.resume->training_params);
         bytes += c.resume->rng_state.size();
     }
     for (const auto& d : c.data) bytes += d.path.size() + d.sha256.size() + d.name.size() + 64;
@@ -76,7 +77,9 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
     flatbuffers::Offset<fb::OptimizerState> optimizer;
     flatbuffers::Offset<fb::PlateauState> plateau;
     flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> rng_state;
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Tensor>>> training_params;
     if (c.resume) {
+        if (!c.resume->training_params.empty()) training_params = tensors(b, c.resume->training_params);
         const auto m = tensors(b, c.resume->adam.m);
         const auto v = tensors(b, c.resume->adam.v);
         optimizer = fb::CreateOptimizerState(b, c.resume->adam.step, m, v);
@@ -92,7 +95,8 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
         if (!c.recipe->init_sha256.empty()) init_sha256 = b.CreateString(c.recipe->init_sha256);
         if (!c.recipe->init_path.empty()) init_path = b.CreateString(c.recipe->init_path);
         recipe = fb::CreateRecipe(b, c.recipe->batch, c.recipe->learning_rate, c.recipe->augment,
-                                  c.recipe->precise_bn_images, c.recipe->final_anneal, c.recipe->threads, init_sha256,
+                                  c.recipe->precise_bn_images, c.recipe->final_anneal, c.recipe->schedule,
+                                  c.recipe->label_smoothing, c.recipe->ema_decay, c.recipe->threads, init_sha256,
                                   init_path);
     }
 
@@ -111,6 +115,7 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
         root.add_optimizer(optimizer);
         root.add_plateau(plateau);
         root.add_rng_state(rng_state);
+        if (!c.resume->training_params.empty()) root.add_training_params(training_params);
     }
     root.add_tool_version(tool_version);
     if (c.recipe) root.add_recipe(recipe);

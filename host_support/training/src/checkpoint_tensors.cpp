@@ -56,22 +56,24 @@ std::string group_problem(const std::vector<NamedTensor>& tensors, std::set<std:
     return {};
 }
 
-// Adam moments mirror the parameters one for one: same names, same shapes.
-std::string moments_problem(const std::vector<NamedTensor>& moments, const char* which,
-                            const std::vector<NamedTensor>& params) {
+// Adam moments and the training weights beside a weight average mirror the parameters one
+// for one: same names, same shapes. `group` names the whole ("Adam state"), `which` its
+// tensors ("Adam m").
+std::string mirror_problem(const std::vector<NamedTensor>& mirror, const std::string& group, const std::string& which,
+                           const std::vector<NamedTensor>& params) {
     std::set<std::string_view> seen;
-    if (auto problem = group_problem(moments, seen); !problem.empty()) return problem;
-    if (moments.size() != params.size())
-        return std::string("Adam state has ") + std::to_string(moments.size()) + " " + which + " tensors for " +
-               std::to_string(params.size()) + " parameters";
-    for (const auto& moment : moments) {
+    if (auto problem = group_problem(mirror, seen); !problem.empty()) return problem;
+    if (mirror.size() != params.size())
+        return group + " has " + std::to_string(mirror.size()) + " " + which.substr(which.rfind(' ') + 1) +
+               " tensors for " + std::to_string(params.size()) + " parameters";
+    for (const auto& tensor : mirror) {
         const NamedTensor* param = nullptr;
         for (const auto& p : params)
-            if (p.name == moment.name) param = &p;
-        if (!param) return std::string("Adam ") + which + " tensor " + printable(moment.name) + " is not a parameter";
-        if (param->shape != moment.shape)
-            return std::string("Adam ") + which + " tensor " + printable(moment.name) + " has shape " +
-                   shape_text(moment.shape) + " but the parameter has " + shape_text(param->shape);
+            if (p.name == tensor.name) param = &p;
+        if (!param) return which + " tensor " + printable(tensor.name) + " is not a parameter";
+        if (param->shape != tensor.shape)
+            return which + " tensor " + printable(tensor.name) + " has shape " + shape_text(tensor.shape) +
+                   " but the parameter has " + shape_text(param->shape);
     }
     return {};
 }
@@ -84,10 +86,17 @@ std::string checkpoint_problem(const CheckpointData& checkpoint) {
     if (auto problem = group_problem(checkpoint.params, seen); !problem.empty()) return problem;
     if (auto problem = group_problem(checkpoint.buffers, seen); !problem.empty()) return problem;
     if (checkpoint.resume) {
-        if (auto problem = moments_problem(checkpoint.resume->adam.m, "m", checkpoint.params); !problem.empty())
+        const auto& resume = *checkpoint.resume;
+        if (auto problem = mirror_problem(resume.adam.m, "Adam state", "Adam m", checkpoint.params); !problem.empty())
             return problem;
-        if (auto problem = moments_problem(checkpoint.resume->adam.v, "v", checkpoint.params); !problem.empty())
+        if (auto problem = mirror_problem(resume.adam.v, "Adam state", "Adam v", checkpoint.params); !problem.empty())
             return problem;
+        if (!resume.training_params.empty()) {
+            if (auto problem = mirror_problem(resume.training_params, "the weight average's training state", "training weight",
+                                              checkpoint.params);
+                !problem.empty())
+                return problem;
+        }
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string_view>
 
 #include "tinydigit/host/common/atomic_file.hpp"
@@ -41,7 +42,7 @@ std::string history_csv(const std::vector<HistoryRow>& rows, const std::vector<s
     out += '\n';
     for (const auto& r : rows) {
         out += std::to_string(r.epoch);
-        for (const double v : {r.loss, r.acc, r.val_loss, r.val_acc, r.lr, r.seconds, r.images_per_s}) {
+        for (const double v : {r.loss, r.acc, r.val_loss, r.val_acc, r.lr, r.seconds, r.images_per_s, r.elapsed_s}) {
             out += ',';
             append_number(out, v);
         }
@@ -68,15 +69,24 @@ std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
         return HistoryError(path.string() + ":" + std::to_string(line_number) + ": " + reason);
     };
 
+    std::size_t columns = 9;
     auto lines = split(text, '\n');
     if (!lines.empty() && lines.back().empty()) lines.pop_back();  // the final newline
     for (std::string_view line : lines) {
         ++line_number;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line_number == 1) {
-            // The fixed columns, then any number of per-source "val_acc[NAME]" columns.
-            if (!line.starts_with(kHistoryHeader)) throw fail(std::string("expected the header ") + kHistoryHeader);
-            const auto extra = line.substr(std::string_view(kHistoryHeader).size());
+            // The fixed columns (without elapsed_s in older files), then any number of
+            // per-source "val_acc[NAME]" columns.
+            std::string_view extra;
+            if (line.starts_with(kHistoryHeader)) {
+                extra = line.substr(std::string_view(kHistoryHeader).size());
+            } else if (line.starts_with(kHistoryHeaderWithoutElapsed)) {
+                columns = 8;
+                extra = line.substr(std::string_view(kHistoryHeaderWithoutElapsed).size());
+            } else {
+                throw fail(std::string("expected the header ") + kHistoryHeader);
+            }
             if (!extra.empty()) {
                 const auto names = split(extra.substr(1), ',');
                 if (extra[0] != ',') throw fail(std::string("expected the header ") + kHistoryHeader);
@@ -88,25 +98,33 @@ std::vector<HistoryRow> read_history_csv(const std::filesystem::path& path) {
             continue;
         }
         const auto fields = split(line, ',');
-        if (fields.size() != 8 + sources)
-            throw fail("expected " + std::to_string(8 + sources) + " fields, found " + std::to_string(fields.size()));
+        if (fields.size() != columns + sources)
+            throw fail("expected " + std::to_string(columns + sources) + " fields, found " + std::to_string(fields.size()));
         HistoryRow r;
+        r.elapsed_s = std::numeric_limits<double>::quiet_NaN();
         if (!parse_number(fields[0], r.epoch) || r.epoch < 1)
             throw fail("epoch is not a positive integer: '" + std::string(fields[0].substr(0, 40)) + "'");
         if (!rows.empty() && r.epoch <= rows.back().epoch) throw fail("epochs must increase down the file");
-        double* values[] = {&r.loss, &r.acc, &r.val_loss, &r.val_acc, &r.lr, &r.seconds, &r.images_per_s};
-        static constexpr const char* kNames[] = {"loss", "acc", "val_loss", "val_acc", "lr", "seconds", "images_per_s"};
-        for (std::size_t i = 0; i < 7; ++i)
+        double* values[] = {&r.loss, &r.acc, &r.val_loss, &r.val_acc, &r.lr, &r.seconds, &r.images_per_s, &r.elapsed_s};
+        static constexpr const char* kNames[] = {"loss",    "acc",          "val_loss", "val_acc", "lr",
+                                                 "seconds", "images_per_s", "elapsed_s"};
+        for (std::size_t i = 0; i + 1 < columns; ++i)
             if (!parse_number(fields[i + 1], *values[i]))
                 throw fail(std::string(kNames[i]) + " is not a number: '" + std::string(fields[i + 1].substr(0, 40)) + "'");
         r.source_val_acc.resize(sources);
         for (std::size_t i = 0; i < sources; ++i)
-            if (!parse_number(fields[8 + i], r.source_val_acc[i]))
-                throw fail("a source's val_acc is not a number: '" + std::string(fields[8 + i].substr(0, 40)) + "'");
+            if (!parse_number(fields[columns + i], r.source_val_acc[i]))
+                throw fail("a source's val_acc is not a number: '" + std::string(fields[columns + i].substr(0, 40)) + "'");
         rows.push_back(r);
     }
     if (line_number == 0) throw HistoryError(path.string() + ": empty file, expected the header " + kHistoryHeader);
     return rows;
+}
+
+const HistoryRow* first_reaching(const std::vector<HistoryRow>& rows, double accuracy) {
+    for (const auto& r : rows)
+        if (r.val_acc >= accuracy) return &r;
+    return nullptr;
 }
 
 }  // namespace tinydigit::trainer

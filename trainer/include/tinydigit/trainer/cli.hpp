@@ -10,6 +10,7 @@
 #include "tinydigit/host/common/cli.hpp"
 #include "tinydigit/host/images/labeled_source.hpp"
 #include "tinydigit/trainer/architecture.hpp"
+#include "tinydigit/trainer/lr_schedule.hpp"
 #include "tinydigit/trainer/precision.hpp"
 
 namespace tinydigit::trainer {
@@ -33,7 +34,13 @@ struct CommandLine {
     bool augment = true;
     std::size_t precise_bn_images = 8192;
     bool final_anneal = true;
+    Schedule schedule = Schedule::kPlateau;
+    float label_smoothing = 0.0f;
+    float ema_decay = 0.0f;  // 0: no weight average
     Precision precision = Precision::kF32;
+    // Set by --recipe fast without --precision: bf16 if the CPU has AVX-512 BF16, else f32
+    // (decided by `train`, which says so; parsing has no side effects).
+    bool bf16_if_native = false;
     std::size_t limit = 0;  // images per source; 0: all
     std::filesystem::path predict, submission;
     bool leak_test_set = false;

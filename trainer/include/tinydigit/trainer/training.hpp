@@ -13,6 +13,7 @@
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/architecture.hpp"
 #include "tinydigit/trainer/batch_source.hpp"
+#include "tinydigit/trainer/lr_schedule.hpp"
 #include "tinydigit/host/training/checkpoint.hpp"
 #include "tinydigit/trainer/network.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
@@ -37,6 +38,14 @@ struct TrainOptions {
     // The last epoch of the run lowers the learning rate step by step to zero (half a cosine),
     // so the weights settle instead of ending on a noisy Adam step.
     bool final_anneal = true;
+    // kOneCycle replaces ReduceLROnPlateau and the final anneal: one_cycle_rate peaking at
+    // learning_rate over all `epochs`.
+    Schedule schedule = Schedule::kPlateau;
+    float label_smoothing = 0.0f;  // softmax_cross_entropy's smoothing of the training loss
+    // > 0: validation and the checkpoints use an exponential moving average of the weights
+    // with this decay (weight_average.hpp); needs precise_bn_images > 0, which then computes
+    // the BN statistics for the averaged weights.
+    float ema_decay = 0.0f;
     // Ends this invocation once the run has completed this many epochs (0: run to `epochs`).
     // The schedule still aims at `epochs`, so --resume later continues as if never stopped.
     int stop_after = 0;
@@ -73,7 +82,7 @@ struct EvalResult {
 // One optimization step (forward with dropout, loss, backward, Adam) on a prepared batch of
 // net.batch() images; diff is scratch space. Returns the batch's summed loss and hits.
 LossResult train_step(Network& net, Adam& adam, const Batch& batch, std::uint64_t dropout_key, float rate,
-                      std::vector<float>& diff);
+                      std::vector<float>& diff, float label_smoothing = 0.0f);
 
 // Replaces the running BN statistics with population statistics over the first `count`
 // (rounded down to whole batches) of images[ids], un-augmented, dropout off.

@@ -64,6 +64,9 @@ struct Recipe {
     bool augment = true;
     std::uint64_t precise_bn_images = 0;
     bool final_anneal = true;
+    std::uint8_t schedule = 0;      // trainer's Schedule: 0 plateau, 1 one cycle
+    float label_smoothing = 0.0f;
+    float ema_decay = 0.0f;         // 0: no weight average
     int threads = 0;  // 0: not recorded (checkpoints written before the field)
     std::string init_sha256;  // --init's checkpoint (empty: random initial weights)
     std::string init_path;    // informative only: a moved file with the same content is the same start
@@ -75,6 +78,9 @@ struct ResumeState {
     AdamState adam;
     PlateauState plateau;
     std::vector<std::uint8_t> rng_state;  // opaque to the checkpoint, owned by the trainer
+    // With a weight average, the weights being trained (the checkpoint's params are the
+    // average); empty otherwise. Same names and shapes as the params.
+    std::vector<NamedTensor> training_params;
 };
 
 struct CheckpointData {
