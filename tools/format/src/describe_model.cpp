@@ -177,13 +177,29 @@ std::string describe_model(const ModelFile& file) {
         if (!live.contains(t)) live[t] = {static_cast<int>(i), static_cast<int>(i)};
     }
     live[m.output()].second = static_cast<int>(m.operators()->size());
+    std::string bands;
+    for (std::uint32_t i = 1; i < m.operators()->size(); ++i) {  // a banded chain's tensors live through both ops
+        const auto& op = *m.operators()->Get(i);
+        if (op.band_rows() <= 0) continue;
+        const auto& producer = *m.operators()->Get(i - 1);
+        auto& in = live[producer.inputs()->Get(0)].second;
+        in = std::max(in, static_cast<int>(i));
+        live[op.outputs()->Get(0)].first = static_cast<int>(i - 1);
+        const auto& window = *m.tensors()->Get(op.inputs()->Get(0));
+        bands += format("band: ops %u+%u run interleaved, %d output row(s) of op %u per band; %s is never whole: a window of "
+                        "%d of its %d rows\n",
+                        i - 1, i, op.band_rows(), i, name_of(window).c_str(), window.window_rows(), window.shape()->Get(0));
+    }
     for (const auto& [index, span] : live) {
         const auto& t = *m.tensors()->Get(index);
         const std::string from = span.first < 0 ? "input" : "op " + std::to_string(span.first);
         const std::string to = span.second >= static_cast<int>(m.operators()->size()) ? "output" : "op " + std::to_string(span.second);
-        out += format("%-10s %10d %10s %10s  %s .. %s\n", name_of(t).c_str(), t.arena_offset(),
-                      with_commas(elements(t)).c_str(), with_commas(static_cast<std::uint64_t>(t.arena_offset()) + elements(t)).c_str(),
-                      from.c_str(), to.c_str());
+        const std::uint64_t bytes = t.window_rows() > 0 && t.shape()->size() == 3
+                                        ? elements(t) / static_cast<std::uint64_t>(t.shape()->Get(0)) * static_cast<std::uint64_t>(t.window_rows())
+                                        : elements(t);
+        out += format("%-10s %10d %10s %10s  %s .. %s%s\n", name_of(t).c_str(), t.arena_offset(), with_commas(bytes).c_str(),
+                      with_commas(static_cast<std::uint64_t>(t.arena_offset()) + bytes).c_str(), from.c_str(), to.c_str(),
+                      t.window_rows() > 0 ? " (row window)" : "");
     }
     for (std::uint32_t i = 0; i < m.operators()->size(); ++i) {
         const auto& op = *m.operators()->Get(i);
@@ -196,6 +212,7 @@ std::string describe_model(const ModelFile& file) {
     out += format("arena: %s bytes (activation peak %s, scratch peak %s)\n", with_commas(plan->arena_bytes()).c_str(),
                   with_commas(plan->peak_activation_bytes()).c_str(), with_commas(plan->peak_scratch_bytes()).c_str());
     if (plan->description()) out += "plan: " + plan->description()->str() + "\n";
+    out += bands;
 
     const std::uint64_t payload = sizes.weight_bytes + sizes.bias_bytes + sizes.requant_bytes;
     out += "\nTotals\n";

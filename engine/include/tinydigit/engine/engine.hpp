@@ -68,10 +68,18 @@ public:
     Status set_input(const std::int8_t* values, std::size_t count) noexcept;
 
     // Runs every operator. No checks beyond "loaded and bound": load() verified everything.
+    // A banded chain (schema/model.fbs) runs interleaved in row bands, as the plan says.
     Status run() noexcept;
     // The same, one operator at a time (per-layer timing in firmware, layer-by-layer tests).
+    // With an arena of layer_view_arena_bytes() every operator runs whole and each windowed
+    // tensor is kept whole after the plan (tensor_data() shows it); with a smaller arena a
+    // banded chain runs whole at its second operator, its first one does nothing, and
+    // tensor_data() of the windowed tensor is null. The logits are the same either way.
     int operator_count() const noexcept;
     Status run_operator(int index) noexcept;
+    // arena_bytes() plus room for the largest windowed tensor whole (= arena_bytes() when the
+    // plan has no banded chain): what a layer-by-layer viewer binds.
+    std::uint32_t layer_view_arena_bytes() const noexcept;
 
     const std::int8_t* output() const noexcept;  // int8 logits, null until bound
     int argmax() const noexcept;                 // lowest index among ties; -1 until bound
@@ -101,10 +109,16 @@ private:
     std::uint64_t extended_ops_ = 0;        // bit i: op i's scratch is the extension
     bool plan_only_ = false;                // bound arena lacks the extension: portable set
 #endif
-    std::int32_t input_offset_ = 0;
+    std::uint32_t view_offset_ = 0;  // 0, or where windowed tensors live whole (layer view)
     std::int32_t output_offset_ = 0;
     std::uint32_t input_count_ = 0;
     std::uint32_t output_count_ = 0;
+
+    std::int8_t* input_data() const noexcept;
+    std::uint8_t* activation(std::int32_t tensor_index) const noexcept;
+    void* scratch(int index) const noexcept;
+    void step(int index, bool whole) noexcept;
+    void run_chain(int index) const noexcept;
 };
 
 // The semantic checks alone (load() calls this): FlatBuffers verifier, then everything the
