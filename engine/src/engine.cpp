@@ -132,17 +132,22 @@ void* Engine::scratch(int index) const noexcept {
     return op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
 }
 
-// Op `index` as the plan says (whole = false: a chain runs at its second op, in bands), or
-// whole with windowed tensors in the layer view.
-void Engine::step(int index, bool whole) noexcept {
-    const model::Model& m = *model_;
-    const auto& ops = *m.operators();
-    const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(index));
-    if (!whole) {
+// Op `index` as the plan says (a banded chain runs at its second op), or, when the arena has
+// the layer view, whole with windowed tensors in the view.
+void Engine::step(int index) noexcept {
+    if (view_offset_ == 0) {
+        const auto& ops = *model_->operators();
         if (index + 1 < operator_count() && ops.Get(static_cast<flatbuffers::uoffset_t>(index + 1))->band_rows() > 0)
             return;
-        if (op.band_rows() > 0) return run_chain(index);
+        if (ops.Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0) return run_chain(index);
     }
+    run_whole(index);
+}
+
+// Its own function: a chain's stack path (step, run_chain, kernel) skips this frame.
+__attribute__((noinline)) void Engine::run_whole(int index) const noexcept {
+    const model::Model& m = *model_;
+    const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
     auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(op, 0)));
     auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(op)));
     void* scratch = this->scratch(index);
@@ -165,22 +170,23 @@ void Engine::run_chain(int index) const noexcept {
     const model::Model& m = *model_;
     const model::Operator& producer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index - 1));
     const model::Operator& consumer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    const Conv2DParams pp = detail::decode_conv2d(m, producer), cp = detail::decode_conv2d(m, consumer);
+    Conv2DParams pp = detail::decode_conv2d(m, producer), cp = detail::decode_conv2d(m, consumer);
     const auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(producer, 0)));
     auto* window = reinterpret_cast<std::int8_t*>(activation(detail::op_input(consumer, 0)));
     auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(consumer)));
     const std::size_t in_row = static_cast<std::size_t>(pp.in_w) * static_cast<std::size_t>(pp.in_c);
     const std::size_t row = static_cast<std::size_t>(cp.in_w) * static_cast<std::size_t>(cp.in_c);
     const std::size_t out_row = static_cast<std::size_t>(cp.out_w) * static_cast<std::size_t>(cp.out_c);
-    const std::int32_t band = consumer.band_rows();
+    const std::int32_t band = consumer.band_rows(), out_h = cp.out_h;
+    const std::int32_t producer_in_h = pp.in_h, producer_pad = pp.pad_top, window_h = cp.in_h, consumer_pad = cp.pad_top;
     void* producer_scratch = scratch(index - 1);
     void* consumer_scratch = scratch(index);
     const KernelSet& k = kernels();
     std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
-    for (std::int32_t o0 = 0; o0 < cp.out_h; o0 += band) {
-        const std::int32_t o1 = cp.out_h - o0 > band ? o0 + band : cp.out_h;
+    for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
+        const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
         std::int32_t first = 0, end = 0;
-        const Conv2DParams view = detail::row_band(cp, o0, o1, first, end);
+        detail::row_band(cp, window_h, consumer_pad, o0, o1, first, end);
         if (first > base) {
             if (have > first)
                 std::memmove(window, window + static_cast<std::size_t>(first - base) * row,
@@ -191,27 +197,27 @@ void Engine::run_chain(int index) const noexcept {
         }
         if (end > have) {
             std::int32_t from = 0, to = 0;
-            const Conv2DParams rows = detail::row_band(pp, have, end, from, to);
-            k.conv2d(rows, in + static_cast<std::size_t>(from) * in_row,
-                     window + static_cast<std::size_t>(have - base) * row, producer_scratch);
+            detail::row_band(pp, producer_in_h, producer_pad, have, end, from, to);
+            k.conv2d(pp, in + static_cast<std::size_t>(from) * in_row, window + static_cast<std::size_t>(have - base) * row,
+                     producer_scratch);
             have = end;
         }
-        k.conv2d(view, window + static_cast<std::size_t>(first - base) * row,
-                 out + static_cast<std::size_t>(o0) * out_row, consumer_scratch);
+        k.conv2d(cp, window + static_cast<std::size_t>(first - base) * row, out + static_cast<std::size_t>(o0) * out_row,
+                 consumer_scratch);
     }
 }
 
 Status Engine::run_operator(int index) noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (index < 0 || index >= operator_count()) return Status::kBadParameter;
-    step(index, view_offset_ != 0);
+    step(index);
     return Status::kOk;
 }
 
 Status Engine::run() noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     const int n = operator_count();
-    for (int i = 0; i < n; ++i) step(i, false);
+    for (int i = 0; i < n; ++i) step(i);
     return Status::kOk;
 }
 

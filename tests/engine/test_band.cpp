@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <vector>
 
@@ -129,6 +132,26 @@ TEST_CASE("band: chains run in row bands equal the ops run whole, every band hei
                     CHECK(planned.layers[i] == (windowed ? std::vector<std::int8_t>{} : expected.layers[i]));
                 }
             }
+        }
+    }
+}
+
+TEST_CASE("band: the committed models give the same logits in row bands as whole, with every kernel set") {
+    std::mt19937 rng(9);
+    for (const char* arch : {"seed", "compact"}) {
+        CAPTURE(arch);
+        std::ifstream f(std::filesystem::path(TINYDIGIT_SOURCE_DIR) / "models" / arch / "model.fb", std::ios::binary);
+        REQUIRE(f);
+        const std::vector<char> file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const ModelBytes bytes(reinterpret_cast<const std::uint8_t*>(file.data()), file.size());
+        std::vector<std::int8_t> input(28 * 28);
+        for (auto& v : input) v = static_cast<std::int8_t>(rng() % 256 - 128);
+        for (const KernelSet* k : kernel_sets()) {
+            CAPTURE(k->name);
+            const Outputs planned = run(bytes, *k, input, false);
+            const Outputs whole = run(bytes, *k, input, true);
+            CHECK(planned.logits == whole.logits);
+            CHECK(std::count_if(planned.layers.begin(), planned.layers.end(), [](const auto& l) { return l.empty(); }) == 3);
         }
     }
 }

@@ -68,7 +68,8 @@ public:
     Status set_input(const std::int8_t* values, std::size_t count) noexcept;
 
     // Runs every operator. No checks beyond "loaded and bound": load() verified everything.
-    // A banded chain (schema/model.fbs) runs interleaved in row bands, as the plan says.
+    // A banded chain (schema/model.fbs) runs interleaved in row bands, as the plan says,
+    // unless the arena has room for the layer view (below): then every operator runs whole.
     Status run() noexcept;
     // The same, one operator at a time (per-layer timing in firmware, layer-by-layer tests).
     // With an arena of layer_view_arena_bytes() every operator runs whole and each windowed
@@ -78,7 +79,8 @@ public:
     int operator_count() const noexcept;
     Status run_operator(int index) noexcept;
     // arena_bytes() plus room for the largest windowed tensor whole (= arena_bytes() when the
-    // plan has no banded chain): what a layer-by-layer viewer binds.
+    // plan has no banded chain): what a layer-by-layer viewer binds, and what a host with
+    // memory to spare binds for speed (the x86 kernels prepare weights per call, per band).
     std::uint32_t layer_view_arena_bytes() const noexcept;
 
     const std::int8_t* output() const noexcept;  // int8 logits, null until bound
@@ -117,7 +119,8 @@ private:
     std::int8_t* input_data() const noexcept;
     std::uint8_t* activation(std::int32_t tensor_index) const noexcept;
     void* scratch(int index) const noexcept;
-    void step(int index, bool whole) noexcept;
+    void step(int index) noexcept;
+    void run_whole(int index) const noexcept;
     void run_chain(int index) const noexcept;
 };
 
