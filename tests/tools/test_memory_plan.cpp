@@ -82,18 +82,28 @@ TEST_CASE("memory plan: scratch goes into the gap and the arena equals the lower
     check_plan(request, plan);
 }
 
-TEST_CASE("memory plan: random chains are valid and minimal") {
+TEST_CASE("memory plan: random chains, with and without banded pairs, are valid and minimal") {
     std::mt19937 rng(7);
     std::uniform_int_distribution<std::uint32_t> size(1, 5000), scratch(0, 3000), length(1, 12);
-    for (int trial = 0; trial < 2000; ++trial) {
-        ChainPlanRequest request;
-        const auto ops = length(rng);
-        for (std::uint32_t i = 0; i <= ops; ++i) request.activation_bytes.push_back(size(rng));
-        for (std::uint32_t i = 0; i < ops; ++i) request.scratch_bytes.push_back(rng() % 3 == 0 ? 0 : scratch(rng));
-        const ChainPlan plan = plan_chain(request);
-        CHECK(plan.arena_bytes == lower_bound(request));
-        CHECK(plan.arena_bytes % kArenaAlignment == 0);
-        check_plan(request, plan);
+    for (const bool banded : {false, true}) {
+        for (int trial = 0; trial < 2000; ++trial) {
+            ChainPlanRequest request;
+            const auto ops = length(rng);
+            for (std::uint32_t i = 0; i <= ops; ++i) request.activation_bytes.push_back(size(rng));
+            for (std::uint32_t i = 0; i < ops; ++i) request.scratch_bytes.push_back(rng() % 3 == 0 ? 0 : scratch(rng));
+            if (banded) {
+                request.windows.resize(ops + 1);
+                for (std::uint32_t i = 1; i < ops; ++i) {
+                    if (request.windows[i - 1].rows > 0 || rng() % 2 == 0) continue;
+                    const std::uint32_t bytes = 1 + static_cast<std::uint32_t>(rng() % request.activation_bytes[i]);
+                    request.windows[i] = {1 + static_cast<std::uint32_t>(rng() % 8), bytes, 1};
+                }
+            }
+            const ChainPlan plan = plan_chain(request);
+            CHECK(plan.arena_bytes == lower_bound(request));
+            CHECK(plan.arena_bytes % kArenaAlignment == 0);
+            check_plan(request, plan);
+        }
     }
 }
 
@@ -117,27 +127,6 @@ TEST_CASE("memory plan: the seed network with its three conv->conv chains banded
     CHECK(plan.arena_bytes == lower_bound(request));
     CHECK(plan.windows[3].rows == 4);
     check_plan(request, plan);
-}
-
-TEST_CASE("memory plan: random chains with random banded pairs are valid and minimal") {
-    std::mt19937 rng(11);
-    std::uniform_int_distribution<std::uint32_t> size(1, 5000), scratch(0, 3000), length(1, 12);
-    for (int trial = 0; trial < 2000; ++trial) {
-        ChainPlanRequest request;
-        const auto ops = length(rng);
-        for (std::uint32_t i = 0; i <= ops; ++i) request.activation_bytes.push_back(size(rng));
-        for (std::uint32_t i = 0; i < ops; ++i) request.scratch_bytes.push_back(rng() % 3 == 0 ? 0 : scratch(rng));
-        request.windows.resize(ops + 1);
-        for (std::uint32_t i = 1; i < ops; ++i) {
-            if (request.windows[i - 1].rows > 0 || rng() % 2 == 0) continue;
-            const std::uint32_t bytes = 1 + static_cast<std::uint32_t>(rng() % request.activation_bytes[i]);
-            request.windows[i] = {1 + static_cast<std::uint32_t>(rng() % 8), bytes, 1};
-        }
-        const ChainPlan plan = plan_chain(request);
-        CHECK(plan.arena_bytes == lower_bound(request));
-        CHECK(plan.arena_bytes % kArenaAlignment == 0);
-        check_plan(request, plan);
-    }
 }
 
 TEST_CASE("memory plan: windows on the model input or output, next to each other, or empty are rejected") {
