@@ -22,40 +22,6 @@ namespace {
 fbm::TensorT& tensor(fbm::ModelT& m, int i) { return *m.tensors[static_cast<std::size_t>(i)]; }
 fbm::OperatorT& op(fbm::ModelT& m, int i) { return *m.operators[static_cast<std::size_t>(i)]; }
 
-// The window the verifier requires for `band_rows` output rows of op `consumer` per band.
-int window_rows_needed(fbm::ModelT& m, int consumer, int band_rows) {
-    const auto& c = *op(m, consumer).params.AsConv2D();
-    const int conv_rows = c.pool_h > 0 ? (band_rows - 1) * c.pool_stride_h + c.pool_h : band_rows;
-    const int height = tensor(m, op(m, consumer).inputs[0]).shape[0];
-    return std::min(height, (conv_rows - 1) * c.stride_h + c.kernel_h);
-}
-
-// Every activation (its window when banded) and every scratch at its own offset: no two
-// regions share bytes, whatever the lifetimes.
-void plan_disjoint(fbm::ModelT& m) {
-    std::uint32_t end = 0;
-    for (auto& t : m.tensors) {
-        if (t->arena_offset < 0) continue;
-        const std::int64_t rows = t->window_rows > 0 ? t->window_rows : t->shape[0];
-        std::int64_t bytes = rows;
-        for (std::size_t d = 1; d < t->shape.size(); ++d) bytes *= t->shape[d];
-        t->arena_offset = static_cast<std::int32_t>(end);
-        end += static_cast<std::uint32_t>((bytes + 15) / 16 * 16);
-    }
-    for (auto& o : m.operators) {
-        if (o->scratch_bytes == 0) continue;
-        o->scratch_offset = static_cast<std::int32_t>(end);
-        end += static_cast<std::uint32_t>((o->scratch_bytes + 15) / 16 * 16);
-    }
-    m.plan->arena_bytes = end;
-}
-
-void band(fbm::ModelT& m, int consumer, int band_rows, int extra_rows = 0) {
-    op(m, consumer).band_rows = band_rows;
-    tensor(m, op(m, consumer).inputs[0]).window_rows = window_rows_needed(m, consumer, band_rows) + extra_rows;
-    m.format_version = 3;
-}
-
 Status verify(const fbm::ModelT& m) {
     const ModelBytes bytes = serialize(m);
     return verify_model(bytes.data(), bytes.size());
@@ -110,7 +76,7 @@ TEST_CASE("band: chains run in row bands equal the ops run whole, every band hei
             auto banded = make_model(c.spec, 11);
             for (const int consumer : c.consumers) {
                 const int out_h = tensor(*banded, op(*banded, consumer).outputs[0]).shape[0];
-                band(*banded, consumer, std::min(band_rows, out_h));
+                band_chain(*banded, consumer, std::min(band_rows, out_h));
             }
             plan_disjoint(*banded);
             const ModelBytes whole_bytes = serialize(*whole);
@@ -158,8 +124,8 @@ TEST_CASE("band: the committed models give the same logits in row bands as whole
 
 TEST_CASE("band: the layer view needs room for the largest windowed tensor, the plan arena runs without it") {
     auto m = make_model(compact_spec(), 3);
-    band(*m, 1, 1);
-    band(*m, 3, 1);
+    band_chain(*m, 1, 1);
+    band_chain(*m, 3, 1);
     plan_disjoint(*m);
     const ModelBytes bytes = serialize(*m);
     Engine e;
@@ -181,7 +147,7 @@ TEST_CASE("band: the verifier refuses broken band plans") {
     // tiny_spec(): op0 conv 3x3 pad 1 t0 -> t3 [8,8,4]; op1 conv 3x3 pad 2 + pool t3 -> t6 [5,5,8]; op2 FC.
     auto valid = [] {
         auto m = make_model(tiny_spec(), 1);
-        band(*m, 1, 1);
+        band_chain(*m, 1, 1);
         plan_disjoint(*m);
         return m;
     };
