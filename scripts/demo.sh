@@ -3,7 +3,11 @@
 # int8 evaluation on the MNIST test set, the firmware demo on the emulated Cortex-M4, and a
 # summary table. A step whose program is not built yet is reported as such, never faked.
 #
-# usage: scripts/demo.sh [--epochs N] [--arch seed|compact] [--out DIR]   (default out/demo)
+# usage: scripts/demo.sh [--epochs N] [--arch seed|compact] [--out DIR] [--limit N] [--check]
+#   --out DIR   where the run goes (default out/demo)
+#   --limit N   train on the first N training images only (a quick smoke run of the whole chain)
+#   --check     exit 1 unless every step ran and the firmware matched the host on every digit
+#               (scripts/test.sh runs the demo this way)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,12 +15,16 @@ cd "$repo"
 epochs=""
 arch=seed
 out=out/demo
+limit=""
+check=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --epochs) epochs=$2; shift 2 ;;
         --arch) arch=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        --limit) limit=$2; shift 2 ;;
+        --check) check=1; shift ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -27,7 +35,8 @@ scripts/fetch_mnist.sh || exit 1
 bin=build/host-release/bin
 rows=()
 row() { rows+=("$(printf '%-34s %s' "$1" "$2")"); }
-missing() { echo "demo: not built yet: $1"; row "$2" "not built yet"; }
+incomplete=0
+missing() { echo "demo: not built yet: $1"; row "$2" "not built yet"; incomplete=1; }
 
 # The CPU decides the speed: oneDNN's training kernels (train names them below) and the
 # engine's kernel set differ between AVX2-only and AVX-512 machines.
@@ -47,7 +56,7 @@ if [ -x "$bin/train" ]; then
     # stderr is also kept for the summary; through the pipe train prints full progress lines
     # (each tenth of an epoch, at least every 20 s) instead of redrawing one.
     # (fd 3 carries train's stdout past the pipe; pipefail makes train's failure the pipe's).
-    { "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} 2>&1 1>&3 3>&- |
+    { "$bin/train" --arch "$arch" --out "$out" --overwrite ${epochs:+--epochs "$epochs"} ${limit:+--limit "$limit"} 2>&1 1>&3 3>&- |
           tee "$out/train.log" >&2 3>&-; } 3>&1 || exit 1
     row "train ($arch) wall time" "$(( $(date +%s) - start )) s"
     row "oneDNN training kernels" "$(grep -m1 -o -E "on oneDNN's [a-z0-9_]+ kernels" "$out/train.log" | cut -d' ' -f3)"
@@ -98,3 +107,12 @@ fi
 echo
 echo "=== Summary ($out)"
 printf '%s\n' "${rows[@]}"
+
+if [ "$check" -eq 1 ]; then
+    equal=$(grep -m1 -E '^checksums equal' "${fw_log:-/dev/null}" | awk '{print $NF}')
+    if [ "$incomplete" -ne 0 ] || [ -z "$equal" ] || [ "${equal%%/*}" != "${equal##*/}" ]; then
+        echo "demo: check failed: a step did not run, or the firmware differed from the host (${equal:-no firmware result})" >&2
+        exit 1
+    fi
+    echo "demo: check passed (every step ran; firmware equal to the host on $equal digits)"
+fi

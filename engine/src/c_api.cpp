@@ -73,6 +73,12 @@ td_status td_get_operator_info(const td_engine* engine, int index, td_operator_i
 }
 uint32_t td_scratch_peak_bytes(const td_engine* engine) { return engine ? get(engine)->scratch_peak_bytes() : 0; }
 uint32_t td_plan_arena_bytes(const td_engine* engine) { return engine ? get(engine)->plan_arena_bytes() : 0; }
+td_status td_verify_model(const void* model, size_t size, td_verify_failure* failure) {
+    tinydigit::engine::VerifyFailure where;
+    const Status s = tinydigit::engine::verify_model(model, size, &where);
+    if (failure != nullptr) *failure = td_verify_failure{where.operator_index, where.operator_kind, where.tensor_index, where.tensor_name};
+    return code(s);
+}
 const char* td_status_message(td_status status) {
     if (status < 0 || status >= tinydigit::engine::kStatusCount) return "unknown status code";
     return tinydigit::engine::status_message(static_cast<Status>(status));

@@ -41,6 +41,17 @@ Requant decode_requant(const model::Operator& op, const model::Tensor* out, std:
 }
 }  // namespace
 
+const char* operator_kind(const model::Operator& op) {
+    if (op.params() == nullptr) return "unknown";
+    switch (op.params_type()) {
+        case model::OpParams::Conv2D: return op.params_as_Conv2D()->pool_h() > 0 ? "Conv2D+MaxPool" : "Conv2D";
+        case model::OpParams::FullyConnected: return "FullyConnected";
+        case model::OpParams::MaxPool2D: return "MaxPool2D";
+        case model::OpParams::Pad: return "Pad";
+        default: return "unknown";
+    }
+}
+
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {
     const ConvFields f = conv_fields(*op.params_as_Conv2D());
     const Shape in = shape_of(tensor(m, op_input(op, 0)));

@@ -38,6 +38,10 @@ struct ConvFields {
 };
 ConvFields conv_fields(const model::Conv2D& c);
 
+// "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad"; "unknown" for any other
+// type or missing parameters (the names OperatorInfo and VerifyFailure give).
+const char* operator_kind(const model::Operator& op);
+
 // Kernel parameters of a verified operator (out of line: the verifier and run() share them).
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op);
 FullyConnectedParams decode_fully_connected(const model::Model& m, const model::Operator& op);

@@ -16,6 +16,12 @@ namespace {
 using detail::tensor;
 using model::OpParams;
 
+// What verification was looking at when it stopped (VerifyFailure without the strings, which
+// are looked up only when asked for). -1: none.
+struct Site {
+    std::int32_t op = -1, tensor = -1;
+};
+
 // [begin, end) in the arena; 32-bit because check_tensor has put every region inside the
 // (uint32) arena before lifetimes are compared.
 struct Region {
@@ -133,11 +139,14 @@ struct Operands {
     Shape in, out, weights, bias;
 };
 
-Status check_weighted(const model::Model& m, const model::Operator& op, std::int32_t weight_rank, Operands& o) {
-    if (Status s = check_constant(tensor(m, detail::op_input(op, 1)), model::ElementType::INT8, weight_rank, o.weights);
+Status check_weighted(const model::Model& m, const model::Operator& op, std::int32_t weight_rank, Operands& o,
+                      Site& site) {
+    site.tensor = detail::op_input(op, 1);
+    if (Status s = check_constant(tensor(m, site.tensor), model::ElementType::INT8, weight_rank, o.weights);
         s != Status::kOk)
         return s;
-    return check_constant(tensor(m, detail::op_input(op, 2)), model::ElementType::INT32, 1, o.bias);
+    site.tensor = detail::op_input(op, 2);
+    return check_constant(tensor(m, site.tensor), model::ElementType::INT32, 1, o.bias);
 }
 
 Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
@@ -235,12 +244,13 @@ unsigned expected_inputs(OpParams type) {
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
 // every activation: written by op first[t] (-1: the model input, alive from the start),
 // last read by op last[t] (n: the model output, alive to the end).
-Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last) {
+Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last, Site& site) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
     for (std::uint32_t i = 0; i < ops.size(); ++i) {
         const model::Operator& op = *ops.Get(i);
+        site = Site{static_cast<std::int32_t>(i), -1};
         const OpParams type = op.params_type();
         if (type == OpParams::NONE || type > OpParams::MAX || op.params() == nullptr)
             return Status::kUnknownOperator;
@@ -250,10 +260,15 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         const std::int32_t out_index = detail::op_output(op);
         if (out_index < 0 || out_index >= n_tensors) return Status::kBadTensorIndex;
         const std::int32_t in_index = detail::op_input(op, 0);
-        if (!is_activation(tensor(m, in_index)) || !is_activation(tensor(m, out_index)))
-            return Status::kBadTensorKind;
+        site.tensor = in_index;
+        if (!is_activation(tensor(m, in_index))) return Status::kBadTensorKind;
+        site.tensor = out_index;
+        if (!is_activation(tensor(m, out_index))) return Status::kBadTensorKind;
+        site.tensor = in_index;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
+        site.tensor = out_index;
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
+        site.tensor = -1;
         first[out_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
@@ -262,8 +277,9 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         o.out = shape_of(tensor(m, out_index));
         Status s = Status::kOk;
         if (type == OpParams::Conv2D || type == OpParams::FullyConnected)
-            s = check_weighted(m, op, type == OpParams::Conv2D ? 4 : 2, o);
+            s = check_weighted(m, op, type == OpParams::Conv2D ? 4 : 2, o, site);
         if (s == Status::kOk) {
+            site.tensor = -1;  // the parameters concern the operator as a whole
             switch (type) {
                 case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
                 case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
@@ -285,7 +301,7 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
 }
 
 // Tensors alive during the same operator must not share bytes; nor may its scratch.
-Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last) {
+Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last, Site& site) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
     auto alive = [&](std::int32_t t, std::int32_t i) {
@@ -294,6 +310,7 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
     for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
+        site = Site{i, out};
         if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
         const auto scratch_begin = static_cast<std::uint32_t>(op.scratch_offset());
         const auto scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());  // >= 0, checked
@@ -301,6 +318,7 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
         for (std::int32_t a = 0; a < n_tensors; ++a) {
             if (!alive(a, i)) continue;
             const Region ra = region_of(tensor(m, a));
+            site.tensor = a;
             if (scratch_bytes > 0 && ra.overlaps(scratch)) return Status::kScratchOverlap;
             for (std::int32_t b = a + 1; b < n_tensors; ++b)
                 if (alive(b, i) && ra.overlaps(region_of(tensor(m, b)))) return Status::kOverlap;
@@ -325,12 +343,9 @@ Status check_footer(const std::uint8_t* data, std::size_t size) {
 
 }  // namespace
 
-Status verify_model(const void* bytes, std::size_t size) noexcept {
-    if (bytes == nullptr) return Status::kNullArgument;
-    if (reinterpret_cast<std::uintptr_t>(bytes) % 16 != 0) return Status::kMisalignedModel;
-    const auto* data = static_cast<const std::uint8_t*>(bytes);
-    // The verifier asserts on sizes of 2 GiB and more; no model is that large.
-    if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
+namespace {
+
+Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     flatbuffers::Verifier verifier(data, size);
     if (!model::VerifyModelBuffer(verifier)) return Status::kMalformedModel;
     const model::Model& m = *model::GetModel(data);
@@ -344,15 +359,21 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
     const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
-    for (std::int32_t t = 0; t < n_tensors; ++t)
+    for (std::int32_t t = 0; t < n_tensors; ++t) {
+        site.tensor = t;
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
+    }
+    site.tensor = -1;
 
     const std::int32_t in = m.input(), out = m.output();
     if (in < 0 || in >= n_tensors || out < 0 || out >= n_tensors) return Status::kBadTensorIndex;
     const auto* input = tensor(m, in);
     const auto* output = tensor(m, out);
-    if (!is_activation(input) || !is_activation(output) || detail::zero_point(input) != -128)
-        return Status::kBadInputOutput;
+    site.tensor = in;
+    if (!is_activation(input) || detail::zero_point(input) != -128) return Status::kBadInputOutput;
+    site.tensor = out;
+    if (!is_activation(output)) return Status::kBadInputOutput;
+    site.tensor = -1;
 
     // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
     static_assert(kMaxOperators < 127);
@@ -364,10 +385,15 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
     }
     first[in] = -1;
     last[in] = -1;
-    if (Status s = check_operators(m, first, last); s != Status::kOk) return s;
+    if (Status s = check_operators(m, first, last, site); s != Status::kOk) return s;
+    site = Site{-1, out};
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
+    site.tensor = -1;
     for (std::int32_t t = 0; t < n_tensors; ++t) {
-        if (tensor(m, t)->window_rows() > 0 && (t == out || last[t] != first[t] + 1)) return Status::kBadBand;
+        if (tensor(m, t)->window_rows() > 0 && (t == out || last[t] != first[t] + 1)) {
+            site.tensor = t;
+            return Status::kBadBand;
+        }
         if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
     }
     last[out] = static_cast<std::int8_t>(n_ops);
@@ -379,7 +405,36 @@ Status verify_model(const void* bytes, std::size_t size) noexcept {
         if (last[chain_in] < static_cast<std::int8_t>(i)) last[chain_in] = static_cast<std::int8_t>(i);
         first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
     }
-    return check_lifetimes(m, first, last);
+    return check_lifetimes(m, first, last, site);
+}
+
+}  // namespace
+
+Status verify_model(const void* bytes, std::size_t size) noexcept { return verify_model(bytes, size, nullptr); }
+
+Status verify_model(const void* bytes, std::size_t size, VerifyFailure* failure) noexcept {
+    if (failure != nullptr) *failure = VerifyFailure{};
+    if (bytes == nullptr) return Status::kNullArgument;
+    if (reinterpret_cast<std::uintptr_t>(bytes) % 16 != 0) return Status::kMisalignedModel;
+    const auto* data = static_cast<const std::uint8_t*>(bytes);
+    // The verifier asserts on sizes of 2 GiB and more; no model is that large.
+    if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
+    Site site;
+    const Status status = verify(data, size, site);
+    // A site is only ever set after the FlatBuffers verifier passed, to an index in range.
+    if (status != Status::kOk && failure != nullptr) {
+        const model::Model& m = *model::GetModel(data);
+        if (site.op >= 0) {
+            failure->operator_index = site.op;
+            failure->operator_kind = detail::operator_kind(*m.operators()->Get(static_cast<flatbuffers::uoffset_t>(site.op)));
+        }
+        if (site.tensor >= 0) {
+            failure->tensor_index = site.tensor;
+            const auto* name = tensor(m, site.tensor)->name();
+            failure->tensor_name = name != nullptr ? name->c_str() : "";
+        }
+    }
+    return status;
 }
 
 }  // namespace tinydigit::engine

@@ -115,6 +115,7 @@ int c_api_check_everything(const void* model, size_t size, void* arena, size_t a
                            const uint8_t* pixels, float output_scale, int output_zero_point) {
     static td_engine engine; /* zero-initialized storage, as firmware would have */
     int8_t logits[10];
+    td_verify_failure where;
     first_failure = 0;
     memset(&engine, 0, sizeof engine);
     EXPECT(TD_OK == 0);
@@ -124,6 +125,9 @@ int c_api_check_everything(const void* model, size_t size, void* arena, size_t a
     EXPECT(td_load(&engine, model, 3) == kNotAModel);
     EXPECT(td_load(&engine, (const uint8_t*)model + 1, size - 1) == kMisalignedModel);
     EXPECT(td_arena_bytes(&engine) == 0); /* a failed load leaves the engine unloaded */
+    EXPECT(td_verify_model(model, 3, &where) == kNotAModel); /* no operator or tensor to name */
+    EXPECT(where.operator_index == -1 && where.tensor_index == -1 && strcmp(where.operator_kind, "") == 0);
+    EXPECT(td_verify_model(model, size, NULL) == TD_OK);
     EXPECT(td_load(&engine, model, size) == TD_OK);
     EXPECT(td_arena_bytes(&engine) == arena_size);
     loaded_not_bound(&engine, pixels);

@@ -2,11 +2,13 @@
 // from a valid one, must be rejected at load with its specific status, and never crash.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
 
 #include "model_builder.hpp"
+#include "tinydigit/engine/c_api.h"
 #include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 
@@ -434,6 +436,55 @@ TEST_CASE("attack: model input or output that cannot be used") {
     CHECK(verify(*m) == Status::kBadInputOutput);
 }
 
+TEST_CASE("a refused model names the operator (index and kind) and the tensor verification stopped at") {
+    struct Expected {
+        Status status;
+        std::int32_t op;
+        const char* kind;
+        std::int32_t tensor;
+        const char* name;
+    };
+    auto located = [](const fbm::ModelT& m, const Expected& e) {
+        const ModelBytes bytes = serialize(m);
+        VerifyFailure where;
+        CHECK(verify_model(bytes.data(), bytes.size(), &where) == e.status);
+        CHECK(where.operator_index == e.op);
+        CHECK(std::string(where.operator_kind) == e.kind);
+        CHECK(where.tensor_index == e.tensor);
+        CHECK(std::string(where.tensor_name) == e.name);
+        td_verify_failure c{};  // the C API gives the same
+        CHECK(td_verify_model(bytes.data(), bytes.size(), &c) == static_cast<td_status>(e.status));
+        CHECK(c.operator_index == e.op);
+        CHECK(std::string(c.operator_kind) == e.kind);
+        CHECK(c.tensor_index == e.tensor);
+    };
+    auto m = tiny();
+    op(*m, 1).scratch_bytes -= 16;  // the operator as a whole: no tensor
+    located(*m, {Status::kScratchTooSmall, 1, "Conv2D+MaxPool", -1, ""});
+    m = tiny();
+    tensor(*m, 4).quantization->zero_point = {0, 0, 3, 0};  // op1's weights
+    located(*m, {Status::kBadZeroPoint, 1, "Conv2D+MaxPool", 4, "const4"});
+    m = tiny();
+    op(*m, 2).outputs[0] = 3;
+    located(*m, {Status::kWrittenTwice, 2, "FullyConnected", 3, "act3"});
+    m = tiny();
+    conv(*m, 0).stride_h = 0;
+    located(*m, {Status::kBadParameter, 0, "Conv2D", -1, ""});
+    m = tiny();
+    tensor(*m, 3).quantization->zero_point = {128};  // found by the per-tensor pass, before any operator
+    located(*m, {Status::kBadZeroPoint, -1, "", 3, "act3"});
+    m = pads();
+    m->tensors[2]->arena_offset = 32;  // B (written by op1) over A, alive until op2
+    located(*m, {Status::kOverlap, 1, "Pad", 1, ""});
+    m = tiny();
+    ModelBytes bytes = serialize(*m);
+    bytes.data()[bytes.size() - 8] ^= 1;  // the footer's CRC-32: corruption is in no operator
+    VerifyFailure where;
+    CHECK(verify_model(bytes.data(), bytes.size(), &where) == Status::kBadChecksum);
+    CHECK(where.operator_index == -1);
+    CHECK(where.tensor_index == -1);
+}
+
 TEST_CASE("operator view: Pad operators, unnamed tensors, no scratch") {
     const ModelBytes bytes = serialize(*pads());
     Engine e;
@@ -454,4 +505,63 @@ TEST_CASE("operator view: Pad operators, unnamed tensors, no scratch") {
     CHECK(info.output_offset == 112);
     CHECK(info.scratch_bytes == 0);
     CHECK(e.scratch_peak_bytes() == 0);
+    CHECK(info.pad_top == 1);
+    CHECK(info.pad_right == 1);
+    CHECK(info.pad_value == -128);
+    CHECK(info.weights_tensor == -1);
+    CHECK(info.requant_channels == 0);
+    TensorInfo t{};
+    REQUIRE(e.tensor_info(3, t) == Status::kOk);
+    CHECK(std::string(t.name).empty());
+    CHECK(t.scale_count == 0);  // no scale recorded: the engine needs none
+    CHECK(t.zero_point == -128);
+    CHECK(t.bytes == 64);
+    CHECK_FALSE(t.is_constant);
+    ModelInfo mi{};
+    REQUIRE(e.model_info(mi) == Status::kOk);
+    CHECK_FALSE(mi.has_provenance);
+    CHECK(std::string(mi.architecture).empty());
+    CHECK(mi.calibration_images == -1);
+    CHECK(mi.input_tensor == 0);
+    CHECK(mi.output_tensor == 3);
+    CHECK(e.tensor_info(4, t) == Status::kBadParameter);
+    Engine unloaded;
+    CHECK(unloaded.tensor_info(0, t) == Status::kNotLoaded);
+    CHECK(unloaded.model_info(mi) == Status::kNotLoaded);
+}
+
+TEST_CASE("operator view: parameters, weights and requantization of a conv with a fused pool and of an FC") {
+    const ModelBytes bytes = serialize(*tiny());
+    Engine e;
+    REQUIRE(e.load(bytes.data(), bytes.size()) == Status::kOk);
+    const auto m = tiny();
+    const fbm::Conv2DT& c = *m->operators[1]->params.AsConv2D();
+    OperatorInfo info{};
+    REQUIRE(e.operator_info(1, info) == Status::kOk);
+    CHECK(info.kernel_h == c.kernel_h);
+    CHECK(info.stride_w == c.stride_w);
+    CHECK(info.pad_bottom == c.pad_bottom);
+    CHECK(info.pool_h == c.pool_h);
+    CHECK(info.pool_stride_w == c.pool_stride_w);
+    CHECK(info.act_min == c.act_min);
+    CHECK(info.act_max == c.act_max);
+    CHECK(info.weights_tensor == 4);
+    CHECK(info.bias_tensor == 5);
+    const auto& shifts = m->operators[1]->requant->shift;
+    CHECK(info.requant_channels == static_cast<std::int32_t>(shifts.size()));
+    CHECK(info.shift_min == *std::min_element(shifts.begin(), shifts.end()));
+    CHECK(info.shift_max == *std::max_element(shifts.begin(), shifts.end()));
+    TensorInfo w{}, b{};
+    REQUIRE(e.tensor_info(info.weights_tensor, w) == Status::kOk);
+    REQUIRE(e.tensor_info(info.bias_tensor, b) == Status::kOk);
+    CHECK(w.is_constant);
+    CHECK_FALSE(w.is_int32);
+    CHECK(w.bytes == m->buffers[static_cast<std::size_t>(m->tensors[4]->buffer)]->data.size());
+    CHECK(b.is_int32);
+    CHECK(b.bytes == 4u * static_cast<std::uint32_t>(shifts.size()));
+    CHECK(w.arena_offset == -1);
+    REQUIRE(e.operator_info(2, info) == Status::kOk);
+    CHECK(std::string(info.kind) == "FullyConnected");
+    CHECK(info.weights_tensor == 7);
+    CHECK(info.pool_h == 0);
 }

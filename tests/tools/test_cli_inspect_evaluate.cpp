@@ -12,6 +12,7 @@
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/fold.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
+#include "tinydigit/tools/model_file.hpp"
 #include "tinydigit/tools/quantize_network.hpp"
 #include "tinydigit/tools/serialize.hpp"
 
@@ -148,14 +149,14 @@ TEST_CASE("inspect and evaluate: every bad input is one line on stderr and a non
         {"inspect", {missing}, "cannot open", 1},
         {"inspect", {folder}, "is a folder", 1},
         {"inspect", {text}, "not a tinydigit model", 1},
-        {"inspect", {truncated}, "truncated or corrupt", 1},
+        {"inspect", {truncated}, "corrupt or truncated model", 1},
         {"inspect", {}, "expected one MODEL.fb", 2},
         {"inspect", {model, model}, "expected one MODEL.fb", 2},
         {"inspect", {model, "--verbose"}, "unknown option '--verbose'", 2},
         {"evaluate", {missing}, "cannot open", 1},
         {"evaluate", {folder}, "is a folder", 1},
         {"evaluate", {text}, "neither a tinydigit int8 model", 1},
-        {"evaluate", {truncated, "--data", images}, "truncated or corrupt", 1},
+        {"evaluate", {truncated, "--data", images}, "corrupt or truncated model", 1},
         {"evaluate", {model, "--data", (dir.path() / "none-images-idx3-ubyte").string()}, "cannot open", 1},
         {"evaluate", {model, "--data", text}, "", 1},
         {"evaluate", {model, "--data"}, "--data: missing value", 2},
@@ -253,6 +254,14 @@ TEST_CASE("model_to_c: writes the header, bad input is one line and a non-zero e
         CHECK_MESSAGE(is_one_line_error(r, "model_to_c"), r.err);
         CHECK_MESSAGE(r.err.find(reason) != std::string::npos, r.err);
     }
+    // A bad --namespace is a usage error like any other bad option value (exit 2), before any work.
+    for (const auto& args : std::vector<std::vector<std::string>>{{model, header, "--namespace", "9lives"},
+                                                                  {model, header, "--namespace", "a::b", "--c"}}) {
+        CAPTURE(args);
+        r = run_tool("model_to_c", args);
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(r.err.starts_with("model_to_c: --namespace '"), r.err);
+    }
 }
 
 TEST_CASE("inspect and model_to_c refuse a model the engine refuses, naming the file and the engine's status") {
@@ -268,9 +277,39 @@ TEST_CASE("inspect and model_to_c refuse a model the engine refuses, naming the 
         CHECK(r.exit_code == 1);
         CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
         CHECK_MESSAGE(r.err.find(bad + ": the engine refuses the model: ") != std::string::npos, r.err);
+        CHECK_MESSAGE(r.err.find("(kBadZeroPoint; tensor 0 'input')") != std::string::npos, r.err);  // no operator
         CHECK(r.out.empty());
     }
     CHECK_FALSE(std::filesystem::exists(header));
+}
+
+TEST_CASE("a model refused in a known operator is named by operator index and kind in every tool that reads it") {
+    TempDir dir;
+    auto quantized = compact_model(23);
+    // Where the good model puts layer 1 and what it calls it: the operator view of the engine.
+    const auto good = ModelFile::from_bytes(serialize_model(quantized), "good.fb");
+    Int8Runner runner(good);
+    int index = -1;
+    tinydigit::engine::OperatorInfo info{};
+    for (int i = 0; i < runner.engine().operator_count() && index < 0; ++i) {
+        runner.engine().operator_info(i, info);
+        if (std::string(info.output_name) == quantized.layers[1].output_name) index = i;
+    }
+    REQUIRE(index >= 0);
+    quantized.layers[1].shift[2] = 0;  // outside [1, 62]: only the engine's operator checks catch it
+    const auto bad = dir.write("bad.fb", as_string(serialize_model(quantized))).string();
+    const auto image = dir.write("x.pgm", "P5\n1 1\n255\n\x80").string();
+    const std::string where = "(kBadRequantization; operator " + std::to_string(index) + " " + info.kind + ")";
+    for (const auto& [tool, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"inspect", {bad}}, {"evaluate", {bad}}, {"predict", {bad, image}},
+             {"model_to_c", {bad, (dir.path() / "bad.h").string()}}}) {
+        CAPTURE(tool);
+        const auto r = run_tool(tool, args);
+        CHECK(r.exit_code == 1);
+        CHECK_MESSAGE(is_one_line_error(r, tool), r.err);
+        CHECK_MESSAGE(r.err.find(bad + ": the engine refuses the model: ") != std::string::npos, r.err);
+        CHECK_MESSAGE(r.err.find(where) != std::string::npos, r.err);
+    }
 }
 
 TEST_CASE("predict: no digit at any size or polarity, and good images are reported when another is bad") {

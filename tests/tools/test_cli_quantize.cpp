@@ -80,8 +80,9 @@ TEST_CASE("quantize: bad checkpoints and flags are one line and a non-zero exit,
         {{dir.path().string(), out}, "", 1},
         {{text, out}, "not a tinydigit checkpoint", 1},
         {{truncated, out}, "truncated or corrupt checkpoint", 1},
-        {{(dir.path() / "unknown.ckpt").string(), out}, "unknown architecture 'resnet'", 1},
-        {{(dir.path() / "wrong.ckpt").string(), out}, "architecture seed expects [32,1,5,5]", 1},
+        {{(dir.path() / "unknown.ckpt").string(), out}, "unknown.ckpt: unknown architecture 'resnet'", 1},
+        {{(dir.path() / "wrong.ckpt").string(), out},
+         (dir.path() / "wrong.ckpt").string() + ": checkpoint tensor conv1.weight has shape", 1},
         {{c}, "expected CHECKPOINT.ckpt and MODEL.fb", 2},
         {{c, out, "--calibration-count", "0"}, "--calibration-count: expected a positive integer", 2},
         {{c, out, "--calibration-count", "ten"}, "--calibration-count: expected a positive integer", 2},
@@ -98,4 +99,11 @@ TEST_CASE("quantize: bad checkpoints and flags are one line and a non-zero exit,
         CHECK_MESSAGE(r.err.find(k.reason) != std::string::npos, r.err);
         CHECK(slurp(out) == "previous model");
     }
+    // evaluate reads a checkpoint through the same checks and names the file and the tensor too.
+    const auto r = run_tool("evaluate", {(dir.path() / "wrong.ckpt").string()});
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(is_one_line_error(r, "evaluate"), r.err);
+    CHECK_MESSAGE(r.err.find((dir.path() / "wrong.ckpt").string() + ": checkpoint tensor conv1.weight has shape") !=
+                      std::string::npos,
+                  r.err);
 }

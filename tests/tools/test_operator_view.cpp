@@ -1,5 +1,6 @@
-// The engine's read-only view of a verified model (Engine::operator_info, td_get_operator_info)
-// against what `inspect` prints for the committed models: kind, output name and shape, MACs,
+// The engine's read-only view of a verified model (Engine::operator_info, td_get_operator_info,
+// tensor_info, model_info), which is all `inspect` reads, against what it prints for the
+// committed models (models/*/inspect.txt pins that text): kind, output name and shape, MACs,
 // output bytes and arena offset per operator, and the plan's arena and scratch peak.
 #include <doctest/doctest.h>
 
@@ -10,7 +11,6 @@
 #include "tinydigit/engine/c_api.h"
 #include "tinydigit/engine/engine.hpp"
 #include "tinydigit/tools/describe_model.hpp"
-#include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/model_file.hpp"
 
 using namespace tinydigit::tools;
@@ -56,9 +56,9 @@ TEST_CASE("operator view: the engine reports each operator as inspect prints it,
     for (const char* arch : {"seed", "compact"}) {
         CAPTURE(arch);
         const auto file = ModelFile::read(root / "models" / arch / "model.fb");
-        const std::string text = describe_model(file);
         engine::Engine e;
         REQUIRE(e.load(file.bytes().data(), file.bytes().size()) == engine::Status::kOk);
+        const std::string text = describe_model(e, file.bytes().size());
         std::uint64_t total_macs = 0;
         std::uint32_t scratch_peak = 0;
         for (int i = 0; i < e.operator_count(); ++i) {
@@ -76,9 +76,10 @@ TEST_CASE("operator view: the engine reports each operator as inspect prints it,
             REQUIRE(plan.size() >= 3);
             CHECK(plan[1] == std::to_string(info.output_offset));
             // A banded chain's window holds window_rows of the tensor's rows (inspect shows what lives in the arena).
-            const auto* tensor = file.model().tensors()->Get(static_cast<flatbuffers::uoffset_t>(info.output_tensor));
-            const std::uint32_t rows = tensor->window_rows() > 0 ? static_cast<std::uint32_t>(tensor->window_rows())
-                                                                 : static_cast<std::uint32_t>(info.output_shape[0]);
+            engine::TensorInfo tensor{};
+            REQUIRE(e.tensor_info(info.output_tensor, tensor) == engine::Status::kOk);
+            const std::uint32_t rows = tensor.window_rows > 0 ? static_cast<std::uint32_t>(tensor.window_rows)
+                                                              : static_cast<std::uint32_t>(info.output_shape[0]);
             CHECK(plan[2] == with_commas(info.output_bytes / static_cast<std::uint32_t>(info.output_shape[0]) * rows));
             const auto scratch = row(text, cat("scratch", i));
             REQUIRE(scratch.size() >= 3);
@@ -98,11 +99,22 @@ TEST_CASE("operator view: the engine reports each operator as inspect prints it,
             CHECK(td_scratch_peak_bytes(&c) == e.scratch_peak_bytes());
             CHECK(td_plan_arena_bytes(&c) == e.plan_arena_bytes());
         }
-        CHECK(total_macs == model_sizes(file).macs);
+        CHECK(total_macs == model_sizes(e, file.bytes().size()).macs);
         CHECK(e.scratch_peak_bytes() == scratch_peak);
         CHECK(text.find(cat("scratch peak ", with_commas(scratch_peak), ")")) != std::string::npos);
         // inspect prints the model's plan; arena_bytes() adds the host extension of an x86 set.
         CHECK(text.find(cat("arena: ", with_commas(e.plan_arena_bytes()), " bytes")) != std::string::npos);
+
+        engine::ModelInfo model{};  // what inspect's header lines come from
+        REQUIRE(e.model_info(model) == engine::Status::kOk);
+        CHECK(std::string(model.architecture) == arch);
+        CHECK(model.has_provenance);
+        CHECK(text.find(cat("source: ", model.source_checkpoint, " (sha256 ", model.source_checkpoint_sha256, ")")) !=
+              std::string::npos);
+        engine::TensorInfo input{};
+        REQUIRE(e.tensor_info(model.input_tensor, input) == engine::Status::kOk);
+        CHECK(input.zero_point == -128);
+        CHECK(input.scale_count == 1);
 
         engine::OperatorInfo info{};
         CHECK(e.operator_info(e.operator_count(), info) == engine::Status::kBadParameter);

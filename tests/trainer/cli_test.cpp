@@ -6,6 +6,7 @@
 #include <string>
 
 #include <doctest/doctest.h>
+#include <omp.h>
 
 #include "support/temp_dir.hpp"
 #include "tinydigit/host/training/checkpoint.hpp"
@@ -290,4 +291,28 @@ TEST_CASE("a resume with another recipe is refused naming the flag, and the run'
         CHECK(slurp(out / "last.ckpt") == last);
         CHECK(slurp(out / "history.csv") == history);
     }
+    // oneDNN's sums depend on the thread count: another --threads would end the bit-exact run.
+    REQUIRE(tinydigit::trainer::load_checkpoint(out / "last.ckpt").recipe->threads == 1);
+    if (omp_get_num_procs() >= 2) {
+        std::string args = run + " --epochs 2 --resume --threads 2";
+        args.replace(args.find("--threads 1"), 11, "");
+        const Run r = run_train(dir, args);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(r.err.find("train: " + (out / "last.ckpt").string() +
+                         ": was trained with --threads 1, not 2; resume with --threads 1") != std::string::npos);
+        CHECK(slurp(out / "last.ckpt") == last);
+    }
+    // A last.ckpt whose tensor has the right size but the wrong shape: the file and the tensor.
+    auto wrong = tinydigit::trainer::load_checkpoint(out / "last.ckpt");
+    auto& shape = wrong.params.front().shape;
+    std::reverse(shape.begin(), shape.end());
+    REQUIRE(shape != tinydigit::trainer::load_checkpoint(out / "last.ckpt").params.front().shape);
+    wrong.resume->adam.m.front().shape = wrong.resume->adam.v.front().shape = shape;  // saved consistently
+    tinydigit::trainer::save_checkpoint(out / "last.ckpt", wrong);
+    const Run r = run_train(dir, run + " --epochs 2 --resume");
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("train: " + (out / "last.ckpt").string() + ": tensor " + wrong.params.front().name +
+                     " has shape ") != std::string::npos);
 }

@@ -18,7 +18,7 @@
 #include "tinydigit/host/dataset/sources.hpp"
 #include "tinydigit/tools/evaluation.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
-#include "tinydigit/tools/model_kind.hpp"
+#include "tinydigit/tools/model_file.hpp"
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "tinydigit/tools/fold.hpp"
+#include "tinydigit/tools/quantize_error.hpp"
 #include "tinydigit/trainer/float_model.hpp"
 
 namespace tinydigit::tools {
@@ -16,8 +17,21 @@ FloatReference float_reference(const trainer::CheckpointData& checkpoint, int th
             [model](const std::uint8_t* pixels, std::size_t n) { return model->activations(pixels, n); }};
 }
 
+FoldedNetwork fold_checkpoint_file(const trainer::CheckpointData& checkpoint, const std::filesystem::path& file) {
+    try {
+        return fold_checkpoint(checkpoint);
+    } catch (const QuantizeError& e) {
+        throw QuantizeError(file.string() + ": " + e.what());
+    }
+}
+
 FloatReference float_reference_from_checkpoint(const std::filesystem::path& checkpoint, int threads) {
-    return float_reference(trainer::load_checkpoint(checkpoint), threads);
+    const trainer::CheckpointData data = trainer::load_checkpoint(checkpoint);
+    try {
+        return float_reference(data, threads);
+    } catch (const QuantizeError& e) {  // fold_checkpoint's refusals: name the file too
+        throw QuantizeError(checkpoint.string() + ": " + e.what());
+    }
 }
 
 }  // namespace tinydigit::tools

@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
         if (args.positional.size() != 1) throw tinydigit::cli::UsageError("expected one MODEL.fb (see --help)");
         const auto file = tinydigit::tools::ModelFile::read(args.positional[0]);
         // A model the engine refuses is described by no table: its numbers would be a lie.
-        tinydigit::tools::Int8Runner check(file);
-        std::fputs(tinydigit::tools::describe_model(file).c_str(), stdout);
+        const tinydigit::tools::Int8Runner runner(file);
+        std::fputs(tinydigit::tools::describe_model(runner.engine(), file.bytes().size()).c_str(), stdout);
         return 0;
     });
 }

@@ -7,7 +7,7 @@
 #include "tinydigit/tools/gray_image.hpp"
 #include "tinydigit/tools/int8_runner.hpp"
 #include "tinydigit/tools/mnist_normalize.hpp"
-#include "tinydigit/tools/model_kind.hpp"
+#include "tinydigit/tools/model_file.hpp"
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include "tinydigit/tools/describe_model.hpp"
 #include "tinydigit/tools/fold.hpp"
 #include "tinydigit/tools/golden.hpp"
+#include "tinydigit/tools/int8_runner.hpp"
 #include "tinydigit/tools/model_writer.hpp"
 #include "tinydigit/tools/quantize_error.hpp"
 #include "tinydigit/tools/report.hpp"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
         common::check_outputs(inputs, outputs);
 
         const trainer::CheckpointData checkpoint = trainer::load_checkpoint(checkpoint_path);
-        const FoldedNetwork folded = fold_checkpoint(checkpoint);
+        const FoldedNetwork folded = fold_checkpoint_file(checkpoint, checkpoint_path);
         FloatReference reference = float_reference(checkpoint, 1);
 
         const auto train = dataset::read_idx(mnist.train_images);
@@ -112,8 +113,9 @@ int main(int argc, char** argv) {
         }
 
         const ModelFile file = ModelFile::from_bytes(bytes, output.string());
+        const Int8Runner checked(file);  // never write a model the engine refuses
         common::write_file_atomically(output, std::as_bytes(std::span(bytes)));
-        const ModelSizes sizes = model_sizes(file);
+        const ModelSizes sizes = model_sizes(checked.engine(), bytes.size());
         std::printf("wrote %s: %s bytes, arena %s bytes\n", output.string().c_str(), with_commas(sizes.file_bytes).c_str(),
                     with_commas(sizes.arena_bytes).c_str());
 

@@ -64,8 +64,8 @@ Output
   --overwrite         start a new run in --out, replacing the checkpoints there
   --resume            continue the run in --out from last.ckpt up to --epochs. last.ckpt
                       records the recipe: a different --batch, --lr, --seed, --precision,
-                      --no-augment, --precise-bn, --no-final-anneal or --data is refused, so
-                      the run continues bit for bit (same --threads too). A larger --epochs
+                      --threads, --no-augment, --precise-bn, --no-final-anneal or --data is
+                      refused, so the run continues bit for bit. A larger --epochs
                       extends a finished run (its last epoch was annealed). Ctrl-C stops at
                       the next batch and prints the command that continues the run
   --stop-after N      stop once epoch N of the run is done; a later --resume continues it

@@ -1,5 +1,7 @@
 #include "tinydigit/trainer/training.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -187,7 +189,9 @@ EvalResult evaluate(Network& net, const dataset::Images& images) {
 }
 
 Recipe recipe_of(const TrainOptions& options) {
-    return {options.batch, options.learning_rate, options.augment, options.precise_bn_images, options.final_anneal};
+    // The threads oneDNN runs with now (train sets them from --threads before training).
+    return {options.batch, options.learning_rate, options.augment, options.precise_bn_images, options.final_anneal,
+            omp_get_max_threads()};
 }
 
 namespace {
@@ -209,6 +213,9 @@ void check_same_recipe(const std::filesystem::path& checkpoint, const std::optio
                               "--no-final-anneal cannot be checked against it\n", checkpoint.string().c_str());
         return;
     }
+    if (stored->threads == 0 && log)
+        std::fprintf(log, "notice: %s records no thread count: --threads cannot be checked against it\n",
+                     checkpoint.string().c_str());
     // Any of these changes the weights: the run would no longer continue bit for bit.
     std::string flag, was, now;
     auto flag_text = [](bool set) { return std::string(set ? "with" : "without"); };
@@ -222,6 +229,9 @@ void check_same_recipe(const std::filesystem::path& checkpoint, const std::optio
         throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->augment) +
                                  " --no-augment; resume " + flag_text(!stored->augment) +
                                  " it (or start a new run: --overwrite or another --out)");
+    } else if (stored->threads != 0 && stored->threads != wanted.threads) {
+        // oneDNN splits its sums by thread: another count changes the weights' last bits.
+        flag = "--threads", was = std::to_string(stored->threads), now = std::to_string(wanted.threads);
     } else if (stored->final_anneal != wanted.final_anneal) {
         throw std::runtime_error(checkpoint.string() + ": was trained " + flag_text(!stored->final_anneal) +
                                  " --no-final-anneal; resume " + flag_text(!stored->final_anneal) +
@@ -276,8 +286,12 @@ TrainSummary train(const TrainOptions& options, const dataset::Images& data, con
     std::vector<HistoryRow> history;
 
     if (last) {
-        import_parameters(last->params, last->buffers, net);
-        import_adam(last->resume->adam, net, adam);
+        try {
+            import_parameters(last->params, last->buffers, net);
+            import_adam(last->resume->adam, net, adam);
+        } catch (const CheckpointError& e) {
+            throw CheckpointError(last_path.string() + ": " + e.what());  // which tensor, and in which file
+        }
         plateau.state = last->resume->plateau;
         rate = last->learning_rate;
         best_val = last->metrics.best_val_accuracy;

@@ -69,7 +69,8 @@ CheckpointData convert(const fb::Checkpoint& stored) {
     }
     c.tool_version = str(stored.tool_version());
     if (const auto* r = stored.recipe())
-        c.recipe = Recipe{r->batch(), r->learning_rate(), r->augment(), r->precise_bn_images(), r->final_anneal()};
+        c.recipe = Recipe{r->batch(), r->learning_rate(), r->augment(), r->precise_bn_images(), r->final_anneal(),
+                          r->threads()};
     return c;
 }
 

@@ -87,7 +87,7 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
     flatbuffers::Offset<fb::Recipe> recipe;
     if (c.recipe)
         recipe = fb::CreateRecipe(b, c.recipe->batch, c.recipe->learning_rate, c.recipe->augment,
-                                  c.recipe->precise_bn_images, c.recipe->final_anneal);
+                                  c.recipe->precise_bn_images, c.recipe->final_anneal, c.recipe->threads);
 
     fb::CheckpointBuilder root(b);
     root.add_format_version(kCheckpointFormatVersion);

@@ -9,6 +9,7 @@
 
 #include "tinydigit/engine/checksum.hpp"
 #include "tinydigit/engine/engine.hpp"
+#include "tinydigit/model_to_c/engine_refusal.hpp"
 #include "tinydigit/schema/model_generated.h"
 
 namespace tinydigit::model_to_c {
@@ -26,9 +27,7 @@ void check_with_engine(std::span<const std::uint8_t> bytes) {
     if (!copy) throw std::bad_alloc();
     if (!bytes.empty()) std::memcpy(copy.get(), bytes.data(), bytes.size());
     const engine::Status status = engine::verify_model(copy.get(), bytes.size());
-    if (status != engine::Status::kOk)
-        throw ModelToCError(std::string("the engine refuses the model: ") + engine::status_message(status) + " (" +
-                            engine::status_name(status) + ")");
+    if (status != engine::Status::kOk) throw ModelToCError(engine_refusal(copy.get(), bytes.size(), status));
 }
 
 const tinydigit::model::Model& verified_model(std::span<const std::uint8_t> bytes) {
@@ -38,24 +37,6 @@ const tinydigit::model::Model& verified_model(std::span<const std::uint8_t> byte
     if (!tinydigit::model::VerifyModelBuffer(verifier)) throw ModelToCError("model fails FlatBuffers verification");
     check_with_engine(bytes);
     return *tinydigit::model::GetModel(bytes.data());
-}
-
-bool valid_namespace(const std::string& ns) {
-    if (ns.empty()) return false;
-    std::size_t i = 0;
-    while (i < ns.size()) {
-        if (!(std::isalpha(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) return false;
-        while (i < ns.size() && (std::isalnum(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) ++i;
-        if (i == ns.size()) return true;
-        if (ns.compare(i, 2, "::") != 0) return false;
-        i += 2;
-        if (i == ns.size()) return false;
-    }
-    return true;
-}
-
-bool valid_c_identifier(const std::string& name) {
-    return valid_namespace(name) && name.find("::") == std::string::npos;
 }
 
 std::string upper(std::string text) {
@@ -88,6 +69,24 @@ void append_values(std::string& out, std::span<const T> values, const char* form
 }
 
 }  // namespace
+
+bool valid_namespace(const std::string& ns) {
+    if (ns.empty()) return false;
+    std::size_t i = 0;
+    while (i < ns.size()) {
+        if (!(std::isalpha(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) return false;
+        while (i < ns.size() && (std::isalnum(static_cast<unsigned char>(ns[i])) || ns[i] == '_')) ++i;
+        if (i == ns.size()) return true;
+        if (ns.compare(i, 2, "::") != 0) return false;
+        i += 2;
+        if (i == ns.size()) return false;
+    }
+    return true;
+}
+
+bool valid_c_identifier(const std::string& name) {
+    return valid_namespace(name) && name.find("::") == std::string::npos;
+}
 
 std::string model_c_header(std::span<const std::uint8_t> bytes, const HeaderOptions& options) {
     const auto& model = verified_model(bytes);

@@ -50,7 +50,13 @@ int main(int argc, char** argv) {
         common::check_outputs(inputs, {{out, "the header"}});
 
         HeaderOptions options;
-        if (args.has("--namespace")) options.name_space = args.value("--namespace");
+        if (args.has("--namespace")) {
+            options.name_space = args.value("--namespace");
+            if (args.has("--c") ? !valid_c_identifier(options.name_space) : !valid_namespace(options.name_space))
+                throw tinydigit::cli::UsageError("--namespace '" + options.name_space + "': not a " +
+                                                 (args.has("--c") ? "C identifier (the prefix of the C symbols)"
+                                                                  : "C++ namespace name (e.g. board::model)"));
+        }
         options.source_name = model_path.filename().string();
         GoldenSet golden;
         if (!golden_dir.empty()) {

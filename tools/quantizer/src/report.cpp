@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <limits>
 
-#include "tinydigit/schema/model_generated.h"
 #include "tinydigit/tools/int8_runner.hpp"
 #include "tinydigit/tools/quantize_error.hpp"
 
@@ -33,7 +32,6 @@ QuantizeReport measure_report(const ModelFile& model, FloatReference& reference,
     constexpr std::size_t kBatch = 250;
     QuantizeReport report;
     Int8Runner runner(model);
-    const auto& m = model.model();
 
     std::vector<int> float_predictions(test.count());
     auto start = Clock::now();
@@ -59,20 +57,23 @@ QuantizeReport measure_report(const ModelFile& model, FloatReference& reference,
 
     // Per-layer error: the int8 output of each op (fed by the int8 layers before it), dequantized.
     report.layer_images = std::min(layer_images, test.count());
-    std::vector<ErrorSums> sums(m.operators()->size());
-    std::vector<std::string> names(m.operators()->size());
+    const auto ops = static_cast<std::size_t>(runner.engine().operator_count());
+    std::vector<ErrorSums> sums(ops);
+    std::vector<std::string> names(ops);
     for (std::size_t first = 0; first < report.layer_images; first += 100) {
         const std::size_t n = std::min<std::size_t>(100, report.layer_images - first);
         const auto activations = reference.activations(test.image(first), n);
         for (std::size_t i = 0; i < n; ++i) {
             runner.run_layers(test.image(first + i), [&](int op, int index, std::span<const std::int8_t> out) {
-                const auto* t = m.tensors()->Get(static_cast<std::uint32_t>(index));
-                names[op] = t->name() ? t->name()->str() : "?";
+                engine::TensorInfo t{};
+                runner.engine().tensor_info(index, t);
+                names[op] = *t.name ? t.name : "?";
                 const auto it = activations.find(names[op]);
                 if (it == activations.end() || it->second.size() != n * out.size())
                     throw QuantizeError("the float model has no activation matching int8 tensor " + names[op]);
-                const float scale = t->quantization()->scale()->Get(0);
-                const int zero = t->quantization()->zero_point()->Get(0);
+                if (t.scale_count == 0) throw QuantizeError("int8 tensor " + names[op] + " records no scale");
+                const float scale = t.scale_min;  // one scale per activation
+                const int zero = t.zero_point;
                 const float* f = it->second.data() + i * out.size();
                 ErrorSums& s = sums[static_cast<std::size_t>(op)];
                 // Half a step beyond the int8 ends still rounds onto them: not saturated.

@@ -1,10 +1,65 @@
+// A model.fb on the host, from the file to the logits: recognized, read into aligned memory,
+// checked by the engine's load (with the reason named in words) and run.
 #include "tinydigit/tools/int8_runner.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <new>
 
 #include "tinydigit/engine/scratch.hpp"
+#include "tinydigit/host/common/checksum_footer.hpp"
+#include "tinydigit/model_to_c/engine_refusal.hpp"
 
 namespace tinydigit::tools {
+
+namespace {
+
+// The 8 bytes every FlatBuffers file starts with: root offset, then the file identifier.
+std::string identifier_of(std::span<const std::uint8_t> head) {
+    return head.size() >= 8 ? std::string(reinterpret_cast<const char*>(head.data()) + 4, 4) : std::string();
+}
+
+std::ifstream open_model(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw ModelFileError(path.string() + ": is a folder, not a model file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ModelFileError(path.string() + ": cannot open: " + std::strerror(errno));
+    return in;
+}
+
+}  // namespace
+
+ModelKind model_kind_of(const std::filesystem::path& path) {
+    std::ifstream in = open_model(path);
+    std::uint8_t head[8] = {};
+    in.read(reinterpret_cast<char*>(head), sizeof head);
+    const std::string id = identifier_of({head, static_cast<std::size_t>(in.gcount())});
+    if (id == "TDM8") return ModelKind::Int8Model;
+    if (id == "TDCK") return ModelKind::Checkpoint;
+    throw ModelFileError(path.string() + ": neither a tinydigit int8 model (.fb) nor a checkpoint (.ckpt)");
+}
+
+void ModelFile::Free::operator()(std::uint8_t* p) const {
+    ::operator delete[](p, std::align_val_t{engine::kArenaAlignment});
+}
+
+ModelFile ModelFile::from_bytes(std::span<const std::uint8_t> bytes, const std::string& name) {
+    if (identifier_of(bytes) != "TDM8") throw ModelFileError(name + ": not a tinydigit model (file identifier TDM8 missing)");
+    ModelFile file;
+    file.name_ = name;
+    file.size_ = bytes.size();
+    file.data_.reset(static_cast<std::uint8_t*>(::operator new[](bytes.size(), std::align_val_t{engine::kArenaAlignment})));
+    std::memcpy(file.data_.get(), bytes.data(), bytes.size());
+    return file;
+}
+
+ModelFile ModelFile::read(const std::filesystem::path& path) {
+    std::ifstream in = open_model(path);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw ModelFileError(path.string() + ": read error");
+    return from_bytes(bytes, path.string());
+}
 
 void Int8Runner::Free::operator()(std::uint8_t* p) const {
     ::operator delete[](p, std::align_val_t{engine::kArenaAlignment});
@@ -12,9 +67,14 @@ void Int8Runner::Free::operator()(std::uint8_t* p) const {
 
 Int8Runner::Int8Runner(const ModelFile& file, const engine::KernelSet& kernels) {
     const auto bytes = file.bytes();
-    if (const auto status = engine_.load(bytes.data(), bytes.size(), kernels); status != engine::Status::kOk)
-        throw ModelFileError(file.name() + ": the engine refuses the model: " + engine::status_message(status) + " (" +
-                             engine::status_name(status) + ")");
+    if (const auto status = engine_.load(bytes.data(), bytes.size(), kernels); status != engine::Status::kOk) {
+        // A damaged file is said in the host's words (which of length or content changed).
+        const auto footer = common::check_checksum_footer(bytes);
+        if ((status == engine::Status::kBadFileLength || status == engine::Status::kBadChecksum) &&
+            footer != common::FooterCheck::kOk)
+            throw ModelFileError(file.name() + ": " + common::footer_problem(footer));
+        throw ModelFileError(file.name() + ": " + model_to_c::engine_refusal(bytes.data(), bytes.size(), status));
+    }
     // Room for the layer view: run_layers() shows every operator's output whole.
     const std::size_t size = engine_.layer_view_arena_bytes() > 0 ? engine_.layer_view_arena_bytes() : engine::kArenaAlignment;
     arena_.reset(static_cast<std::uint8_t*>(::operator new[](size, std::align_val_t{engine::kArenaAlignment})));

@@ -48,7 +48,7 @@ td_status td_probabilities(const td_engine* engine, float* out, size_t count);
 const int8_t* td_tensor_data(const td_engine* engine, int tensor_index); /* NULL: not an activation */
 
 /* What td_load verified, read-only (per operator: kind, shapes, MACs, output bytes, arena
- * offsets); same fields as tinydigit::engine::OperatorInfo. */
+ * offsets); the first fields of tinydigit::engine::OperatorInfo (not its parameters). */
 typedef struct td_operator_info {
     const char* kind;        /* "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad" */
     const char* output_name; /* "" when the tensor has no name */
@@ -64,6 +64,18 @@ typedef struct td_operator_info {
 td_status td_get_operator_info(const td_engine* engine, int index, td_operator_info* out);
 uint32_t td_scratch_peak_bytes(const td_engine* engine);
 uint32_t td_plan_arena_bytes(const td_engine* engine); /* the plan's arena; td_arena_bytes adds any host scratch extension */
+
+/* Where a refused model's problem is (after td_load failed, to name it): the operator being
+ * checked and the tensor concerned, -1 and "" when it is in none; same fields as
+ * tinydigit::engine::VerifyFailure. Returns the same status td_load gave. */
+typedef struct td_verify_failure {
+    int32_t operator_index;
+    const char* operator_kind;
+    int32_t tensor_index;
+    const char* tensor_name;
+} td_verify_failure;
+td_status td_verify_model(const void* model, size_t size, td_verify_failure* failure); /* failure may be NULL */
+
 const char* td_status_message(td_status status);
 const char* td_status_name(td_status status);
 

@@ -40,6 +40,47 @@ struct OperatorInfo {
     std::int32_t output_offset;  // in the arena (the model's memory plan)
     std::int32_t scratch_offset;
     std::uint32_t scratch_bytes;  // 0: no scratch
+    // Parameters, 0 where the kind has none.
+    std::int32_t weights_tensor, bias_tensor;  // -1: none (MaxPool2D, Pad)
+    std::int32_t kernel_h, kernel_w, stride_h, stride_w;              // Conv2D
+    std::int32_t pad_top, pad_bottom, pad_left, pad_right;            // Conv2D, Pad
+    std::int32_t pool_h, pool_w, pool_stride_h, pool_stride_w;        // MaxPool2D, a Conv2D's fused pool
+    std::int32_t act_min, act_max;                                    // Conv2D, FullyConnected clamp
+    std::int32_t pad_value;                                           // Pad
+    std::int32_t requant_channels, shift_min, shift_max;              // per-channel (M, n) pairs, n's range
+};
+
+// One tensor as load() verified it (read-only, for viewers).
+struct TensorInfo {
+    const char* name;  // "" when it has none
+    bool is_int32;     // a bias; otherwise int8
+    std::int32_t rank, shape[4];  // unused dimensions are 1
+    std::uint32_t bytes;          // elements x element size
+    bool is_constant;             // its bytes are stored in the model (weights, biases)
+    std::int32_t arena_offset;    // activations: where in the arena; -1 otherwise
+    // A banded chain's window (line buffering): > 0 only rows of it live at arena_offset
+    // (window_rows x shape[1] x shape[2] bytes), and the op reading it computes band_rows
+    // output rows per band. 0: the tensor is whole.
+    std::int32_t window_rows, band_rows;
+    std::uint32_t scale_count;    // 0: no scale recorded (the engine needs none)
+    float scale_min, scale_max;   // over the per-channel scales (equal for one)
+    std::int32_t zero_point;      // the first entry; 0 when none
+};
+
+// What the model records beside its graph (the engine runs without it): "" / -1 when absent.
+struct ModelInfo {
+    const char* architecture;
+    std::uint32_t format_version;
+    std::int32_t input_tensor, output_tensor;
+    std::uint32_t peak_activation_bytes, peak_scratch_bytes;  // as the plan records them
+    const char* plan_description;
+    bool has_provenance;
+    const char* source_checkpoint;
+    const char* source_checkpoint_sha256;
+    std::int32_t calibration_images;
+    const char* calibration_source;
+    float float_test_accuracy, int8_test_accuracy;  // -1: not measured
+    const char* tool_version;
 };
 
 class Engine {
@@ -96,6 +137,10 @@ public:
     // The plan's arena (MemoryPlan.arena_bytes, what model_to_c headers give; arena_bytes()
     // adds any x86 scratch extension); 0 when unloaded.
     std::uint32_t plan_arena_bytes() const noexcept;
+    // Every tensor (activations and constants) and the model's own description.
+    int tensor_count() const noexcept;
+    Status tensor_info(int index, TensorInfo& out) const noexcept;
+    Status model_info(ModelInfo& out) const noexcept;
 
     // Any activation tensor's bytes (layer-by-layer comparisons); null if not an activation.
     const std::int8_t* tensor_data(int tensor_index) const noexcept;
@@ -127,5 +172,18 @@ private:
 // The semantic checks alone (load() calls this): FlatBuffers verifier, then everything the
 // verifier cannot see. Exposed for tools that only validate.
 Status verify_model(const void* model, std::size_t size) noexcept;
+
+// Where verify_model found the problem, so a tool can name it: the operator being checked
+// (index and kind, as OperatorInfo::kind) and the tensor concerned. -1 and "" when the problem
+// is not in one (a bad checksum is in no operator; a bad parameter concerns no single tensor).
+// The strings point into the model bytes or are static.
+struct VerifyFailure {
+    std::int32_t operator_index = -1;
+    const char* operator_kind = "";
+    std::int32_t tensor_index = -1;
+    const char* tensor_name = "";
+};
+// The same checks, filling `failure` (when not null) if the model is refused.
+Status verify_model(const void* model, std::size_t size, VerifyFailure* failure) noexcept;
 
 }  // namespace tinydigit::engine

@@ -33,6 +33,11 @@ std::string model_header(std::span<const std::uint8_t> model, const HeaderOption
 //   and with golden digits prefix_golden_pixels/_labels/_checksums/_logits (no layer table).
 std::string model_c_header(std::span<const std::uint8_t> model, const HeaderOptions& options);
 
+// Whether `name` can be options.name_space: a C++ namespace name (nested with ::), or for
+// the C header a C identifier. The command line checks it first (a usage error, exit 2).
+bool valid_namespace(const std::string& name);
+bool valid_c_identifier(const std::string& name);
+
 // The arena size recorded in a verified model's memory plan.
 std::uint32_t arena_bytes_of(std::span<const std::uint8_t> model);
 

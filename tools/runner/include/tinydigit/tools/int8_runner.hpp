@@ -16,7 +16,8 @@ namespace tinydigit::tools {
 
 class Int8Runner {
 public:
-    // Throws ModelFileError "<name>: <engine status message>" when the engine refuses the model.
+    // Throws ModelFileError "<name>: <reason>" when the engine refuses the model: a damaged file
+    // (integrity footer), or the engine's status with the operator and tensor concerned.
     explicit Int8Runner(const ModelFile& file, const engine::KernelSet& kernels = engine::default_kernels());
     Int8Runner(const Int8Runner&) = delete;
     Int8Runner& operator=(const Int8Runner&) = delete;

@@ -62,6 +62,7 @@ struct Recipe {
     bool augment = true;
     std::uint64_t precise_bn_images = 0;
     bool final_anneal = true;
+    int threads = 0;  // 0: not recorded (checkpoints written before the field)
     bool operator==(const Recipe&) const = default;
 };
 

@@ -1,10 +1,11 @@
-// The text `inspect` prints: layer table, arena plan with lifetimes, flash and RAM totals.
+// The text `inspect` prints: layer table, arena plan with lifetimes, flash and RAM totals, all
+// read through the engine's view of the model it verified (no schema here).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include "tinydigit/tools/model_file.hpp"
+#include "tinydigit/engine/engine.hpp"
 
 namespace tinydigit::tools {
 
@@ -17,11 +18,12 @@ struct ModelSizes {
     std::uint32_t arena_bytes = 0;
 };
 
-ModelSizes model_sizes(const ModelFile& file);
+// `engine` holds the loaded model; `file_bytes` is the model file's size.
+ModelSizes model_sizes(const engine::Engine& engine, std::uint64_t file_bytes);
 
 // "1,234,567"
 std::string with_commas(std::uint64_t value);
 
-std::string describe_model(const ModelFile& file);
+std::string describe_model(const engine::Engine& engine, std::uint64_t file_bytes);
 
 }  // namespace tinydigit::tools
