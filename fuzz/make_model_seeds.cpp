@@ -106,5 +106,10 @@ int main(int argc, char** argv) {
     ok = write(out / "conv-dense-dense.fb", *test::make_model(test::NetSpec{6, 6, 2, {{3, 3, 0, false}}, {5, 10}}, 2)) &&
          ok;
     ok = write(out / "pad-conv-maxpool-dense.fb", *pad_conv_pool_dense(3)) && ok;
+    // A banded chain (line buffering, format 3): conv -> conv+pool in bands of 2 output rows.
+    auto banded = test::make_model(test::tiny_spec(), 4);
+    test::band_chain(*banded, 1, 2);
+    test::plan_disjoint(*banded);
+    ok = write(out / "banded-conv-conv-dense.fb", *banded) && ok;
     return ok ? 0 : 1;
 }

@@ -89,7 +89,9 @@ int main(int argc, char** argv) {
         if (std::strcmp(sets[i]->name, "reference") == 0) continue;  // the definition, not a contender
         eng::Engine& e = engines[static_cast<std::size_t>(i)];
         if (e.load(model.data(), model.size(), *sets[i]) != eng::Status::kOk) return 1;
-        arenas.emplace_back(e.arena_bytes());
+        // What a host binds (as the tools do): the layer view, so every layer runs whole;
+        // row bands are for microcontrollers' RAM (engine/README.md, "Banded chains").
+        arenas.emplace_back(e.layer_view_arena_bytes());
         if (e.bind_arena(arenas.back().data, arenas.back().size) != eng::Status::kOk) return 1;
         contenders.push_back({std::string("engine int8 (") + sets[i]->name + ")", [&e, &pixels, &sink] {
                                   e.set_input_pixels(pixels.data(), pixels.size());
@@ -145,9 +147,10 @@ int main(int argc, char** argv) {
     std::printf("\n  arena bytes per set:");
     for (int i = 0; i < n_sets; ++i) {
         const eng::Engine& e = engines[static_cast<std::size_t>(i)];
-        if (e.operator_count() > 0) std::printf(" %s %u", e.kernels().name, e.arena_bytes());
+        if (e.operator_count() > 0) std::printf(" %s %u", e.kernels().name, e.layer_view_arena_bytes());
     }
-    std::printf(" (portable = the model's plan; x86 sets add their host scratch extension)\n");
+    std::printf(" (the model's plan, plus the x86 sets' host extension and packed weights, plus the layer view\n"
+                "  that keeps every layer whole; firmware binds the plan alone and runs conv chains in row bands)\n");
     std::printf("\n  oneDNN fp32 kernels: %s\n  oneDNN int8 kernels: %s\n", f32.implementations(), i8.implementations());
     std::printf("  default engine kernel set on this CPU: %s (TINYDIGIT_MAX_ISA caps it)\n", eng::default_kernels().name);
     std::printf("  oneDNN ISA: %s (ONEDNN_MAX_CPU_ISA caps it)\n", tinydigit::bench::onednn_isa_name());

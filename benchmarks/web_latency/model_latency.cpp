@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
             eng::Engine e;
             if (const auto st = e.load(model.data, bytes.size(), *sets[s]); st != eng::Status::kOk)
                 return fail(path + ": " + eng::status_message(st));
-            AlignedBytes arena(e.arena_bytes());
-            e.bind_arena(arena.data, e.arena_bytes());
+            // The layer view, as the web page binds it: every layer whole, no row bands.
+            AlignedBytes arena(e.layer_view_arena_bytes());
+            e.bind_arena(arena.data, e.layer_view_arena_bytes());
             std::vector<std::uint8_t> pixels(e.input_size());
             for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint8_t>(i * 37 % 256);
             e.set_input_pixels(pixels.data(), pixels.size());

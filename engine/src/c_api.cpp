@@ -27,6 +27,7 @@ td_status td_load(td_engine* engine, const void* model, size_t size) {
     return code(e->load(model, size));
 }
 uint32_t td_arena_bytes(const td_engine* engine) { return engine ? get(engine)->arena_bytes() : 0; }
+uint32_t td_layer_view_arena_bytes(const td_engine* engine) { return engine ? get(engine)->layer_view_arena_bytes() : 0; }
 td_status td_bind_arena(td_engine* engine, void* arena, size_t size) {
     return engine ? code(get(engine)->bind_arena(arena, size)) : code(Status::kNullArgument);
 }

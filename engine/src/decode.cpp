@@ -116,4 +116,18 @@ PadParams decode_pad(const model::Model& m, const model::Operator& op) {
                      pd->pad_bottom(), pd->pad_left(), pd->pad_right(), pd->value()};
 }
 
+void row_band(Conv2DParams& p, std::int32_t in_h, std::int32_t pad_top, std::int32_t o0, std::int32_t o1,
+              std::int32_t& first, std::int32_t& end) {
+    const std::int32_t c0 = p.pool_h > 0 ? o0 * p.pool_stride_h : o0;
+    const std::int32_t c1 = p.pool_h > 0 ? (o1 - 1) * p.pool_stride_h + p.pool_h : o1;
+    const std::int32_t top = c0 * p.stride_h - pad_top;
+    const std::int32_t bottom = (c1 - 1) * p.stride_h - pad_top + p.kernel_h;
+    first = top > 0 ? top : 0;
+    end = bottom < in_h ? bottom : in_h;
+    p.in_h = end - first;
+    p.pad_top = first - top;
+    p.conv_h = c1 - c0;
+    p.out_h = o1 - o0;
+}
+
 }  // namespace tinydigit::engine::detail

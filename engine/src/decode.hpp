@@ -48,4 +48,13 @@ FullyConnectedParams decode_fully_connected(const model::Model& m, const model::
 MaxPool2DParams decode_max_pool2d(const model::Model& m, const model::Operator& op);
 PadParams decode_pad(const model::Model& m, const model::Operator& op);
 
+// Restricts conv `p` (whose whole input has `in_h` rows and padding `pad_top`) to its
+// output rows [o0, o1), a band of a banded chain: it then reads input rows [first, end),
+// found at row 0 of its input (pad_top adjusted; rows past end read as padding only when
+// end is the map's). The caller offsets the input by first rows and the output by o0 rows.
+// In place, so a chain keeps two parameter blocks on the stack, not four. Needs pads below
+// the kernel (verified).
+void row_band(Conv2DParams& p, std::int32_t in_h, std::int32_t pad_top, std::int32_t o0, std::int32_t o1,
+              std::int32_t& first, std::int32_t& end);
+
 }  // namespace tinydigit::engine::detail

@@ -1,6 +1,8 @@
 // Engine: load (verify once), bind the arena, run the operators in order with no checks.
 #include "tinydigit/engine/engine.hpp"
 
+#include <cstring>
+
 #include "decode.hpp"
 #include "tinydigit/engine/scratch.hpp"
 
@@ -16,7 +18,6 @@ Status Engine::load(const void* model, std::size_t size, const KernelSet& kernel
     kernels_ = &kernels;
     const auto* in = detail::tensor(*m, m->input());
     const auto* out = detail::tensor(*m, m->output());
-    input_offset_ = in->arena_offset();
     output_offset_ = out->arena_offset();
     input_count_ = static_cast<std::uint32_t>(detail::shape_of(in).count);
     output_count_ = static_cast<std::uint32_t>(detail::shape_of(out).count);
@@ -88,6 +89,8 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
                 kernels_->conv2d_pack(detail::decode_conv2d(*model_, op), arena_ + packed_offset(i));
         }
 #endif
+    const std::uint32_t view = layer_view_arena_bytes();
+    view_offset_ = view > arena_bytes() && size >= view ? static_cast<std::uint32_t>(round_up(arena_bytes(), 16)) : 0;
     return Status::kOk;
 }
 
@@ -106,6 +109,27 @@ std::uint64_t Engine::packed_offset(int index) const noexcept {
 }
 #endif
 
+std::uint32_t Engine::layer_view_arena_bytes() const noexcept {
+    if (model_ == nullptr) return 0;
+    std::uint32_t largest = 0;
+    for (const model::Tensor* t : *model_->tensors()) {
+        const auto bytes = static_cast<std::uint32_t>(detail::shape_of(t).count);
+        if (t->window_rows() > 0 && bytes > largest) largest = bytes;
+    }
+    // Past 4 GiB no arena can be bound: report the plan, and no layer view is ever used.
+    const std::uint64_t total = round_up(arena_bytes(), 16) + largest;
+    return largest == 0 || total > 0xffffffffu ? arena_bytes() : static_cast<std::uint32_t>(total);
+}
+
+std::int8_t* Engine::input_data() const noexcept {
+    return reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(*model_, model_->input())->arena_offset());
+}
+
+std::uint8_t* Engine::activation(std::int32_t tensor_index) const noexcept {
+    const model::Tensor* t = detail::tensor(*model_, tensor_index);
+    return arena_ + (view_offset_ != 0 && t->window_rows() > 0 ? view_offset_ : static_cast<std::uint32_t>(t->arena_offset()));
+}
+
 std::size_t Engine::input_size() const noexcept { return input_count_; }
 std::size_t Engine::output_size() const noexcept { return output_count_; }
 
@@ -113,7 +137,7 @@ Status Engine::set_input_pixels(const std::uint8_t* pixels, std::size_t count) n
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (pixels == nullptr) return Status::kNullArgument;
     if (count != input_count_) return Status::kSizeMismatch;
-    auto* dst = reinterpret_cast<std::int8_t*>(arena_ + input_offset_);
+    std::int8_t* dst = input_data();
     for (std::size_t i = 0; i < count; ++i) dst[i] = static_cast<std::int8_t>(pixels[i] - 128);
     return Status::kOk;
 }
@@ -122,46 +146,57 @@ Status Engine::set_input(const std::int8_t* values, std::size_t count) noexcept 
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (values == nullptr) return Status::kNullArgument;
     if (count != input_count_) return Status::kSizeMismatch;
-    auto* dst = reinterpret_cast<std::int8_t*>(arena_ + input_offset_);
+    std::int8_t* dst = input_data();
     for (std::size_t i = 0; i < count; ++i) dst[i] = values[i];
     return Status::kOk;
 }
 
 int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(model_->operators()->size()) : 0; }
 
-Status Engine::run_operator(int index) noexcept {
-    if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
-    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
-    std::uint64_t packed_at = 0;
+void* Engine::scratch(int index) const noexcept {
+    const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-    if (!plan_only_ && kernels_->conv2d_pack) packed_at = packed_offset(index);
+    if (!plan_only_ && (extended_ops_ >> index & 1) != 0) return arena_ + extension_offset_;
 #endif
-    run_op(index, packed_at);
-    return Status::kOk;
+    return op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
 }
 
-void Engine::run_op(int index, [[maybe_unused]] std::uint64_t& packed_at) noexcept {
+// A conv's parameters; with a set that keeps packed weights, they are at packed_at, which
+// moves past them (ops run in order, so run() keeps one running offset).
+Conv2DParams Engine::conv_params(int index, [[maybe_unused]] std::uint64_t& packed_at) const noexcept {
+    Conv2DParams p = detail::decode_conv2d(*model_, *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index)));
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    if (!plan_only_ && kernels_->conv2d_pack) {
+        p.packed = arena_ + packed_at;
+        packed_at += round_up(kernels_->conv2d_packed_bytes(p), 64);
+    }
+#endif
+    return p;
+}
+
+// Op `index` as the plan says (a banded chain runs at its second op, packed_at then still at
+// the first op's weights), or, when the arena has the layer view, whole with windowed tensors
+// in the view.
+void Engine::step(int index, std::uint64_t& packed_at) noexcept {
+    if (view_offset_ == 0) {
+        const auto& ops = *model_->operators();
+        if (index + 1 < operator_count() && ops.Get(static_cast<flatbuffers::uoffset_t>(index + 1))->band_rows() > 0)
+            return;
+        if (ops.Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0) return run_chain(index, packed_at);
+    }
+    run_whole(index, packed_at);
+}
+
+// Its own function: a chain's stack path (step, run_chain, kernel) skips this frame.
+__attribute__((noinline)) void Engine::run_whole(int index, std::uint64_t& packed_at) const noexcept {
     const model::Model& m = *model_;
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    auto* in = reinterpret_cast<const std::int8_t*>(arena_ + detail::tensor(m, detail::op_input(op, 0))->arena_offset());
-    auto* out = reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(m, detail::op_output(op))->arena_offset());
-    void* scratch = op.scratch_bytes() > 0 ? arena_ + op.scratch_offset() : nullptr;
+    auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(op, 0)));
+    auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(op)));
+    void* scratch = this->scratch(index);
     const KernelSet& k = kernels();
-#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-    if (!plan_only_ && (extended_ops_ >> index & 1) != 0) scratch = arena_ + extension_offset_;
-#endif
     switch (op.params_type()) {
-        case model::OpParams::Conv2D: {
-            Conv2DParams p = detail::decode_conv2d(m, op);
-#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
-            if (!plan_only_ && k.conv2d_pack) {
-                p.packed = arena_ + packed_at;
-                packed_at += round_up(k.conv2d_packed_bytes(p), 64);
-            }
-#endif
-            k.conv2d(p, in, out, scratch);
-            break;
-        }
+        case model::OpParams::Conv2D: k.conv2d(conv_params(index, packed_at), in, out, scratch); break;
         case model::OpParams::FullyConnected:
             k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
             break;
@@ -171,6 +206,63 @@ void Engine::run_op(int index, [[maybe_unused]] std::uint64_t& packed_at) noexce
     }
 }
 
+// The chain ending at op `index`: per band of its output rows, the producer (op index - 1)
+// first computes the window rows the band needs and does not have yet, after the rows still
+// needed moved to the window's start (the verifier sized the window for one band's rows).
+void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
+    const model::Model& m = *model_;
+    const model::Operator& producer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index - 1));
+    const model::Operator& consumer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+    Conv2DParams pp = conv_params(index - 1, packed_at), cp = conv_params(index, packed_at);
+    const auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(producer, 0)));
+    auto* window = reinterpret_cast<std::int8_t*>(activation(detail::op_input(consumer, 0)));
+    auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(consumer)));
+    const std::size_t in_row = static_cast<std::size_t>(pp.in_w) * static_cast<std::size_t>(pp.in_c);
+    const std::size_t row = static_cast<std::size_t>(cp.in_w) * static_cast<std::size_t>(cp.in_c);
+    const std::size_t out_row = static_cast<std::size_t>(cp.out_w) * static_cast<std::size_t>(cp.out_c);
+    const std::int32_t band = consumer.band_rows(), out_h = cp.out_h;
+    const std::int32_t producer_in_h = pp.in_h, producer_pad = pp.pad_top, window_h = cp.in_h, consumer_pad = cp.pad_top;
+    void* producer_scratch = scratch(index - 1);
+    void* consumer_scratch = scratch(index);
+    const KernelSet& k = kernels();
+    std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
+    for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
+        const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
+        std::int32_t first = 0, end = 0;
+        detail::row_band(cp, window_h, consumer_pad, o0, o1, first, end);
+        if (first > base) {
+            if (have > first)
+                std::memmove(window, window + static_cast<std::size_t>(first - base) * row,
+                             static_cast<std::size_t>(have - first) * row);
+            else
+                have = first;
+            base = first;
+        }
+        if (end > have) {
+            std::int32_t from = 0, to = 0;
+            detail::row_band(pp, producer_in_h, producer_pad, have, end, from, to);
+            k.conv2d(pp, in + static_cast<std::size_t>(from) * in_row, window + static_cast<std::size_t>(have - base) * row,
+                     producer_scratch);
+            have = end;
+        }
+        k.conv2d(cp, window + static_cast<std::size_t>(first - base) * row, out + static_cast<std::size_t>(o0) * out_row,
+                 consumer_scratch);
+    }
+}
+
+Status Engine::run_operator(int index) noexcept {
+    if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
+    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    std::uint64_t packed_at = 0;
+#if defined(TINYDIGIT_ENGINE_X86_KERNELS)
+    // A banded chain runs at its second op, from the first op's packed weights.
+    const bool chain = view_offset_ == 0 && model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0;
+    if (!plan_only_ && kernels_->conv2d_pack) packed_at = packed_offset(chain ? index - 1 : index);
+#endif
+    step(index, packed_at);
+    return Status::kOk;
+}
+
 Status Engine::run() noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     std::uint64_t packed_at = 0;
@@ -178,7 +270,7 @@ Status Engine::run() noexcept {
     packed_at = packed_offset_;
 #endif
     const int n = operator_count();
-    for (int i = 0; i < n; ++i) run_op(i, packed_at);
+    for (int i = 0; i < n; ++i) step(i, packed_at);
     return Status::kOk;
 }
 
@@ -199,7 +291,8 @@ const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
     if (arena_ == nullptr || tensor_index < 0 || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())
         return nullptr;
     const auto* t = detail::tensor(*model_, tensor_index);
-    return t->arena_offset() >= 0 ? reinterpret_cast<const std::int8_t*>(arena_ + t->arena_offset()) : nullptr;
+    if (t->arena_offset() < 0 || (t->window_rows() > 0 && view_offset_ == 0)) return nullptr;
+    return reinterpret_cast<const std::int8_t*>(activation(tensor_index));
 }
 
 }  // namespace tinydigit::engine

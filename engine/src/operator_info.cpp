@@ -120,6 +120,9 @@ Status Engine::tensor_info(int index, TensorInfo& out) const noexcept {
     info.bytes = static_cast<std::uint32_t>(shape.count) * (info.is_int32 ? 4u : 1u);
     info.is_constant = t->buffer() >= 0;
     info.arena_offset = t->arena_offset();
+    info.window_rows = t->window_rows();
+    for (const model::Operator* op : *model_->operators())  // a verified window has one reader
+        if (info.window_rows > 0 && detail::op_input(*op, 0) == index) info.band_rows = op->band_rows();
     if (const auto* q = t->quantization()) {
         if (const auto* scales = q->scale(); scales != nullptr && scales->size() > 0) {
             info.scale_count = scales->size();

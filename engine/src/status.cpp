@@ -54,7 +54,8 @@ const char* status_message(Status status) noexcept {
         "arena not 16-byte aligned\0"  // kMisalignedArena
         "wrong element count\0"  // kSizeMismatch
         "file length differs from its footer (truncated, extended, or no footer)\0"  // kBadFileLength
-        "checksum mismatch (the file was changed or corrupted)";  // kBadChecksum
+        "checksum mismatch (the file was changed or corrupted)\0"  // kBadChecksum
+        "bad banded chain";  // kBadBand
     static_assert(detail::string_count(kMessages) == kStatusCount, "one message per Status");
     return detail::nth_string(kMessages, status, "unknown status code");
 }

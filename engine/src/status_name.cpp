@@ -46,7 +46,8 @@ const char* status_name(Status status) noexcept {
         "kMisalignedArena\0"
         "kSizeMismatch\0"
         "kBadFileLength\0"
-        "kBadChecksum";
+        "kBadChecksum\0"
+        "kBadBand";
     static_assert(detail::string_count(kNames) == kStatusCount, "one name per Status");
     return detail::nth_string(kNames, status, "kUnknown");
 }

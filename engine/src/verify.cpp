@@ -31,13 +31,18 @@ struct Region {
 
 __attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
-std::int64_t element_count(const model::Tensor* t) { return detail::shape_of(t).count; }  // after check_tensor
-
 std::int64_t element_bytes(const model::Tensor* t) { return t->type() == model::ElementType::INT32 ? 4 : 1; }
+
+// An activation's bytes in the arena (int8): the whole tensor, or its window of rows.
+// After check_tensor: count fits int32, a window is 1..H rows of a rank-3 tensor.
+std::int64_t arena_bytes_of(const model::Tensor* t) {
+    const detail::Shape s = detail::shape_of(t);
+    return t->window_rows() > 0 ? s.count / s.dim[0] * t->window_rows() : s.count;
+}
 
 Region region_of(const model::Tensor* t) {
     const auto begin = static_cast<std::uint32_t>(t->arena_offset());
-    return Region{begin, begin + static_cast<std::uint32_t>(element_count(t) * element_bytes(t))};
+    return Region{begin, begin + static_cast<std::uint32_t>(arena_bytes_of(t))};
 }
 
 bool zero_points_all_zero(const model::Tensor* t) {
@@ -66,7 +71,6 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
     }
     const model::ElementType type = t->type();
     if (type != model::ElementType::INT8 && type != model::ElementType::INT32) return Status::kBadType;
-    const std::int64_t bytes = std::int64_t{count} * element_bytes(t);
     const std::int32_t buffer = t->buffer(), offset = t->arena_offset();
     const bool constant = buffer != -1;
     const bool activation = offset != -1;
@@ -75,13 +79,17 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
         if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
         const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
-        if (static_cast<std::int64_t>(data->size()) != bytes) return Status::kBufferSizeMismatch;
+        if (static_cast<std::int64_t>(data->size()) != std::int64_t{count} * element_bytes(t))
+            return Status::kBufferSizeMismatch;
         if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
             return Status::kMisalignedBuffer;
     }
+    const std::int32_t window = t->window_rows();
+    if (window != 0 && (!activation || shape->size() != 3 || window < 0 || window > shape->Get(0)))
+        return Status::kBadBand;
     if (activation) {
         if (type != model::ElementType::INT8) return Status::kBadType;
-        if (Status s = check_arena_region(offset, bytes, arena_bytes); s != Status::kOk) return s;
+        if (Status s = check_arena_region(offset, arena_bytes_of(t), arena_bytes); s != Status::kOk) return s;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
@@ -204,6 +212,31 @@ Status check_pad(const model::Model& m, const model::Operator& op, const Operand
     return Status::kOk;
 }
 
+// Op i with band_rows, or reading a windowed tensor: the consumer of a banded chain (rules in
+// schema/model.fbs). Called after the op's own checks passed and before its input's last
+// reader is recorded, so last[in] == -1 means no earlier op read the window.
+Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, const std::int8_t* first,
+                  const std::int8_t* last) {
+    const model::Operator& op = *m.operators()->Get(i);
+    const std::int32_t in = detail::op_input(op, 0);
+    const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
+    if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D || first[in] != static_cast<std::int32_t>(i) - 1 ||
+        last[in] != -1 || tensor(m, detail::op_output(op))->window_rows() != 0 || band > o.out.dim[0])
+        return Status::kBadBand;
+    const model::Operator& producer = *m.operators()->Get(i - 1);
+    if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
+    const detail::ConvFields p = detail::conv_fields(*producer.params_as_Conv2D());
+    const detail::ConvFields c = detail::conv_fields(*op.params_as_Conv2D());
+    // Pads below the kernel keep every band's input view at least one row, pad_top >= 0.
+    if (p.pool_h != 0 || p.pad_top >= p.kernel_h || p.pad_bottom >= p.kernel_h || c.pad_top >= c.kernel_h ||
+        c.pad_bottom >= c.kernel_h)
+        return Status::kBadBand;
+    const std::int64_t conv_rows = c.pool_h > 0 ? (band - 1) * c.pool_stride_h + c.pool_h : band;
+    const std::int64_t need = (conv_rows - 1) * c.stride_h + c.kernel_h;
+    if (window < (need < o.in.dim[0] ? need : o.in.dim[0])) return Status::kBadBand;
+    return Status::kOk;
+}
+
 unsigned expected_inputs(OpParams type) {
     return (type == OpParams::Conv2D || type == OpParams::FullyConnected) ? 3 : 1;
 }
@@ -237,7 +270,6 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
         site.tensor = -1;
         first[out_index] = static_cast<std::int8_t>(i);
-        last[in_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
         Operands o{};
@@ -255,7 +287,10 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
                 default: s = check_pad(m, op, o); break;
             }
         }
+        if (s == Status::kOk && (op.band_rows() != 0 || tensor(m, in_index)->window_rows() != 0))
+            s = check_band(m, i, o, first, last);
         if (s != Status::kOk) return s;
+        last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
         if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
@@ -314,7 +349,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     flatbuffers::Verifier verifier(data, size);
     if (!model::VerifyModelBuffer(verifier)) return Status::kMalformedModel;
     const model::Model& m = *model::GetModel(data);
-    if (m.format_version() != 2) return Status::kUnsupportedVersion;
+    if (m.format_version() != 2 && m.format_version() != 3) return Status::kUnsupportedVersion;
     // The footer is checked after the version, so an older model is named as such; and before
     // the semantic checks, so a changed byte is reported as corruption, not as a bad graph.
     if (Status s = check_footer(data, size); s != Status::kOk) return s;
@@ -354,9 +389,22 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     site = Site{-1, out};
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
     site.tensor = -1;
-    for (std::int32_t t = 0; t < n_tensors; ++t)
+    for (std::int32_t t = 0; t < n_tensors; ++t) {
+        if (tensor(m, t)->window_rows() > 0 && (t == out || last[t] != first[t] + 1)) {
+            site.tensor = t;
+            return Status::kBadBand;
+        }
         if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
+    }
     last[out] = static_cast<std::int8_t>(n_ops);
+    // A chain's two ops run interleaved: its input and output are alive during both.
+    for (std::uint32_t i = 1; i < n_ops; ++i) {
+        const model::Operator& op = *m.operators()->Get(i);
+        if (op.band_rows() == 0) continue;
+        const std::int32_t chain_in = detail::op_input(*m.operators()->Get(i - 1), 0);
+        if (last[chain_in] < static_cast<std::int8_t>(i)) last[chain_in] = static_cast<std::int8_t>(i);
+        first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
+    }
     return check_lifetimes(m, first, last, site);
 }
 

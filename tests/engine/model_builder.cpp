@@ -249,4 +249,31 @@ void reseal(ModelBytes& bytes) {
 
 Arena::Arena(std::size_t bytes) : storage(bytes), data(storage.data()), size(bytes) {}
 
+void band_chain(model::ModelT& m, int consumer, int band_rows) {
+    auto& op = *m.operators[static_cast<std::size_t>(consumer)];
+    const auto& c = *op.params.AsConv2D();
+    auto& window = *m.tensors[static_cast<std::size_t>(op.inputs[0])];
+    const int conv_rows = c.pool_h > 0 ? (band_rows - 1) * c.pool_stride_h + c.pool_h : band_rows;
+    op.band_rows = band_rows;
+    window.window_rows = std::min(window.shape[0], (conv_rows - 1) * c.stride_h + c.kernel_h);
+    m.format_version = 3;
+}
+
+void plan_disjoint(model::ModelT& m) {
+    std::uint32_t end = 0;
+    for (auto& t : m.tensors) {
+        if (t->arena_offset < 0) continue;
+        std::int64_t bytes = t->window_rows > 0 ? t->window_rows : t->shape[0];
+        for (std::size_t d = 1; d < t->shape.size(); ++d) bytes *= t->shape[d];
+        t->arena_offset = static_cast<std::int32_t>(end);
+        end += static_cast<std::uint32_t>((bytes + 15) / 16 * 16);
+    }
+    for (auto& o : m.operators) {
+        if (o->scratch_bytes == 0) continue;
+        o->scratch_offset = static_cast<std::int32_t>(end);
+        end += static_cast<std::uint32_t>((o->scratch_bytes + 15) / 16 * 16);
+    }
+    m.plan->arena_bytes = end;
+}
+
 }  // namespace tinydigit::engine::test

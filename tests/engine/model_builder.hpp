@@ -31,6 +31,13 @@ std::unique_ptr<model::ModelT> make_model(const NetSpec& spec, std::uint64_t see
 // Places activations alternately at the bottom and top of the arena, each op's scratch
 // between them, and sets the plan's arena_bytes to the smallest such arena.
 void plan_arena(model::ModelT& m);
+// Makes op `consumer` (a Conv2D after a Conv2D without pool) the second op of a banded chain,
+// `band_rows` output rows per band, with the smallest window the verifier accepts (format 3).
+// The ping-pong plan no longer fits a chain's lifetimes: call plan_disjoint afterwards.
+void band_chain(model::ModelT& m, int consumer, int band_rows);
+// Every activation (its window when banded) and every scratch at its own offset: no two
+// regions share bytes, whatever the lifetimes.
+void plan_disjoint(model::ModelT& m);
 
 // Model bytes in an exactly sized, 16-byte aligned allocation (so ASan sees any overread).
 class ModelBytes {

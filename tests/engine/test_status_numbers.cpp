@@ -29,7 +29,7 @@ const std::map<std::string, Status> kEnumerators = {
     TD_STATUS(kShapeMismatch), TD_STATUS(kBadRequantization), TD_STATUS(kBadZeroPoint), TD_STATUS(kReadBeforeWrite),
     TD_STATUS(kWrittenTwice), TD_STATUS(kBadInputOutput), TD_STATUS(kNotLoaded), TD_STATUS(kArenaNotBound),
     TD_STATUS(kArenaTooSmall), TD_STATUS(kMisalignedArena), TD_STATUS(kSizeMismatch),
-    TD_STATUS(kBadFileLength), TD_STATUS(kBadChecksum),
+    TD_STATUS(kBadFileLength), TD_STATUS(kBadChecksum), TD_STATUS(kBadBand),
 };
 #undef TD_STATUS
 

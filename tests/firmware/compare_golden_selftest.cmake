@@ -57,3 +57,10 @@ compare(one_layer "${bad_layer}${bad_image}" FALSE "first differing layer: image
 # Missing images are a failure too (a firmware that stopped early).
 string(REGEX REPLACE "image 5 [^\n]*\n" "" missing "${console}")
 compare(missing_image "${layer_console}${missing}" FALSE "image checksums, the host has ${count}")
+
+# A banded layer (never whole on the board) is skipped when its tensor and size match the
+# host's, and named as the first differing layer when they do not.
+string(REGEX REPLACE "(layer image 0 op 0 tensor [^ ]+ bytes [0-9]+) checksum 0x[0-9a-f]+ ok" "\\1 banded, never whole" banded "${layer_console}")
+compare(banded_layer "${banded}${console}" TRUE "all ${count} logit checksums equal")
+string(REGEX REPLACE "layer image 0 op 0 tensor [^ ]+ (bytes [0-9]+) checksum 0x[0-9a-f]+ ok" "layer image 0 op 0 tensor other \\1 banded, never whole" wrong_banded "${layer_console}")
+compare(banded_wrong_tensor "${wrong_banded}${console}" FALSE "first differing layer: image 0 op 0")

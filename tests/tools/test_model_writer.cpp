@@ -63,7 +63,7 @@ TEST_CASE("model writer: every constant buffer is 16-byte aligned in the written
 
 TEST_CASE("model writer: a plan for another graph is rejected") {
     const auto model = tinydigit::testing::small_random_model(1);
-    const ChainPlan plan = plan_chain({{784, 100, 10, 10}, {0, 0, 0}});
+    const ChainPlan plan = plan_chain({{784, 100, 10, 10}, {0, 0, 0}, {}});
     CHECK_THROWS_AS(write_model_flatbuffer(model, plan), std::invalid_argument);
     CHECK_THROWS_AS(chain_plan_request(model, {0}), std::invalid_argument);
 }

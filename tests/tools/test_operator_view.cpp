@@ -75,7 +75,12 @@ TEST_CASE("operator view: the engine reports each operator as inspect prints it,
             const auto plan = row(text, info.output_name);
             REQUIRE(plan.size() >= 3);
             CHECK(plan[1] == std::to_string(info.output_offset));
-            CHECK(plan[2] == with_commas(info.output_bytes));
+            // A banded chain's window holds window_rows of the tensor's rows (inspect shows what lives in the arena).
+            engine::TensorInfo tensor{};
+            REQUIRE(e.tensor_info(info.output_tensor, tensor) == engine::Status::kOk);
+            const std::uint32_t rows = tensor.window_rows > 0 ? static_cast<std::uint32_t>(tensor.window_rows)
+                                                              : static_cast<std::uint32_t>(info.output_shape[0]);
+            CHECK(plan[2] == with_commas(info.output_bytes / static_cast<std::uint32_t>(info.output_shape[0]) * rows));
             const auto scratch = row(text, cat("scratch", i));
             REQUIRE(scratch.size() >= 3);
             CHECK(scratch[1] == std::to_string(info.scratch_offset));

@@ -1,5 +1,6 @@
 #include "tinydigit/tools/model_writer.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <stdexcept>
@@ -11,6 +12,33 @@ namespace tinydigit::tools {
 
 namespace fbm = tinydigit::model;
 
+namespace {
+
+// Line buffering: a conv without pool followed by a conv (pool or not) runs in bands of
+// kBandRows output rows of the second, so its output only ever needs the rows one band reads
+// (the engine's rules: schema/model.fbs). One row per band is the smallest window; each band
+// is one call of each kernel, a few hundred instructions against the band's MACs.
+constexpr std::uint32_t kBandRows = 1;
+
+bool pads_below_kernel(const QuantizedLayer& l) {
+    return l.padding.top < l.kernel_h && l.padding.bottom < l.kernel_h;
+}
+
+Window band_window(const QuantizedLayer& producer, const QuantizedLayer& consumer) {
+    if (producer.kind != LayerKind::Conv2D || consumer.kind != LayerKind::Conv2D || producer.pool != 0 ||
+        !pads_below_kernel(producer) || !pads_below_kernel(consumer) || consumer.output_shape.size() != 3 ||
+        static_cast<std::uint32_t>(consumer.output_shape[0]) < kBandRows)
+        return {};
+    const std::int64_t conv_rows = consumer.pool > 0 ? std::int64_t{kBandRows - 1} * consumer.pool + consumer.pool : kBandRows;
+    const std::int64_t need = (conv_rows - 1) * consumer.stride + consumer.kernel_h;
+    const auto height = static_cast<std::int64_t>(producer.output_shape[0]);
+    const auto rows = static_cast<std::uint32_t>(std::min(need, height));
+    const auto row_bytes = static_cast<std::uint32_t>(element_count(producer.output_shape) / static_cast<std::size_t>(height));
+    return Window{rows, rows * row_bytes, kBandRows};
+}
+
+}  // namespace
+
 ChainPlanRequest chain_plan_request(const QuantizedModel& model, std::vector<std::uint32_t> scratch_bytes) {
     if (scratch_bytes.size() != model.layers.size())
         throw std::invalid_argument("one scratch size per layer expected");
@@ -19,6 +47,10 @@ ChainPlanRequest chain_plan_request(const QuantizedModel& model, std::vector<std
     for (const auto& layer : model.layers)
         request.activation_bytes.push_back(static_cast<std::uint32_t>(element_count(layer.output_shape)));
     request.scratch_bytes = std::move(scratch_bytes);
+    // Chains never touch: a chain's second op does not start another one.
+    request.windows.resize(model.layers.size() + 1);
+    for (std::size_t i = 1; i < model.layers.size(); ++i)
+        if (request.windows[i - 1].rows == 0) request.windows[i] = band_window(model.layers[i - 1], model.layers[i]);
     return request;
 }
 
@@ -31,10 +63,10 @@ public:
     std::vector<std::uint8_t> write() {
         if (plan_.activation_offset.size() != model_.layers.size() + 1 ||
             plan_.scratch_offset.size() != model_.layers.size() ||
-            plan_.scratch_bytes.size() != model_.layers.size())
+            plan_.scratch_bytes.size() != model_.layers.size() || plan_.windows.size() != model_.layers.size() + 1)
             throw std::invalid_argument("the memory plan does not match the model");
         // Constant data first: the big vectors go at the end of the file, each 16-aligned.
-        add_activation("input", model_.input_shape, model_.input, plan_.activation_offset[0]);
+        add_activation("input", model_.input_shape, model_.input, plan_.activation_offset[0], 0);
         for (std::size_t i = 0; i < model_.layers.size(); ++i) add_layer(i);
 
         auto plan = fbm::CreateMemoryPlan(builder_, plan_.arena_bytes, plan_.peak_activation_bytes,
@@ -73,12 +105,12 @@ private:
     }
 
     std::int32_t add_activation(const std::string& name, const std::vector<int>& shape, ActivationQuant q,
-                                std::uint32_t offset) {
+                                std::uint32_t offset, std::uint32_t window_rows) {
         auto quant = fbm::CreateQuantization(builder_, builder_.CreateVector(std::vector<float>{q.scale}),
                                              builder_.CreateVector(std::vector<std::int32_t>{q.zero_point}));
         tensors_.push_back(fbm::CreateTensor(builder_, builder_.CreateString(name), fbm::ElementType::INT8,
                                              builder_.CreateVector(shape), quant, -1,
-                                             static_cast<std::int32_t>(offset)));
+                                             static_cast<std::int32_t>(offset), static_cast<std::int32_t>(window_rows)));
         last_activation_ = static_cast<std::int32_t>(tensors_.size() - 1);
         return last_activation_;
     }
@@ -103,7 +135,8 @@ private:
         const auto bias = static_cast<std::int32_t>(tensors_.size() - 1);
 
         const std::int32_t output =
-            add_activation(layer.output_name, layer.output_shape, layer.output, plan_.activation_offset[index + 1]);
+            add_activation(layer.output_name, layer.output_shape, layer.output, plan_.activation_offset[index + 1],
+                           plan_.windows[index + 1].rows);
 
         flatbuffers::Offset<void> params;
         fbm::OpParams type = fbm::OpParams::NONE;
@@ -125,7 +158,8 @@ private:
         operators_.push_back(fbm::CreateOperator(builder_, type, params,
                                                  builder_.CreateVector(std::vector<std::int32_t>{input, weights, bias}),
                                                  builder_.CreateVector(std::vector<std::int32_t>{output}), requant,
-                                                 scratch_offset, static_cast<std::int32_t>(scratch_bytes)));
+                                                 scratch_offset, static_cast<std::int32_t>(scratch_bytes),
+                                                 static_cast<std::int32_t>(plan_.windows[index].band_rows)));
     }
 
     const QuantizedModel& model_;

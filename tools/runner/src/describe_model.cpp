@@ -1,5 +1,6 @@
 #include "tinydigit/tools/describe_model.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -137,15 +138,30 @@ std::string describe_model(const Engine& e, std::uint64_t file_bytes) {
         if (at(first, o.output_tensor) == kUnused) at(first, o.output_tensor) = at(last, o.output_tensor) = i;
     }
     at(last, m.output_tensor) = ops;
+    std::string bands;
+    for (int t = 0; t < e.tensor_count(); ++t) {  // a banded chain's input and output live through both its ops
+        const TensorInfo info = tensor(e, t);
+        if (info.window_rows <= 0 || at(first, t) == kUnused) continue;
+        const int producer = at(first, t);
+        const OperatorInfo p = op(e, producer);
+        at(last, p.input_tensor) = std::max(at(last, p.input_tensor), producer + 1);
+        at(first, op(e, producer + 1).output_tensor) = producer;
+        bands += format("band: ops %d+%d run interleaved, %d output row(s) of op %d per band; %s is never whole: a "
+                        "window of %d of its %d rows\n",
+                        producer, producer + 1, info.band_rows, producer + 1, or_unknown(info.name).c_str(),
+                        info.window_rows, info.shape[0]);
+    }
     for (int t = 0; t < e.tensor_count(); ++t) {
         if (at(first, t) == kUnused) continue;
         const TensorInfo info = tensor(e, t);
         const std::string from = at(first, t) < 0 ? "input" : "op " + std::to_string(at(first, t));
         const std::string to = at(last, t) >= ops ? "output" : "op " + std::to_string(at(last, t));
-        out += format("%-10s %10d %10s %10s  %s .. %s\n", or_unknown(info.name).c_str(), info.arena_offset,
-                      with_commas(info.bytes).c_str(),
-                      with_commas(static_cast<std::uint64_t>(info.arena_offset) + info.bytes).c_str(), from.c_str(),
-                      to.c_str());
+        const std::uint64_t bytes = info.window_rows > 0 ? std::uint64_t{info.bytes} / static_cast<std::uint64_t>(info.shape[0]) *
+                                                               static_cast<std::uint64_t>(info.window_rows)
+                                                         : info.bytes;
+        out += format("%-10s %10d %10s %10s  %s .. %s%s\n", or_unknown(info.name).c_str(), info.arena_offset,
+                      with_commas(bytes).c_str(), with_commas(static_cast<std::uint64_t>(info.arena_offset) + bytes).c_str(),
+                      from.c_str(), to.c_str(), info.window_rows > 0 ? " (row window)" : "");
     }
     for (int i = 0; i < ops; ++i) {
         const OperatorInfo o = op(e, i);
@@ -157,6 +173,7 @@ std::string describe_model(const Engine& e, std::uint64_t file_bytes) {
     out += format("arena: %s bytes (activation peak %s, scratch peak %s)\n", with_commas(e.plan_arena_bytes()).c_str(),
                   with_commas(m.peak_activation_bytes).c_str(), with_commas(m.peak_scratch_bytes).c_str());
     if (m.plan_description[0] != '\0') out += std::string("plan: ") + m.plan_description + "\n";
+    out += bands;
 
     const std::uint64_t payload = sizes.weight_bytes + sizes.bias_bytes + sizes.requant_bytes;
     out += "\nTotals\n";

@@ -75,7 +75,8 @@ Int8Runner::Int8Runner(const ModelFile& file, const engine::KernelSet& kernels) 
             throw ModelFileError(file.name() + ": " + common::footer_problem(footer));
         throw ModelFileError(file.name() + ": " + model_to_c::engine_refusal(bytes.data(), bytes.size(), status));
     }
-    const std::size_t size = engine_.arena_bytes() > 0 ? engine_.arena_bytes() : engine::kArenaAlignment;
+    // Room for the layer view: run_layers() shows every operator's output whole.
+    const std::size_t size = engine_.layer_view_arena_bytes() > 0 ? engine_.layer_view_arena_bytes() : engine::kArenaAlignment;
     arena_.reset(static_cast<std::uint8_t*>(::operator new[](size, std::align_val_t{engine::kArenaAlignment})));
     if (const auto status = engine_.bind_arena(arena_.get(), size); status != engine::Status::kOk)
         throw ModelFileError(file.name() + ": cannot bind the arena: " + engine::status_message(status));

@@ -33,6 +33,7 @@ typedef struct td_engine {
 
 td_status td_load(td_engine* engine, const void* model, size_t size);
 uint32_t td_arena_bytes(const td_engine* engine);
+uint32_t td_layer_view_arena_bytes(const td_engine* engine); /* room for td_run_operator to keep every layer whole */
 td_status td_bind_arena(td_engine* engine, void* arena, size_t size);
 size_t td_input_size(const td_engine* engine);
 size_t td_output_size(const td_engine* engine);

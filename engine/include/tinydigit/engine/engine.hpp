@@ -58,6 +58,10 @@ struct TensorInfo {
     std::uint32_t bytes;          // elements x element size
     bool is_constant;             // its bytes are stored in the model (weights, biases)
     std::int32_t arena_offset;    // activations: where in the arena; -1 otherwise
+    // A banded chain's window (line buffering): > 0 only rows of it live at arena_offset
+    // (window_rows x shape[1] x shape[2] bytes), and the op reading it computes band_rows
+    // output rows per band. 0: the tensor is whole.
+    std::int32_t window_rows, band_rows;
     std::uint32_t scale_count;    // 0: no scale recorded (the engine needs none)
     float scale_min, scale_max;   // over the per-channel scales (equal for one)
     std::int32_t zero_point;      // the first entry; 0 when none
@@ -107,10 +111,20 @@ public:
     Status set_input(const std::int8_t* values, std::size_t count) noexcept;
 
     // Runs every operator. No checks beyond "loaded and bound": load() verified everything.
+    // A banded chain (schema/model.fbs) runs interleaved in row bands, as the plan says,
+    // unless the arena has room for the layer view (below): then every operator runs whole.
     Status run() noexcept;
     // The same, one operator at a time (per-layer timing in firmware, layer-by-layer tests).
+    // With an arena of layer_view_arena_bytes() every operator runs whole and each windowed
+    // tensor is kept whole after the plan (tensor_data() shows it); with a smaller arena a
+    // banded chain runs whole at its second operator, its first one does nothing, and
+    // tensor_data() of the windowed tensor is null. The logits are the same either way.
     int operator_count() const noexcept;
     Status run_operator(int index) noexcept;
+    // arena_bytes() plus room for the largest windowed tensor whole (= arena_bytes() when the
+    // plan has no banded chain): what a layer-by-layer viewer binds, and what a host with
+    // memory to spare binds for speed (the x86 kernels prepare weights per call, per band).
+    std::uint32_t layer_view_arena_bytes() const noexcept;
 
     const std::int8_t* output() const noexcept;  // int8 logits, null until bound
     int argmax() const noexcept;                 // lowest index among ties; -1 until bound
@@ -135,10 +149,6 @@ public:
     const KernelSet& kernels() const noexcept;  // the set run() uses
 
 private:
-    // Runs op `index` (checked by the caller); packed_at: where its packed weights start,
-    // advanced past them (x86 sets that pack; unused elsewhere).
-    void run_op(int index, std::uint64_t& packed_at) noexcept;
-
     const model::Model* model_ = nullptr;
     const KernelSet* kernels_ = nullptr;
     std::uint8_t* arena_ = nullptr;
@@ -150,10 +160,20 @@ private:
     std::uint32_t packed_offset_ = 0;       // packed conv weights of a set that keeps them (see load)
     std::uint64_t packed_offset(int index) const noexcept;
 #endif
-    std::int32_t input_offset_ = 0;
+    std::uint32_t view_offset_ = 0;  // 0, or where windowed tensors live whole (layer view)
     std::int32_t output_offset_ = 0;
     std::uint32_t input_count_ = 0;
     std::uint32_t output_count_ = 0;
+
+    std::int8_t* input_data() const noexcept;
+    std::uint8_t* activation(std::int32_t tensor_index) const noexcept;
+    void* scratch(int index) const noexcept;
+    // packed_at: where the next conv's packed weights start (x86 sets that pack; unused
+    // elsewhere), advanced past those each op uses.
+    Conv2DParams conv_params(int index, std::uint64_t& packed_at) const noexcept;
+    void step(int index, std::uint64_t& packed_at) noexcept;
+    void run_whole(int index, std::uint64_t& packed_at) const noexcept;
+    void run_chain(int index, std::uint64_t& packed_at) const noexcept;
 };
 
 // The semantic checks alone (load() calls this): FlatBuffers verifier, then everything the

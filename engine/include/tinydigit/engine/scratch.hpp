@@ -9,13 +9,14 @@
 // widened weights, requantization tables): Engine::load adds the largest such need after
 // the planned arena, then the weights a set keeps packed across calls (KernelSet::
 // conv2d_pack), and Engine::arena_bytes() includes both, so a microcontroller's arena
-// (39,456 bytes for the seed network) is never inflated by what a PC wants.
+// (26,624 bytes for the seed network) is never inflated by what a PC wants.
 //
 // Planner contract (checked at load, see status.hpp):
 // - the arena base, every Tensor.arena_offset and every Operator.scratch_offset are
 //   multiples of kArenaAlignment;
 // - an op's scratch lives only while the op runs: it may reuse any arena bytes except the
-//   tensors alive during that op (its inputs, its output, and tensors read later);
+//   tensors alive during that op (its inputs, its output, and tensors read later; in a
+//   banded chain, the chain's input, window and output); kernels rewrite it on every call;
 // - Operator.scratch_bytes >= the value below (0 means no scratch: scratch_offset may be -1).
 //
 // Why these sizes:
@@ -26,7 +27,8 @@
 //   4 x round_up(K, 16)
 //   (int8, 4 pixels) plus one int32 per output channel (the input zero point folded into a
 //   per-channel bias); K = kernel_h * kernel_w * in_channels. Seed network: 3,456 bytes for
-//   conv2 (36,000 bytes of live activations -> 39,456 peak), 10,240 bytes for conv6.
+//   conv2, 10,240 bytes for conv6 (16,384 bytes of live activations with conv5 in row bands
+//   -> the 26,624-byte peak).
 // - A fused max pool needs no scratch: the kernel max-updates the pooled output in place.
 // - FullyConnected keeps its input once as int16 (2 x K bytes; the 4 x out term is headroom
 //   every existing model file was planned with).

@@ -12,7 +12,7 @@ enum class Status : std::uint8_t {
     kMisalignedModel,      // the model bytes do not start on a 16-byte boundary
     kNotAModel,            // too short, or the file identifier is not "TDM8"
     kMalformedModel,       // the FlatBuffers verifier rejected the bytes (truncated or corrupt)
-    kUnsupportedVersion,   // format_version is not 1
+    kUnsupportedVersion,   // format_version is not 2 or 3
     kTooLarge,             // more tensors or operators than the engine's limits
     kEmptyGraph,           // the model has no operators
     kUnknownOperator,      // an operator type this engine does not implement
@@ -48,9 +48,11 @@ enum class Status : std::uint8_t {
     // Added with the integrity footer (model format 2); new codes only ever go at the end.
     kBadFileLength,        // no integrity footer, or its recorded length differs from the size given (truncated, bytes appended)
     kBadChecksum,          // the CRC-32 in the footer differs from the bytes' (a changed byte)
+    // Added with banded chains (model format 3).
+    kBadBand,              // a windowed tensor or band_rows breaks the banded-chain rules (schema/model.fbs)
 };
 
-inline constexpr int kStatusCount = static_cast<int>(Status::kBadChecksum) + 1;
+inline constexpr int kStatusCount = static_cast<int>(Status::kBadBand) + 1;
 
 const char* status_message(Status status) noexcept;  // one line, no trailing newline
 const char* status_name(Status status) noexcept;     // e.g. "kOverlap"

@@ -10,7 +10,7 @@
 namespace tinydigit::tools {
 
 // 2: the file ends in the integrity footer (docs/format.md); 1 had none and is refused.
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 inline constexpr std::size_t kConstantAlignment = 16;
 
 // The plan request for the model's chain: activation sizes in execution order plus the
