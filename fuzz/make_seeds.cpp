@@ -82,7 +82,7 @@ trainer::CheckpointData small_checkpoint(bool with_resume) {
     c.buffers = {tensor("bn1.running_mean", {2}, 0.1f), tensor("bn1.running_var", {2}, 1.0f)};
     c.metrics = {0.31f, 0.91f, 0.28f, 0.92f, 0.93f};
     c.data = {{"data/mnist/train-images-idx3-ubyte",
-               "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 54000}};
+               "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 54000, 1.0f, "mnist"}};
     c.tool_version = "tinydigit 0.1.0";
     if (with_resume) {
         trainer::ResumeState resume;
