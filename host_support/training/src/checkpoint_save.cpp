@@ -60,6 +60,9 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointData& c)
                               " bytes exceed the 2 GiB FlatBuffers limit");
 
     flatbuffers::FlatBufferBuilder b(payload + 1024);
+    // Scalars equal to their schema default are written too: otherwise -0.0 (== 0.0, the
+    // default) is left out and loads back as +0.0, and a resaved checkpoint differs in bits.
+    b.ForceDefaults(true);
     // FlatBuffers fills from the end: the first object built ends the file. Starting with a
     // float vector (no alignment padding after it) means that cutting even one byte off the
     // file breaks a referenced object, so the verifier reports every truncation.
