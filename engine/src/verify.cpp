@@ -1,11 +1,12 @@
-// Model verification: the FlatBuffers verifier (structure, bounds of every table and vector),
-// then every semantic rule the kernels rely on. After kOk, run() may read any field and
+// Model verification: the structure (verify_structure.cpp: bounds of every table, vector
+// and string, as FlatBuffers' Verifier checks them), then every semantic rule the kernels rely on. After kOk, run() may read any field and
 // index any tensor without a check. All arithmetic on values from the file is done in
 // 64 bits from 32-bit inputs, so nothing here can overflow; no recursion, bounded loops,
 // a few hundred bytes of stack.
 #include <cstdint>
 
 #include "decode.hpp"
+#include "model_layout.hpp"
 #include "tinydigit/engine/crc32.hpp"
 #include "tinydigit/engine/engine.hpp"
 #include "tinydigit/engine/scratch.hpp"
@@ -346,8 +347,7 @@ Status check_footer(const std::uint8_t* data, std::size_t size) {
 namespace {
 
 Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
-    flatbuffers::Verifier verifier(data, size);
-    if (!model::VerifyModelBuffer(verifier)) return Status::kMalformedModel;
+    if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
     const model::Model& m = *model::GetModel(data);
     if (m.format_version() != 2 && m.format_version() != 3) return Status::kUnsupportedVersion;
     // The footer is checked after the version, so an older model is named as such; and before
