@@ -1,9 +1,10 @@
-// libFuzzer target: the engine's model load (FlatBuffers verifier, integrity footer, semantic
+// libFuzzer target: the engine's model load (structural verifier, integrity footer, semantic
 // checks; each input also once more with its footer made to match), then,
 // for a model it accepts, one run into an exactly sized arena with every kernel set the CPU
 // supports. Seeds are models from the engine's test builder (make_model_seeds.cpp).
 //
-// Beyond "no crash": load() returns a status with a one-line message; an accepted model binds,
+// Beyond "no crash": every buffer whose structure the engine accepts, FlatBuffers' Verifier
+// accepts too; load() returns a status with a one-line message; an accepted model binds,
 // takes an input and runs without touching memory outside the model bytes and the arena
 // (ASan sees both as exact-size heap blocks), argmax names an output, and every kernel set
 // produces the reference kernels' output bit for bit.
@@ -109,6 +110,13 @@ void check_model(const std::uint8_t* data, std::size_t size, bool resealed) {
     expect(status == verified || (verified == engine::Status::kOk && status == engine::Status::kTooLarge &&
                                   !engine::default_kernels().fits_planned_scratch),
            "verify_model agrees with load");
+    // The engine's own structural verifier (engine/src/model_layout.hpp) must be at least as
+    // strict as FlatBuffers': any status past the structure means FlatBuffers accepts it too.
+    if (verified != engine::Status::kNullArgument && verified != engine::Status::kMisalignedModel &&
+        verified != engine::Status::kNotAModel && verified != engine::Status::kMalformedModel) {
+        flatbuffers::Verifier verifier(bytes.data, size);
+        expect(model::VerifyModelBuffer(verifier), "FlatBuffers' Verifier accepts every structure the engine accepts");
+    }
     if (status != engine::Status::kOk) {
         expect(e.arena_bytes() == 0 && e.operator_count() == 0, "a failed load leaves the engine unloaded");
         return;
