@@ -1,8 +1,8 @@
-// Model verification: the structure (verify_structure.cpp: bounds of every table, vector
-// and string, as FlatBuffers' Verifier checks them), then every semantic rule the kernels rely on. After kOk, run() may read any field and
-// index any tensor without a check. All arithmetic on values from the file is done in
-// 64 bits from 32-bit inputs, so nothing here can overflow; no recursion, bounded loops,
-// a few hundred bytes of stack.
+// Model verification: the structure (verify_structure.cpp: bounds of every table, vector and
+// string, as FlatBuffers' Verifier checks them), then every semantic rule the kernels rely on.
+// After kOk, run() may read any field and index any tensor without a check. All arithmetic on
+// values from the file is done in 64 bits from 32-bit inputs, so nothing here can overflow; no
+// recursion, bounded loops, a few hundred bytes of stack.
 #include <cstdint>
 
 #include "decode.hpp"
@@ -347,7 +347,6 @@ Status check_footer(const std::uint8_t* data, std::size_t size) {
 namespace {
 
 Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
-    if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
     const model::Model& m = *model::GetModel(data);
     if (m.format_version() != 2 && m.format_version() != 3) return Status::kUnsupportedVersion;
     // The footer is checked after the version, so an older model is named as such; and before
@@ -419,9 +418,11 @@ Status verify_model(const void* bytes, std::size_t size, VerifyFailure* failure)
     const auto* data = static_cast<const std::uint8_t*>(bytes);
     // The verifier asserts on sizes of 2 GiB and more; no model is that large.
     if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
+    // Called here, not from verify(): its frames then never stack on verify()'s.
+    if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
     Site site;
     const Status status = verify(data, size, site);
-    // A site is only ever set after the FlatBuffers verifier passed, to an index in range.
+    // A site is only ever set after the structure was verified, to an index in range.
     if (status != Status::kOk && failure != nullptr) {
         const model::Model& m = *model::GetModel(data);
         if (site.op >= 0) {

@@ -10,7 +10,7 @@
 namespace tinydigit::engine::detail {
 namespace {
 
-constexpr int kMaxDepth = 4;                          // FlatBuffers allows 64; the schema nests 3
+constexpr int kMaxDepth = 3;                          // FlatBuffers allows 64; the schema nests 3
 constexpr std::uint32_t kMaxTables = 1000000;         // FlatBuffers' default max_tables
 constexpr std::uint32_t kMaxBufferBytes = 0x7fffffff; // FLATBUFFERS_MAX_BUFFER_SIZE
 constexpr std::uint32_t kMinBufferBytes = 12;         // FLATBUFFERS_MIN_BUFFER_SIZE
