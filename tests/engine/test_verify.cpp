@@ -348,7 +348,7 @@ TEST_CASE("attack: an unknown op type or an unknown format version") {
         *field = type;
         reseal(bytes);
         const Status s = verify_model(bytes.data(), bytes.size());
-        // A known type with a mismatched table body fails the FlatBuffers verifier instead.
+        // A known type with a mismatched table body fails the structural verifier instead.
         CHECK(s == Status::kUnknownOperator);
     }
 }

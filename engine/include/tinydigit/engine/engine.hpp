@@ -176,8 +176,8 @@ private:
     void run_chain(int index, std::uint64_t& packed_at) const noexcept;
 };
 
-// The semantic checks alone (load() calls this): FlatBuffers verifier, then everything the
-// verifier cannot see. Exposed for tools that only validate.
+// The semantic checks alone (load() calls this): the structure (as FlatBuffers' Verifier checks
+// it), then everything a structural check cannot see. Exposed for tools that only validate.
 Status verify_model(const void* model, std::size_t size) noexcept;
 
 // Where verify_model found the problem, so a tool can name it: the operator being checked

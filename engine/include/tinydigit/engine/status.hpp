@@ -11,7 +11,7 @@ enum class Status : std::uint8_t {
     kNullArgument,         // a required pointer argument is null
     kMisalignedModel,      // the model bytes do not start on a 16-byte boundary
     kNotAModel,            // too short, or the file identifier is not "TDM8"
-    kMalformedModel,       // the FlatBuffers verifier rejected the bytes (truncated or corrupt)
+    kMalformedModel,       // the structural verifier rejected the bytes (truncated or corrupt)
     kUnsupportedVersion,   // format_version is not 2 or 3
     kTooLarge,             // more tensors or operators than the engine's limits
     kEmptyGraph,           // the model has no operators
