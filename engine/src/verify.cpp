@@ -416,7 +416,7 @@ Status verify_model(const void* bytes, std::size_t size, VerifyFailure* failure)
     if (bytes == nullptr) return Status::kNullArgument;
     if (reinterpret_cast<std::uintptr_t>(bytes) % 16 != 0) return Status::kMisalignedModel;
     const auto* data = static_cast<const std::uint8_t*>(bytes);
-    // The verifier asserts on sizes of 2 GiB and more; no model is that large.
+    // The structure walk takes sizes below 2^31 - 1, as FlatBuffers does; no model is that large.
     if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
     // Called here, not from verify(): its frames then never stack on verify()'s.
     if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
