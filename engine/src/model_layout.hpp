@@ -1,7 +1,8 @@
 // schema/model.fbs as data: one entry per field, in field id order, per table. The structural
 // verifier (verify_structure.cpp) walks a model with it instead of the code flatc generates
-// (about 2.5 KB less flash). schema/model.fbs stays the source of truth:
-// tests/engine/test_model_layout.cpp checks every entry against flatc's reflection data of it.
+// (on Cortex-M4 2,012 bytes less .text; these tables take 237 back as .rodata).
+// schema/model.fbs stays the source of truth: tests/engine/test_model_layout.cpp checks every
+// entry against flatc's reflection data of it.
 #pragma once
 
 #include <cstdint>
