@@ -111,13 +111,14 @@ inline __m512i corrected_bias(__m512i bias, __m512i offset, const std::int32_t* 
 // while every pixel block passes; wider layers (seed conv6, 256 x 2304: 147 KB per 64
 // channels) run 8 x 32 in 32-channel slices, a slice's 74 KB streaming from L2 once per 8
 // pixels. Seed conv6 on Zen4, CPU ms per call: 8 x 32 ~0.074, 8 x 48 ~0.078, 12 x 32 ~0.084
-// (a third of its last block idle), the dot-product form this replaced (4 pixels x 4
+// (64 pixels: two thirds of its sixth block idle), the dot-product form this replaced (4 pixels x 4
 // channels, weights in place, a 16-way transpose-reduce per block) ~0.079.
 constexpr std::int64_t kPackedBytes = 64 * 1024;
 
 // 4-byte groups per window row (the last one zero-padded).
 std::int32_t row_groups(const Conv2DParams& p) { return (p.kernel_w * p.in_c + 3) / 4; }
 
+// Over 32 channels, and a 64-channel slice's packed weights would exceed kPackedBytes.
 bool wide_layer(const Conv2DParams& p) {
     return p.out_c > 32 && std::int64_t{p.kernel_h} * row_groups(p) * 4 * 64 > kPackedBytes;
 }
@@ -185,8 +186,9 @@ inline __m512i broadcast4(const std::uint8_t* p) {
 }
 
 // kPixels_ pixels x kBlocks blocks of 16 channels, every accumulator in a register (24 of the
-// 32 zmm for 12 x 2 and 6 x 4: per group kBlocks weight loads and kPixels_ broadcasts feed
-// kPixels_ * kBlocks VPDPBUSD; the loops are unrolled, so the arrays are registers).
+// 32 zmm for 12 x 2, 16 for 8 x 2 and 4 x 4; per group kBlocks weight loads and kPixels_
+// broadcasts feed kPixels_ * kBlocks VPDPBUSD; the loops are unrolled, so the arrays are
+// registers).
 // Pixel j's groups of row r start at col[j] + r * row_stride; packed holds rows x groups
 // groups of weights in order.
 template <int kPixels_, int kBlocks>
