@@ -33,3 +33,20 @@ function(tinydigit_flatbuffers target)
         $<BUILD_INTERFACE:${CMAKE_BINARY_DIR}/generated>
         $<BUILD_INTERFACE:${TINYDIGIT_FLATBUFFERS_INCLUDE_DIR}>)
 endfunction()
+
+# tinydigit_flatbuffers_object_api(<target> <schema.fbs> <out_dir>) generates the schema with
+# FlatBuffers' object API (mutable C++ objects, for building models in code) under
+# <out_dir>/tinydigit/schema, for tests and fuzz seed makers only: the engine reads the flat
+# form. Users put <out_dir> BEFORE the schema target's include directory to see this header.
+function(tinydigit_flatbuffers_object_api target schema out_dir)
+    get_filename_component(name ${schema} NAME_WE)
+    get_filename_component(abs ${schema} ABSOLUTE)
+    set(header ${out_dir}/tinydigit/schema/${name}_generated.h)
+    add_custom_command(
+        OUTPUT ${header}
+        COMMAND ${FLATC} --cpp --scoped-enums --gen-object-api -o ${out_dir}/tinydigit/schema ${abs}
+        DEPENDS ${abs}
+        COMMENT "flatc ${name}.fbs (object API, ${target})"
+        VERBATIM)
+    add_custom_target(${target} DEPENDS ${header})
+endfunction()

@@ -63,6 +63,30 @@ struct OnednnSeedNet::Impl {
     void note(const PD& pd) {
         impls += std::string(impls.empty() ? "" : ", ") + pd.impl_info_str();
     }
+
+    // ReLU after the op; int8 outputs scaled back into u8 by a fixed factor (timing only).
+    static primitive_attr relu_attr(bool int8) {
+        primitive_attr attr;
+        post_ops po;
+        po.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+        attr.set_post_ops(po);
+        if (int8) attr.set_output_scales(0, {1.0f / 512});
+        return attr;
+    }
+
+    // Appends a conv or inner product with random constant weights (user layout wtag) and
+    // bias, reading src; returns its output.
+    template <typename Primitive, typename PD>
+    memory add_weighted(const PD& pd, const memory& src, const memory::dims& wdims, tag wtag, dt wt, dt bt) {
+        note(pd);
+        const memory in = to_layout(src, pd.src_desc());
+        memory weights = constant(pd.weights_desc(), wdims, wt, wtag);
+        memory bias = constant(pd.bias_desc(), {wdims[0]}, bt, tag::x);
+        memory dst(pd.dst_desc(), eng);
+        prims.push_back(Primitive(pd));
+        args.push_back({{DNNL_ARG_SRC, in}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
+        return dst;
+    }
 };
 
 OnednnSeedNet::OnednnSeedNet(Precision precision) : impl_(std::make_unique<Impl>()) {
@@ -86,20 +110,8 @@ OnednnSeedNet::OnednnSeedNet(Precision precision) : impl_(std::make_unique<Impl>
                                     {{1, c, h, w}, act, tag::any}, {wdims, wt, tag::any}, {{layer.out_c}, bt, tag::any},
                                     {{1, layer.out_c, oh, ow}, act, tag::any}, {1, 1}, {layer.pad, layer.pad},
                                     {layer.pad, layer.pad});
-        primitive_attr attr;
-        post_ops po;
-        po.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
-        attr.set_post_ops(po);
-        if (q) attr.set_output_scales(0, {1.0f / 512});
-        convolution_forward::primitive_desc pd(d, attr, n.eng);
-        n.note(pd);
-        cur = n.to_layout(cur, pd.src_desc());
-        memory weights = n.constant(pd.weights_desc(), wdims, wt, tag::oihw);
-        memory bias = n.constant(pd.bias_desc(), {layer.out_c}, bt, tag::x);
-        memory dst(pd.dst_desc(), n.eng);
-        n.prims.push_back(convolution_forward(pd));
-        n.args.push_back({{DNNL_ARG_SRC, cur}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
-        cur = dst;
+        convolution_forward::primitive_desc pd(d, Impl::relu_attr(q), n.eng);
+        cur = n.add_weighted<convolution_forward>(pd, cur, wdims, tag::oihw, wt, bt);
         c = layer.out_c;
         h = oh;
         w = ow;
@@ -122,33 +134,15 @@ OnednnSeedNet::OnednnSeedNet(Precision precision) : impl_(std::make_unique<Impl>
         const memory::dims wdims{128, c, h, w};
         inner_product_forward::desc d(prop_kind::forward_inference, {{1, c, h, w}, act, tag::any}, {wdims, wt, tag::any},
                                       {{128}, bt, tag::any}, {{1, 128}, act, tag::any});
-        primitive_attr attr;
-        post_ops po;
-        po.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
-        attr.set_post_ops(po);
-        if (q) attr.set_output_scales(0, {1.0f / 512});
-        inner_product_forward::primitive_desc pd(d, attr, n.eng);
-        n.note(pd);
-        cur = n.to_layout(cur, pd.src_desc());
-        memory weights = n.constant(pd.weights_desc(), wdims, wt, tag::oihw);
-        memory bias = n.constant(pd.bias_desc(), {128}, bt, tag::x);
-        memory dst(pd.dst_desc(), n.eng);
-        n.prims.push_back(inner_product_forward(pd));
-        n.args.push_back({{DNNL_ARG_SRC, cur}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
-        cur = dst;
+        inner_product_forward::primitive_desc pd(d, Impl::relu_attr(q), n.eng);
+        cur = n.add_weighted<inner_product_forward>(pd, cur, wdims, tag::oihw, wt, bt);
     }
     {
         const memory::dims wdims{10, 128};
         inner_product_forward::desc d(prop_kind::forward_inference, {{1, 128}, act, tag::any}, {wdims, wt, tag::any},
                                       {{10}, bt, tag::any}, {{1, 10}, q ? dt::s32 : dt::f32, tag::any});
         inner_product_forward::primitive_desc pd(d, n.eng);
-        n.note(pd);
-        cur = n.to_layout(cur, pd.src_desc());
-        memory weights = n.constant(pd.weights_desc(), wdims, wt, tag::oi);
-        memory bias = n.constant(pd.bias_desc(), {10}, bt, tag::x);
-        memory dst(pd.dst_desc(), n.eng);
-        n.prims.push_back(inner_product_forward(pd));
-        n.args.push_back({{DNNL_ARG_SRC, cur}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
+        n.add_weighted<inner_product_forward>(pd, cur, wdims, tag::oi, wt, bt);
     }
 }
 

@@ -87,9 +87,9 @@ void check_fixed_shapes(const char* name) {
     if (set == nullptr) return;
     const ConvShape convs[] = {
         {"seed conv1: in_c 1 (AVX2 column form, VNNI broadcast 8x32)", 28, 28, 1, 32, 5, 1, 3, 3, 3, 3, 0, 0},
-        {"seed conv6: K 2304, 256 channels (VNNI dot-product form), pooled", 8, 8, 256, 256, 3, 1, 1, 1, 1, 1, 2, 2},
-        {"K 1080 > 1024 with 38 channels: dot-product form, 360-byte rows (masked tail), 2 channels left", 6, 6, 120, 38, 3, 1, 1, 1, 1, 1, 0, 0},
-        {"K 2160 > 2048 with 19 channels: dot-product form for <= 32 channels", 5, 5, 240, 19, 3, 1, 1, 1, 1, 1, 0, 0},
+        {"seed conv6: K 2304, 256 channels (VNNI 8x32 blocks in 32-channel slices), pooled", 8, 8, 256, 256, 3, 1, 1, 1, 1, 1, 2, 2},
+        {"K 1080 with 38 channels: VNNI 32-channel slices (8x32), 6 channels left", 6, 6, 120, 38, 3, 1, 1, 1, 1, 1, 0, 0},
+        {"K 2160 with 19 channels: VNNI 12x32 with 69 KB of packed weights", 5, 5, 240, 19, 3, 1, 1, 1, 1, 1, 0, 0},
         {"80 channels: a 64-channel slice (4x64) and a 16-channel slice (8x32)", 7, 7, 16, 80, 3, 1, 1, 1, 1, 1, 2, 2},
         {"53 KB padded input, stride 2", 40, 40, 32, 8, 3, 2, 1, 1, 1, 1, 0, 0},
         {"pixels whose whole window lies in the top/bottom padding", 4, 4, 16, 5, 2, 1, 3, 3, 0, 0, 0, 0},

@@ -4,9 +4,9 @@
 // so a per-channel correction (bias - (128 + z_in) * sum w) makes the result identical to
 // the reference in wrapping int32 arithmetic. Window rows wholly in the top/bottom padding
 // for every pixel of a block are skipped; the correction then sums only the rows that ran
-// (per-channel prefix sums of the weight rows, computed once per call beside the repacking).
-// Two forms (below); every buffer is the caller's scratch, sized by
-// conv2d_avx512vnni_s8_scratch_bytes (the engine extends the planned arena for it).
+// (per-channel prefix sums of the weight rows, packed at bind beside the weights).
+// Every buffer is the caller's scratch, sized by conv2d_avx512vnni_s8_scratch_bytes (the
+// engine extends the planned arena for it).
 #include <cstring>
 
 #include "conv_support.hpp"
@@ -17,9 +17,6 @@
 namespace tinydigit::engine {
 namespace {
 
-constexpr int kPixels = 4;
-constexpr int kChannels = 4;
-
 // acc += u8(x) . s8(w) per 32-bit lane. Inline asm rather than _mm512_dpbusd_epi32: GCC 12
 // copies every accumulator through a temporary register around the intrinsic (twice the
 // instructions in the inner loop); the asm ties the accumulator in place.
@@ -27,33 +24,6 @@ inline void dpbusd(__m512i& acc, __m512i x, __m512i w) { __asm__("vpdpbusd %2, %
 
 inline __mmask64 tail_mask(std::int32_t remaining) {
     return remaining >= 64 ? ~__mmask64{0} : ((__mmask64{1} << remaining) - 1);
-}
-
-// Partial sums of 4 vectors: each 128-bit lane L holds [a_L, b_L, c_L, d_L] (lane-wise sums).
-inline __m512i partial4(__m512i a, __m512i b, __m512i c, __m512i d) {
-    const __m512i ab = _mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b));
-    const __m512i cd = _mm512_add_epi32(_mm512_unpacklo_epi32(c, d), _mm512_unpackhi_epi32(c, d));
-    return _mm512_add_epi32(_mm512_unpacklo_epi64(ab, cd), _mm512_unpackhi_epi64(ab, cd));
-}
-
-// Horizontal sums of 4 vectors: [sum a, sum b, sum c, sum d] in the low 128 bits.
-inline __m512i reduce16_row(__m512i a, __m512i b, __m512i c, __m512i d) {
-    const __m512i part = partial4(a, b, c, d);  // lane L: partial sums of 128-bit lane L
-    const __m512i s = _mm512_add_epi32(part, _mm512_shuffle_i32x4(part, part, _MM_SHUFFLE(1, 0, 3, 2)));
-    return _mm512_add_epi32(s, _mm512_shuffle_i32x4(s, s, _MM_SHUFFLE(2, 3, 0, 1)));
-}
-
-// Horizontal sums of a 4 x 4 block of accumulators: lane p of the result holds
-// [sum acc[p][0], ..., sum acc[p][3]].
-inline __m512i reduce16(const __m512i (&acc)[4][4]) {
-    __m512i part[4];
-    for (int px = 0; px < 4; ++px) part[px] = partial4(acc[px][0], acc[px][1], acc[px][2], acc[px][3]);
-    const __m512i s01 = _mm512_add_epi32(_mm512_shuffle_i32x4(part[0], part[1], _MM_SHUFFLE(1, 0, 1, 0)),
-                                         _mm512_shuffle_i32x4(part[0], part[1], _MM_SHUFFLE(3, 2, 3, 2)));
-    const __m512i s23 = _mm512_add_epi32(_mm512_shuffle_i32x4(part[2], part[3], _MM_SHUFFLE(1, 0, 1, 0)),
-                                         _mm512_shuffle_i32x4(part[2], part[3], _MM_SHUFFLE(3, 2, 3, 2)));
-    return _mm512_add_epi32(_mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(2, 0, 2, 0)),
-                            _mm512_shuffle_i32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
 // Per-lane requantization constants, split into the even and odd 32-bit elements (64-bit
@@ -82,21 +52,6 @@ inline void shift_constants(Requant16& r, const Requant& rq, __m512i s32) {
     r.zero_point32 = _mm512_set1_epi32(rq.out_zero_point);
     r.lo32 = _mm512_set1_epi32(rq.act_min);
     r.hi32 = _mm512_set1_epi32(rq.act_max);
-}
-
-// The bias (the correction) is set per pixel block.
-inline Requant16 requant_constants(const Requant& rq, std::int32_t o, std::int32_t channels) {
-    alignas(16) std::int32_t m[4], s[4];
-    for (std::int32_t q = 0; q < 4; ++q) {
-        const std::int32_t c = o + (q < channels ? q : channels - 1);
-        m[q] = rq.multiplier[c];
-        s[q] = rq.shift[c];
-    }
-    Requant16 r;
-    r.bias = _mm512_setzero_si512();
-    r.mult = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(m)));
-    shift_constants(r, rq, _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(s))));
-    return r;
 }
 
 // docs/quantization.md on 16 accumulators at once, exactly: int64 product, one rounding,
@@ -147,40 +102,31 @@ inline __m512i corrected_bias(__m512i bias, __m512i offset, const std::int32_t* 
     return _mm512_sub_epi32(bias, _mm512_mullo_epi32(offset, rows));
 }
 
-// Stores (or max-updates into every pooled output it feeds) up to 4 channel values.
-inline void store4(const Conv2DParams& p, const detail::PixelTarget& t, std::int32_t o, const std::int8_t* y,
-                   std::int32_t channels) {
-    if (channels == 4) {
-        const __m128i v = _mm_cvtsi32_si128(*reinterpret_cast<const std::int32_t*>(y));
-        if (p.pool_h == 0) {
-            _mm_storeu_si32(t.first + o, v);
-            return;
-        }
-        for (std::int32_t r = 0; r < t.rows; ++r)
-            for (std::int32_t c = 0; c < t.cols; ++c) {
-                std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
-                _mm_storeu_si32(d, _mm_max_epi8(_mm_loadu_si32(d), v));
-            }
-        return;
-    }
-    for (std::int32_t r = 0; r < t.rows; ++r)
-        for (std::int32_t c = 0; c < t.cols; ++c) {
-            std::int8_t* d = t.first + (std::int64_t{r} * p.out_w + c) * p.out_c + o;
-            for (std::int32_t q = 0; q < channels; ++q) d[q] = p.pool_h == 0 || y[q] > d[q] ? y[q] : d[q];
-        }
-}
-
-// The broadcast form, for layers whose repacked weights (64 channels at a time) fit 64 KB
-// (seed: conv1-conv5; conv6, 256 x 2304, keeps the dot-product form, which reads weights in
-// place). Weights are repacked once per call as [k/4][channel][4]; a group of 4 window bytes
-// is broadcast and one VPDPBUSD advances 16 channels of one pixel. Blocks of 12 pixels x 32
-// channels (24 accumulators) or 4 pixels x 64 channels (16) stay in registers; no horizontal sums,
+// The broadcast form. Weights are packed once, at bind, per slice of output channels as
+// [k/4][channel][4]; a group of 4 window bytes is broadcast and one VPDPBUSD advances 16
+// channels of one pixel. A block of pixels x channels stays in registers; no horizontal sums,
 // and results come out in channel order for a 16-lane requantization.
-// The 64 KB bound keeps a slice's weights in L2 while every pixel block passes; the dot-
-// product form streams larger layers' weights in place instead of repacking them per call.
+// Block shapes: 12 pixels x 32 channels (24 accumulators) for layers up to 32 channels;
+// 4 x 64 (16) when a 64-channel slice's packed weights fit kPackedBytes, so they stay close
+// while every pixel block passes; wider layers (seed conv6, 256 x 2304: 147 KB per 64
+// channels) run 8 x 32 in 32-channel slices, a slice's 74 KB streaming from L2 once per 8
+// pixels. Seed conv6 on Zen4, CPU ms per call: 8 x 32 ~0.074, 8 x 48 ~0.078, 12 x 32 ~0.084
+// (64 pixels: two thirds of its sixth block idle), the dot-product form this replaced (4 pixels x 4
+// channels, weights in place, a 16-way transpose-reduce per block) ~0.079.
 constexpr std::int64_t kPackedBytes = 64 * 1024;
 
-std::int32_t broadcast_blocks(std::int32_t out_c) { return out_c <= 32 ? 2 : 4; }
+// 4-byte groups per window row (the last one zero-padded).
+std::int32_t row_groups(const Conv2DParams& p) { return (p.kernel_w * p.in_c + 3) / 4; }
+
+// Over 32 channels, and a 64-channel slice's packed weights would exceed kPackedBytes.
+bool wide_layer(const Conv2DParams& p) {
+    return p.out_c > 32 && std::int64_t{p.kernel_h} * row_groups(p) * 4 * 64 > kPackedBytes;
+}
+
+std::int32_t slice_channels(const Conv2DParams& p) { return p.out_c <= 32 || wide_layer(p) ? 32 : 64; }
+
+// 16-channel blocks of a slice of `channels` (a last slice may be narrower).
+std::int32_t broadcast_blocks(std::int32_t channels) { return channels <= 32 ? 2 : 4; }
 
 std::int64_t up64(std::int64_t v) { return static_cast<std::int64_t>(round_up(static_cast<std::uint64_t>(v), 64)); }
 
@@ -206,21 +152,15 @@ BroadcastLayout broadcast_layout(const Conv2DParams& p) {
     BroadcastLayout l{};
     const std::int32_t window_row = p.kernel_w * p.in_c;
     l.in_place = window_row % 4 == 0;
-    l.row_groups = (window_row + 3) / 4;
+    l.row_groups = row_groups(p);
     l.row_stride = l.in_place ? padded_row_bytes(p) : std::int64_t{p.conv_w} * 4 * l.row_groups;
-    const std::int64_t blocks = broadcast_blocks(p.out_c > 64 ? 64 : p.out_c);
+    const std::int64_t blocks = broadcast_blocks(p.out_c < slice_channels(p) ? p.out_c : slice_channels(p));
     l.packed_bytes = up64(std::int64_t{p.kernel_h} * l.row_groups * blocks * 64);
     l.expanded_bytes = l.in_place ? 0 : up64(padded_height(p) * l.row_stride);
     return l;
 }
 
-bool use_broadcast_form(const Conv2DParams& p) {
-    const std::int64_t groups = std::int64_t{p.kernel_h} * broadcast_layout(p).row_groups;
-    return groups * broadcast_blocks(p.out_c) * 64 <= kPackedBytes;
-}
-
-// Prefix sums of the weight rows, (kernel_h + 1) rows of up to 64 channels (broadcast form:
-// one slice; dot-product form: 4 channels).
+// Prefix sums of the weight rows, (kernel_h + 1) rows of up to 64 channels (one slice).
 std::int64_t prefix_bytes(const Conv2DParams& p) { return 256 * (std::int64_t{p.kernel_h} + 1); }
 
 // Requantization constants for 16 consecutive channels o..o+15 (lanes past out_c are inert);
@@ -246,8 +186,9 @@ inline __m512i broadcast4(const std::uint8_t* p) {
 }
 
 // kPixels_ pixels x kBlocks blocks of 16 channels, every accumulator in a register (24 of the
-// 32 zmm for 12 x 2 and 6 x 4: per group kBlocks weight loads and kPixels_ broadcasts feed
-// kPixels_ * kBlocks VPDPBUSD; the loops are unrolled, so the arrays are registers).
+// 32 zmm for 12 x 2, 16 for 8 x 2 and 4 x 4; per group kBlocks weight loads and kPixels_
+// broadcasts feed kPixels_ * kBlocks VPDPBUSD; the loops are unrolled, so the arrays are
+// registers).
 // Pixel j's groups of row r start at col[j] + r * row_stride; packed holds rows x groups
 // groups of weights in order.
 template <int kPixels_, int kBlocks>
@@ -341,7 +282,7 @@ void pack_broadcast_slice(const Conv2DParams& p, std::int32_t base, std::int8_t*
     const BroadcastLayout l = broadcast_layout(p);
     const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
     const std::int32_t groups = p.kernel_h * l.row_groups;
-    const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
+    const std::int32_t width = slice_channels(p), slice = p.out_c - base < width ? p.out_c - base : width;
     const std::int32_t blocks = broadcast_blocks(slice), lanes = blocks * 16;
     auto* packed32 = reinterpret_cast<std::uint32_t*>(packed);
     if (l.in_place) {
@@ -417,11 +358,11 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
     const __m512i offset = _mm512_set1_epi32(128 + p.in_zero_point);
     const detail::ConvSweep sweep(p);
     const std::int32_t n = sweep.count();
-    // Wider layers run in slices of 64 output channels.
-    for (std::int32_t base = 0; base < p.out_c; base += 64) {
-        const std::int32_t slice = p.out_c - base < 64 ? p.out_c - base : 64;
-        const std::int32_t blocks = broadcast_blocks(slice), pixels = blocks == 2 ? 12 : 4;
-        const std::int8_t* packed = slices + (base / 64) * slice_stride;
+    const std::int32_t width = slice_channels(p);
+    for (std::int32_t base = 0; base < p.out_c; base += width) {
+        const std::int32_t slice = p.out_c - base < width ? p.out_c - base : width;
+        const std::int32_t blocks = broadcast_blocks(slice), pixels = blocks == 4 ? 4 : wide_layer(p) ? 8 : 12;
+        const std::int8_t* packed = slices + (base / width) * slice_stride;
         const auto* prefix = reinterpret_cast<const std::int32_t*>(packed + l.packed_bytes);
         Requant16 rq[4];
         __mmask16 store_mask[4];
@@ -460,7 +401,8 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
                 for (std::int32_t j = 0; j < pixels; ++j) col[j] += live.lo * l.row_stride;
             __m512i acc[16][4];
             const std::int8_t* live_packed = packed + std::int64_t{live.lo} * l.row_groups * blocks * 64;
-            if (blocks == 2) broadcast_block<12, 2>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            if (pixels == 8) broadcast_block<8, 2>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
+            else if (pixels == 12) broadcast_block<12, 2>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
             else broadcast_block<4, 4>(col, l.row_stride, live.hi - live.lo, live_packed, l.row_groups, acc);
             if (p.pool_h == 0) {
                 for (std::int32_t j = 0; j < valid; ++j)
@@ -492,179 +434,25 @@ void conv_broadcast_form(const Conv2DParams& p, const std::uint8_t* image, std::
     }
 }
 
-// The dot-product form, for layers whose repacked weights would not fit (seed: conv6): per
-// block of 4 pixels x 4 channels, window rows of the padded input and weight rows (OHWI, in
-// place) are both contiguous; 16 zmm accumulators, 64 reduction steps per instruction group
-// (the last partial step of a row masked), then a 16-way transpose-reduce.
-// Per conv pixel of the sweep: where its window starts in the padded input, where its values go.
-struct DotPixel {
-    const std::uint8_t* window;
-    detail::PixelTarget target;
-    RowRange block_rows;  // first pixel of each block of kPixels: the block's live window rows
-};
-
-// The dot-product form's packed data: per block of 4 channels the prefix sums of their weight
-// rows, [row][channel] (the weights themselves are read in place).
-std::int64_t dot_prefix_ints(const Conv2DParams& p) { return (std::int64_t{p.kernel_h} + 1) * kChannels; }
-
-void pack_dot_block(const Conv2DParams& p, std::int32_t o, std::int32_t* prefix) {
-    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
-    const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
-    const std::int8_t* w[kChannels];
-    for (std::int32_t q = 0; q < kChannels; ++q) w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
-    const __m512i ones = _mm512_set1_epi8(1);
-    __m512i r0 = _mm512_setzero_si512(), r1 = r0, r2 = r0, r3 = r0;
-    for (std::int32_t q = 0; q < kChannels; ++q) prefix[q] = 0;
-    for (std::int32_t ky = 0; ky < p.kernel_h; ++ky) {
-        const std::int64_t wr = std::int64_t{ky} * window_row;
-        for (std::int32_t j = 0; j < window_row; j += 64) {
-            const __mmask64 mask = tail_mask(window_row - j);
-            dpbusd(r0, ones, _mm512_maskz_loadu_epi8(mask, w[0] + wr + j));
-            dpbusd(r1, ones, _mm512_maskz_loadu_epi8(mask, w[1] + wr + j));
-            dpbusd(r2, ones, _mm512_maskz_loadu_epi8(mask, w[2] + wr + j));
-            dpbusd(r3, ones, _mm512_maskz_loadu_epi8(mask, w[3] + wr + j));
-        }
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(prefix + (ky + 1) * kChannels),
-                         _mm512_castsi512_si128(reduce16_row(r0, r1, r2, r3)));
-    }
-}
-
-void conv_dot_form(const Conv2DParams& p, const std::uint8_t* image, std::int8_t* out, DotPixel* pixels) {
-    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, window_row = p.kernel_w * p.in_c;
-    const std::int64_t row_bytes = padded_row_bytes(p);
-    const detail::ConvSweep sweep(p);
-    const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
-        std::int32_t cys[kPixels];
-        for (std::int32_t j = 0; j < valid; ++j) {
-            const std::int32_t cy = (i + j) / sweep.used_w, cx = (i + j) % sweep.used_w;
-            pixels[i + j] = DotPixel{
-                image + std::int64_t{cy} * p.stride_h * row_bytes + std::int64_t{cx} * p.stride_w * p.in_c,
-                detail::pixel_target(p, out, cy, cx), RowRange{0, 0}};
-            cys[j] = cy;
-        }
-        pixels[i].block_rows = live_rows(p, cys, valid);
-    }
-    // Channel blocks outermost: 4 channels' weight rows stay in L1 while every pixel passes.
-    for (std::int32_t o = 0; o < p.out_c; o += kChannels) {
-        const std::int32_t channels = p.out_c - o < kChannels ? p.out_c - o : kChannels;
-        const std::int8_t* w[kChannels];
-        for (std::int32_t q = 0; q < kChannels; ++q)
-            w[q] = p.weights + std::int64_t{o + (q < channels ? q : channels - 1)} * k;
-        const Requant16 rq = requant_constants(p.requant, o, channels);
-        alignas(16) std::int32_t block_bias[kChannels];  // in memory: registers go to the accumulators
-        const std::int32_t* prefix = static_cast<const std::int32_t*>(p.packed) + (o / kChannels) * dot_prefix_ints(p);
-        const std::uint32_t offset = static_cast<std::uint32_t>(128 + p.in_zero_point);
-        RowRange last{-1, -1};
-        for (std::int32_t i = 0; i < n; i += kPixels) {
-            const std::int32_t valid = n - i < kPixels ? n - i : kPixels;
-            const std::uint8_t* c[kPixels];
-            for (std::int32_t j = 0; j < kPixels; ++j) c[j] = pixels[i + (j < valid ? j : valid - 1)].window;
-            const RowRange live = pixels[i].block_rows;
-            if (live.lo != last.lo || live.hi != last.hi) {
-                for (std::int32_t q = 0; q < kChannels; ++q) {
-                    const auto rows = static_cast<std::uint32_t>(prefix[live.hi * kChannels + q]) -
-                                      static_cast<std::uint32_t>(prefix[live.lo * kChannels + q]);
-                    block_bias[q] = static_cast<std::int32_t>(
-                        static_cast<std::uint32_t>(p.bias[o + (q < channels ? q : channels - 1)]) - offset * rows);
-                }
-                last = live;
-            }
-            // 16 named accumulators and an unmasked main loop keep everything in registers.
-            __m512i a00 = _mm512_setzero_si512(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00,
-                    a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00,
-                    a32 = a00, a33 = a00;
-            for (std::int32_t ky = live.lo; ky < live.hi; ++ky) {
-                const std::int64_t xr = ky * row_bytes, wr = std::int64_t{ky} * window_row;
-                const std::uint8_t *c0 = c[0] + xr, *c1 = c[1] + xr, *c2 = c[2] + xr, *c3 = c[3] + xr;
-                const std::int8_t *w0 = w[0] + wr, *w1 = w[1] + wr, *w2 = w[2] + wr, *w3 = w[3] + wr;
-#define TD_VNNI_STEP(LOAD_X, LOAD_W)               \
-    {                                               \
-        const __m512i v0 = LOAD_W(w0), v1 = LOAD_W(w1), v2 = LOAD_W(w2), v3 = LOAD_W(w3); \
-        __m512i x = LOAD_X(c0);                     \
-        dpbusd(a00, x, v0);                         \
-        dpbusd(a01, x, v1);                         \
-        dpbusd(a02, x, v2);                         \
-        dpbusd(a03, x, v3);                         \
-        x = LOAD_X(c1);                             \
-        dpbusd(a10, x, v0);                         \
-        dpbusd(a11, x, v1);                         \
-        dpbusd(a12, x, v2);                         \
-        dpbusd(a13, x, v3);                         \
-        x = LOAD_X(c2);                             \
-        dpbusd(a20, x, v0);                         \
-        dpbusd(a21, x, v1);                         \
-        dpbusd(a22, x, v2);                         \
-        dpbusd(a23, x, v3);                         \
-        x = LOAD_X(c3);                             \
-        dpbusd(a30, x, v0);                         \
-        dpbusd(a31, x, v1);                         \
-        dpbusd(a32, x, v2);                         \
-        dpbusd(a33, x, v3);                         \
-    }
-                std::int32_t j = 0;
-#define TD_FULL(ptr) _mm512_loadu_si512((ptr) + j)
-                for (; j + 64 <= window_row; j += 64) TD_VNNI_STEP(TD_FULL, TD_FULL)
-#undef TD_FULL
-                if (j < window_row) {
-                    // Masked: past the row's end the weights are 0 and nothing is read.
-                    const __mmask64 mask = tail_mask(window_row - j);
-#define TD_MASKED(ptr) _mm512_maskz_loadu_epi8(mask, (ptr) + j)
-                    TD_VNNI_STEP(TD_MASKED, TD_MASKED)
-#undef TD_MASKED
-                }
-#undef TD_VNNI_STEP
-            }
-            const __m512i acc[kPixels][kChannels] = {
-                {a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
-            Requant16 r = rq;
-            r.bias = _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(block_bias)));
-            alignas(16) std::int8_t y[16], pair[16];  // pair: pixel px maxed with px + 1
-            const __m128i values = requantize16(reduce16(acc), r);
-            _mm_store_si128(reinterpret_cast<__m128i*>(y), values);
-            _mm_store_si128(reinterpret_cast<__m128i*>(pair), _mm_max_epi8(values, _mm_srli_si128(values, 4)));
-            for (std::int32_t px = 0; px < valid; ++px) {
-                const detail::PixelTarget& t = pixels[i + px].target;
-                // Two neighbours feeding the same pooled outputs are stored once, as with the
-                // broadcast form.
-                if (p.pool_h != 0 && px + 1 < valid && pixels[i + px + 1].target.first == t.first &&
-                    pixels[i + px + 1].target.rows == t.rows && pixels[i + px + 1].target.cols == t.cols) {
-                    store4(p, t, o, pair + 4 * px, channels);
-                    ++px;
-                    continue;
-                }
-                store4(p, t, o, y + 4 * px, channels);
-            }
-        }
-    }
-}
-
 }  // namespace
 
-// The padded input, then the broadcast form's expanded rows or the dot-product form's
-// per-pixel table; 64 bytes of alignment slack. Weights and their sums are packed (below).
+// The padded input, then the expanded rows (short window rows only); 64 bytes of alignment
+// slack. Weights and their sums are packed (below).
 std::uint64_t conv2d_avx512vnni_s8_scratch_bytes(const Conv2DParams& p) {
-    const std::uint64_t fixed = 64 + static_cast<std::uint64_t>(padded_image_bytes(p));
-    if (!use_broadcast_form(p)) return fixed + sizeof(DotPixel) * static_cast<std::uint64_t>(detail::ConvSweep(p).count());
-    return fixed + static_cast<std::uint64_t>(broadcast_layout(p).expanded_bytes);
+    return 64 + static_cast<std::uint64_t>(padded_image_bytes(p) + broadcast_layout(p).expanded_bytes);
 }
 
-// Broadcast form: one packed slice per 64 output channels; dot-product form: the row sums of
-// each block of 4 channels. 64 bytes of alignment slack (the engine aligns to 16).
+// One packed slice per slice_channels(p) output channels; 64 bytes of alignment slack (the
+// engine aligns to 16).
 std::uint64_t conv2d_avx512vnni_s8_packed_bytes(const Conv2DParams& p) {
-    if (use_broadcast_form(p)) return 64 + static_cast<std::uint64_t>((p.out_c + 63) / 64 * slice_bytes(p));
-    return 64 + static_cast<std::uint64_t>((p.out_c + kChannels - 1) / kChannels * dot_prefix_ints(p) * 4);
+    const std::int32_t width = slice_channels(p);
+    return 64 + static_cast<std::uint64_t>((p.out_c + width - 1) / width * slice_bytes(p));
 }
 
 void conv2d_avx512vnni_s8_pack(const Conv2DParams& p, void* packed) {
     auto* at = reinterpret_cast<std::int8_t*>(round_up(reinterpret_cast<std::uintptr_t>(packed), 64));
-    if (use_broadcast_form(p)) {
-        for (std::int32_t base = 0; base < p.out_c; base += 64) pack_broadcast_slice(p, base, at + (base / 64) * slice_bytes(p));
-        return;
-    }
-    for (std::int32_t o = 0; o < p.out_c; o += kChannels)
-        pack_dot_block(p, o, reinterpret_cast<std::int32_t*>(at) + (o / kChannels) * dot_prefix_ints(p));
+    const std::int32_t width = slice_channels(p);
+    for (std::int32_t base = 0; base < p.out_c; base += width) pack_broadcast_slice(p, base, at + (base / width) * slice_bytes(p));
 }
 
 // p.packed: what conv2d_avx512vnni_s8_pack wrote for these parameters.
@@ -674,8 +462,7 @@ void conv2d_avx512vnni_s8(const Conv2DParams& p, const std::int8_t* in, std::int
     aligned.packed = reinterpret_cast<const void*>(round_up(reinterpret_cast<std::uintptr_t>(p.packed), 64));
     pad_input(p, in, image);
     detail::prepare_output(p, out);
-    if (use_broadcast_form(p)) conv_broadcast_form(aligned, image, out, image + padded_image_bytes(p));
-    else conv_dot_form(aligned, image, out, reinterpret_cast<DotPixel*>(image + padded_image_bytes(p)));
+    conv_broadcast_form(aligned, image, out, image + padded_image_bytes(p));
 }
 
 }  // namespace tinydigit::engine

@@ -15,7 +15,8 @@ inline constexpr char kFooterTag[4] = {'T', 'D', 'C', 'R'};
 
 // CRC-32 as zlib and PNG compute it (reflected polynomial 0xEDB88320, initial and final
 // XOR 0xFFFFFFFF), four bits per step from a 64-byte table: small enough for the engine's
-// flash budget, ~10 instructions per byte on a Cortex-M4.
+// flash budget, ~10 instructions per byte on a Cortex-M4. Defined in verify.cpp, beside the
+// footer check.
 std::uint32_t crc32(const void* data, std::size_t size) noexcept;
 
 }  // namespace tinydigit::engine
