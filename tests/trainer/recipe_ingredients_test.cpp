@@ -88,7 +88,8 @@ TEST_CASE("--recipe names: fast and full exist, anything else does not") {
     REQUIRE(recipe_by_name("fast"));
     CHECK(recipe_by_name("fast")->schedule == Schedule::kOneCycle);
     REQUIRE(recipe_by_name("full"));
-    CHECK(recipe_by_name("full")->epochs == 30);
+    CHECK(recipe_by_name("full")->epochs == 40);
+    CHECK(recipe_by_name("full")->schedule == Schedule::kOneCycle);
     CHECK_FALSE(recipe_by_name("quick"));
 }
 

@@ -56,15 +56,14 @@ Recipe
                         fast: --epochs 12 --batch 128 --schedule one-cycle --lr 0.003
                               --label-smoothing 0.1 --ema 0.998, bf16 where the CPU has
                               AVX-512 BF16 (f32 elsewhere, said on stderr)
-                        full: --epochs 30 --batch 32 --lr 0.001 --ema 0.9995 (plateau,
-                              final anneal, f32)
+                        full: the same with --epochs 40 (the committed seed model)
                       Without --recipe: the short default (2 epochs, no weight average)
   --arch seed|compact network family (architecture.hpp); default seed
   --init CKPT         fine-tune: start from this checkpoint's weights and BN statistics (same
                       --arch) with a fresh Adam and a short schedule: --epochs 2 and --lr 1e-4
                       unless given (or a --recipe gives them). Recorded in the checkpoints; quantize takes the result as
                       any other
-  --epochs N          epochs to train (default 2, the short run; the full recipe uses 30).
+  --epochs N          epochs to train (default 2, the short run; the full recipe uses 40).
                       0 trains nothing: evaluates (and predicts with) best.ckpt in --out
   --batch N           batch size (default 32)
   --lr X              initial Adam learning rate (default 0.001); halved when validation
