@@ -215,36 +215,31 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
 }
 
 // Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
-// Out of line: the general shift and pool cases. Every trained model takes finish() below.
-__attribute__((noinline)) void finish_general(const Conv2DParams& p, const Target* targets, std::int32_t pixels,
-                                              std::int32_t o, const std::int32_t* sums) {
-    const Requant& rq = p.requant;
-    for (std::int32_t j = 0; j < pixels; ++j) {
-        const std::int8_t y = requantize(wrapping_add(p.bias[o], sums[j]), rq.multiplier[o], rq.shift[o],
-                                         rq.out_zero_point, rq.act_min, rq.act_max);
-        const Target& t = targets[j];
-        for (std::int32_t r = 0; r < t.rows; ++r)
-            for (std::int32_t c = 0; c < t.cols; ++c) {
-                std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-                if (p.pool_h == 0 || y > *d) *d = y;
-            }
-    }
-}
-
-// The common case: shift n > 32 (scales below 2^-1, every trained model) and each pixel
-// stored to one output (no pool, or pool windows that do not overlap: `simple`).
+// The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
+// pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
 // (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
-// floor of the quotient.
+// floor of the quotient. Otherwise the shared out-of-line requantize and every pooled output.
 __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple,
                                       std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
     const Requant& rq = p.requant;
     const std::int32_t n = rq.shift[o];
-    if (n <= 32 || !simple) return finish_general(p, targets, pixels, o, sums);
+    const bool pooled = p.pool_h != 0;
+    if (n <= 32 || !simple) {
+        for (std::int32_t j = 0; j < pixels; ++j) {
+            const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
+            const Target& t = targets[j];
+            for (std::int32_t r = 0; r < t.rows; ++r)
+                for (std::int32_t c = 0; c < t.cols; ++c) {
+                    std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
+                    if (!pooled || y > *d) *d = y;
+                }
+        }
+        return;
+    }
     // Locals first: an int8 store may alias any field, which would then be loaded again.
     const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
     const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
-    const bool pooled = p.pool_h != 0;
     for (std::int32_t j = 0; j < pixels; ++j) {
         const std::int32_t acc = wrapping_add(bias, sums[j]);
         const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
