@@ -19,6 +19,8 @@
 // pixel in plain order. Weights are read in place (OHWI), no repacking.
 #if defined(__ARM_FEATURE_DSP)
 
+#include <cstring>
+
 #include "conv_support.hpp"
 #include "dsp_support.hpp"
 #include "tinydigit/engine/kernels.hpp"
@@ -150,51 +152,46 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
         : "cc", "memory");
 }
 
-// Writes pixel j's values for reduction steps [k0, k0 + len) into the chunk's column
-// (only the kernel rows that meet the chunk are visited). Returns whether any of them is an
-// input cell (not padding).
-__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w, std::int16_t* col,
-            std::int32_t j, std::int32_t k0, std::int32_t len) {
+// Writes a pixel's values for reduction steps [k0, k0 + len) into its slots of the chunk's
+// column (col: the chunk's column plus 4 * its index j), one run at a time: a run ends where
+// the kernel row, its input cells or the chunk end. Returns whether any value is an input
+// cell (not padding).
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w,
+                                      std::int16_t* col, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
-    const std::int32_t full = len / 4 * 4, row = p.kernel_w * p.in_c;
+    const std::int32_t full = len & ~3, row = p.kernel_w * p.in_c;
     const std::int32_t cy = i / used_w;
     const detail::RowSpan span = detail::row_span(p, i % used_w);
     bool any = false;
-    // One run of n values (src) or padding cells (nullptr) at reduction step k, clipped.
-    const auto run = [&](std::int32_t k, const std::int8_t* src, std::int32_t n) {
-        if (k < k0) {
-            if (src != nullptr) src += k0 - k;
-            n -= k0 - k;
-            k = k0;
-        }
-        k -= k0;
-        if (k + n > len) n = len - k;
-        if (n <= 0) return;
-        any |= src != nullptr;
-        std::int32_t t = 0;
-        if (k % 4 == 0) {  // whole groups: one word each
-            const std::int32_t words = (k + n <= full ? n : full - k) / 4;
-            widen(src, col + k * kPixels + j * 4, words, minus_z);
-            t = 4 * words;
-        }
-        static constexpr std::int8_t kPairOrder[4] = {0, 2, 1, 3};
-        for (; t < n; ++t) {
-            const std::int32_t kk = k + t;
-            const std::int32_t at = kk < full ? (kk / 4) * 4 * kPixels + j * 4 + kPairOrder[kk % 4]
-                                              : full * kPixels + j * 4 + (kk - full);
-            col[at] = src != nullptr ? static_cast<std::int16_t>(src[t] - z) : std::int16_t{0};
-        }
-    };
-    for (std::int32_t ky = k0 / row, k = ky * row; k < k0 + len; ++ky, k += row) {
+    for (std::int32_t t = 0; t < len;) {
+        const std::int32_t ky = (k0 + t) / row, r = k0 + t - ky * row;
         const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
-        if (y < 0 || y >= p.in_h) {
-            run(k, nullptr, row);
-            continue;
+        const std::int8_t* src = nullptr;
+        std::int32_t end = row;  // of this run, within the kernel row
+        if (y >= 0 && y < p.in_h) {
+            if (r < span.left) {
+                end = span.left;
+            } else if (r < span.mid_end) {
+                end = span.mid_end;
+                src = in + (y * p.in_w + span.first_x) * p.in_c + (r - span.left);
+            }
         }
-        run(k, nullptr, span.left);
-        run(k + span.left, in + (y * p.in_w + span.first_x) * p.in_c, span.mid_end - span.left);
-        run(k + span.mid_end, nullptr, row - span.mid_end);
+        const std::int32_t n = end - r < len - t ? end - r : len - t;
+        any |= src != nullptr;
+        std::int32_t m = 0;
+        if ((t & 3) == 0) {  // whole groups: one word each
+            const std::int32_t words = (t + n <= full ? n : full - t) >> 2;
+            widen(src, col + t * kPixels, words, minus_z);
+            m = 4 * words;
+        }
+        for (; m < n; ++m) {
+            static constexpr std::int8_t kPairOrder[4] = {0, 2, 1, 3};
+            const std::int32_t kk = t + m;
+            const std::int32_t at = kk < full ? (kk & ~3) * kPixels + kPairOrder[kk & 3] : full * kPixels + (kk - full);
+            col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
+        }
+        t += n;
     }
     return any;
 }
@@ -286,7 +283,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 if (!one_chunk || o0 == 0) {
                     bool any = false;
                     for (std::int32_t j = 0; j < kPixels; ++j)
-                        any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k0, len);
+                        any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col + 4 * j, k0, len);
                     if (!any && !one_chunk) continue;  // all padding: adds nothing
                 }
                 const std::int8_t* const w = p.weights + o0 * k + k0;
