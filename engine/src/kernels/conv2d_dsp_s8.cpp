@@ -73,8 +73,9 @@ Plan plan_of(const Conv2DParams& p) {
 // sums[4c .. 4c+3] += the 4 pixels' dot products with output channel c's weights over the
 // chunk, for c in [0, channels): channel c's chunk starts at w + c * stride. col holds
 // `groups` >= 1 groups in the interleaved layout. The channel loop is in the asm too (16
-// instructions per channel instead of about 30 around a per-channel call); odd groups run
-// one at a time first, then 4 per loop iteration.
+// instructions per channel instead of about 30 around a per-channel call). The loop body
+// does 4 groups; its first pass enters the body through a TBB table so that it does
+// groups % 4 of them (one copy of the body, no separate loop for the odd groups).
 __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
                                             std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
     // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
@@ -89,29 +90,25 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     register std::uint32_t a3 __asm__("r8");
     std::uint32_t v, t, end;
     const std::int16_t* c;
-    const std::int32_t odd_bytes = 4 * (groups & 3), quad_bytes = 4 * (groups & ~3);
-    const std::int32_t skip = stride - 4 * groups;  // from a chunk's end to the next channel's
+    const std::int32_t bytes = 4 * groups, entry = groups & 3;
+    const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
     __asm__ volatile(
         "2:\n\t"
         "ldmia  %[s], {%[a0], %[a1], %[a2], %[a3]}\n\t"
         "ldr    %[c], %[col]\n\t"
-        "ldr    %[end], %[odd]\n\t"
+        "ldr    %[end], %[bytes]\n\t"
         "adds   %[end], %[w], %[end]\n\t"
-        "cmp    %[w], %[end]\n\t"
-        "beq    3f\n\t"
-        "1:\n\t" TD_DSP_GROUP
-        "cmp    %[w], %[end]\n\t"
-        "bne    1b\n\t"
-        "3:\n\t"
-        "ldr    %[end], %[quad]\n\t"
-        "adds   %[end], %[w], %[end]\n\t"
-        "cmp    %[w], %[end]\n\t"
-        "beq    5f\n\t"
-        "4:\n\t" TD_DSP_GROUP TD_DSP_GROUP TD_DSP_GROUP TD_DSP_GROUP
+        "ldr    %[t], %[entry]\n\t"
+        "tbb    [pc, %[t]]\n\t"
+        "0:\n\t"
+        ".byte  (4f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2, (5f - 0b) / 2\n\t"
+        "4:\n\t" TD_DSP_GROUP
+        "5:\n\t" TD_DSP_GROUP
+        "6:\n\t" TD_DSP_GROUP
+        "7:\n\t" TD_DSP_GROUP
         "cmp    %[w], %[end]\n\t"
         "bne    4b\n\t"
-        "5:\n\t"
         "stmia  %[s]!, {%[a0], %[a1], %[a2], %[a3]}\n\t"
         "ldr    %[end], %[skip]\n\t"
         "adds   %[w], %[w], %[end]\n\t"
@@ -121,7 +118,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
           [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
           [x3] "=&r"(x3), [end] "=&r"(end)
-        : [col] "m"(col), [odd] "m"(odd_bytes), [quad] "m"(quad_bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
+        : [col] "m"(col), [bytes] "m"(bytes), [entry] "m"(entry), [skip] "m"(skip), [sums_end] "m"(sums_end)
         : "cc", "memory");
 }
 
