@@ -39,19 +39,28 @@ struct Plan {
     std::uint32_t column_bytes;  // one chunk's column, 16-byte multiple
 };
 
+// conv2d_scratch_bytes() of a verified conv (K and out_c >= 1, K <= 65,536), in 32-bit
+// arithmetic: the 64-bit original with its range checks is 52 bytes more here.
+constexpr std::uint32_t planned_bytes(std::uint32_t k, std::uint32_t out_c) { return 4 * ((k + 63) & ~63u) + 4 * out_c; }
+static_assert(planned_bytes(5 * 5 * 32, 32) == conv2d_scratch_bytes(5, 5, 32, 32));
+static_assert(planned_bytes(3 * 3 * 256, 256) == conv2d_scratch_bytes(3, 3, 256, 256));
+static_assert(planned_bytes(65536, 1) == conv2d_scratch_bytes(1, 1, 65536, 1));
+static_assert(planned_bytes(1, 1) == conv2d_scratch_bytes(1, 1, 1, 1));
+
 Plan plan_of(const Conv2DParams& p) {
-    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, row = p.kernel_w * p.in_c;
-    const auto budget = static_cast<std::int32_t>(conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c));
-    const std::int32_t tail = k % 4 != 0 ? 8 * kPixels : 0;
-    const std::int32_t min_channels = p.out_c < 8 ? p.out_c : 8;
+    // Unsigned: every quantity is positive, and unsigned division needs no rounding fix-up.
+    const std::uint32_t row = p.kernel_w * p.in_c, k = p.kernel_h * row, out_c = p.out_c;
+    const std::uint32_t budget = planned_bytes(k, out_c);
+    const std::uint32_t tail = k % 4 != 0 ? 8 * kPixels : 0;
+    const std::uint32_t min_channels = out_c < 8 ? out_c : 8;
     // A kernel row (all-padding rows are skipped), else all of K if it fits beside one
     // channel's sums, else what fits beside 8 channels' sums.
-    std::int32_t chunk = row % 4 == 0 ? row : k;
-    const std::int32_t channels_needed = chunk == k ? 1 : min_channels;
-    if (8 * (chunk / 4 * 4) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
-    const std::int32_t column = 8 * (chunk / 4 * 4) + tail;
-    const std::int32_t fit = (budget - column) / (4 * kPixels);
-    return Plan{chunk, fit < p.out_c ? fit : p.out_c, static_cast<std::uint32_t>(column)};
+    std::uint32_t chunk = row % 4 == 0 ? row : k;
+    const std::uint32_t channels_needed = chunk == k ? 1 : min_channels;
+    if (8 * (chunk & ~3u) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
+    const std::uint32_t column = 8 * (chunk & ~3u) + tail;
+    const std::uint32_t fit = (budget - column) / (4 * kPixels);
+    return Plan{static_cast<std::int32_t>(chunk), static_cast<std::int32_t>(fit < out_c ? fit : out_c), column};
 }
 
 // One group of 4 reduction steps for 4 pixels of one channel (16 MACs, 13 instructions).
@@ -199,13 +208,21 @@ struct Target {
     std::int32_t rows, cols;  // pooled outputs covered (1 x 1 without pooling)
 };
 
+// Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
+// (window 1, stride 1 without pooling: c itself). Returns how many; the first in `first`.
+std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
+    const std::int32_t from = c - window + 1;
+    first = from <= 0 ? 0 : (from + stride - 1) / stride;
+    const std::int32_t last = c / stride < count ? c / stride : count - 1;
+    return last - first + 1;
+}
+
 Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::int32_t used_w) {
-    const std::int32_t cy = i / used_w, cx = i % used_w;
-    if (p.pool_h == 0) return Target{out + (cy * p.out_w + cx) * p.out_c, 1, 1};
-    std::int32_t y_lo, y_hi, x_lo, x_hi;
-    detail::pool_range(cy, p.pool_h, p.pool_stride_h, p.out_h, y_lo, y_hi);
-    detail::pool_range(cx, p.pool_w, p.pool_stride_w, p.out_w, x_lo, x_hi);
-    return Target{out + (y_lo * p.out_w + x_lo) * p.out_c, y_hi - y_lo + 1, x_hi - x_lo + 1};
+    const bool pooled = p.pool_h != 0;
+    std::int32_t y, x;
+    const std::int32_t rows = axis_span(i / used_w, pooled ? p.pool_h : 1, pooled ? p.pool_stride_h : 1, p.out_h, y);
+    const std::int32_t cols = axis_span(i % used_w, pooled ? p.pool_w : 1, pooled ? p.pool_stride_w : 1, p.out_w, x);
+    return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
 }
 
 // Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
@@ -261,14 +278,16 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
     const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
     const detail::ConvSweep sweep(p);
-    detail::prepare_output(p, out);
+    if (p.pool_h != 0) std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;  // a short last block repeats its last pixel
+        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;
+        std::int32_t pixel[kPixels];  // a short last block repeats its last pixel
         Target targets[kPixels];
         bool simple = true;  // every pixel goes to one output
         for (std::int32_t j = 0; j < kPixels; ++j) {
-            targets[j] = target_of(p, out, i + (j < pixels ? j : pixels - 1), sweep.used_w);
+            pixel[j] = j < pixels ? i + j : n - 1;
+            targets[j] = target_of(p, out, pixel[j], sweep.used_w);
             simple = simple && targets[j].rows == 1 && targets[j].cols == 1;
         }
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
@@ -280,7 +299,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 if (!one_chunk || o0 == 0) {
                     bool any = false;
                     for (std::int32_t j = 0; j < kPixels; ++j)
-                        any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col + 4 * j, k0, len);
+                        any |= gather(p, in, pixel[j], sweep.used_w, col + 4 * j, k0, len);
                     if (!any && !one_chunk) continue;  // all padding: adds nothing
                 }
                 const std::int8_t* const w = p.weights + o0 * k + k0;
