@@ -158,46 +158,46 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
         : "cc", "memory");
 }
 
-// Writes a pixel's values for reduction steps [k0, k0 + len) into its slots of the chunk's
-// column (col: the chunk's column plus 4 * its index j), one run at a time: a run ends where
-// the kernel row, its input cells or the chunk end. Returns whether any value is an input
-// cell (not padding).
-__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w,
-                                      std::int16_t* col, std::int32_t k0, std::int32_t len) {
+// Writes the 4 pixels' values for reduction steps [k0, k0 + len) into the chunk's column,
+// one run at a time: a run ends where the kernel row, its input cells or the chunk end.
+// Returns whether any value is an input cell (not padding).
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, const std::int32_t* pixel,
+                                      std::int32_t used_w, std::int16_t* col, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
     const std::int32_t full = len & ~3, row = p.kernel_w * p.in_c;
-    const std::int32_t cy = i / used_w;
-    const detail::RowSpan span = detail::row_span(p, i % used_w);
     bool any = false;
-    for (std::int32_t t = 0; t < len;) {
-        const std::int32_t ky = (k0 + t) / row, r = k0 + t - ky * row;
-        const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
-        const std::int8_t* src = nullptr;
-        std::int32_t end = row;  // of this run, within the kernel row
-        if (y >= 0 && y < p.in_h) {
-            if (r < span.left) {
-                end = span.left;
-            } else if (r < span.mid_end) {
-                end = span.mid_end;
-                src = in + (y * p.in_w + span.first_x) * p.in_c + (r - span.left);
+    for (std::int32_t j = 0; j < kPixels; ++j, col += 4) {  // pixel j's slots: col + 4 * j
+        const std::int32_t cy = pixel[j] / used_w;
+        const detail::RowSpan span = detail::row_span(p, pixel[j] % used_w);
+        for (std::int32_t t = 0; t < len;) {
+            const std::int32_t ky = (k0 + t) / row, r = k0 + t - ky * row;
+            const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
+            const std::int8_t* src = nullptr;
+            std::int32_t end = row;  // of this run, within the kernel row
+            if (y >= 0 && y < p.in_h) {
+                if (r < span.left) {
+                    end = span.left;
+                } else if (r < span.mid_end) {
+                    end = span.mid_end;
+                    src = in + (y * p.in_w + span.first_x) * p.in_c + (r - span.left);
+                }
             }
+            const std::int32_t n = end - r < len - t ? end - r : len - t;
+            any |= src != nullptr;
+            std::int32_t m = 0;
+            if ((t & 3) == 0) {  // whole groups: one word each
+                const std::int32_t words = (t + n <= full ? n : full - t) >> 2;
+                widen(src, col + t * kPixels, words, minus_z);
+                m = 4 * words;
+            }
+            for (; m < n; ++m) {
+                const std::int32_t kk = t + m, g = kk & 3;  // pair order swaps steps 1 and 2 of full groups
+                const std::int32_t at = (kk & ~3) * kPixels + (kk < full && ((g ^ (g >> 1)) & 1) != 0 ? g ^ 3 : g);
+                col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
+            }
+            t += n;
         }
-        const std::int32_t n = end - r < len - t ? end - r : len - t;
-        any |= src != nullptr;
-        std::int32_t m = 0;
-        if ((t & 3) == 0) {  // whole groups: one word each
-            const std::int32_t words = (t + n <= full ? n : full - t) >> 2;
-            widen(src, col + t * kPixels, words, minus_z);
-            m = 4 * words;
-        }
-        for (; m < n; ++m) {
-            static constexpr std::int8_t kPairOrder[4] = {0, 2, 1, 3};
-            const std::int32_t kk = t + m;
-            const std::int32_t at = kk < full ? (kk & ~3) * kPixels + kPairOrder[kk & 3] : full * kPixels + (kk - full);
-            col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
-        }
-        t += n;
     }
     return any;
 }
@@ -210,7 +210,7 @@ struct Target {
 
 // Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
 // (window 1, stride 1 without pooling: c itself). Returns how many; the first in `first`.
-std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
+__attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
     const std::int32_t from = c - window + 1;
     first = from <= 0 ? 0 : (from + stride - 1) / stride;
     const std::int32_t last = c / stride < count ? c / stride : count - 1;
@@ -286,7 +286,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
         Target targets[kPixels];
         bool simple = true;  // every pixel goes to one output
         for (std::int32_t j = 0; j < kPixels; ++j) {
-            pixel[j] = j < pixels ? i + j : n - 1;
+            pixel[j] = i + j < n ? i + j : n - 1;
             targets[j] = target_of(p, out, pixel[j], sweep.used_w);
             simple = simple && targets[j].rows == 1 && targets[j].cols == 1;
         }
@@ -295,13 +295,9 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
             std::memset(sums, 0, 4u * kPixels * static_cast<std::uint32_t>(channels));
             for (std::int32_t k0 = 0; k0 < k; k0 += plan.chunk) {
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
-                const std::int32_t groups = len / 4, rest = len % 4;
-                if (!one_chunk || o0 == 0) {
-                    bool any = false;
-                    for (std::int32_t j = 0; j < kPixels; ++j)
-                        any |= gather(p, in, pixel[j], sweep.used_w, col + 4 * j, k0, len);
-                    if (!any && !one_chunk) continue;  // all padding: adds nothing
-                }
+                const std::int32_t groups = len >> 2, rest = len & 3;
+                // All padding adds nothing (a one-chunk column is gathered for the first block only).
+                if ((!one_chunk || o0 == 0) && !gather(p, in, pixel, sweep.used_w, col, k0, len) && !one_chunk) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
                 const std::int16_t* tail = col + groups * 4 * kPixels;

@@ -14,12 +14,16 @@
 namespace tinydigit::engine::detail {
 
 // requantize() of channel o's sum plus its bias, out of line: the fully connected kernel and
-// the conv's general path share this one copy of the 64-bit rounding shift (about 130 bytes
-// of Thumb code each time it is inlined). Not for per-pixel hot paths (a call per value).
+// the conv's general path share this one copy of the 64-bit arithmetic. Not for per-pixel hot
+// paths (a call per value). (x + 2^(n-1)) >> n is computed as ((x >> (n-1)) + 1) >> 1 (the
+// floor of a floor is the floor of the quotient), which needs no 64-bit rounding constant.
 __attribute__((noinline)) inline std::int8_t requantize_channel(const Requant& rq, const std::int32_t* bias, std::int32_t o,
                                                                 std::int32_t sum) {
-    return requantize(wrapping_add(bias[o], sum), rq.multiplier[o], rq.shift[o], rq.out_zero_point, rq.act_min,
-                      rq.act_max);
+    const std::int64_t product = std::int64_t{wrapping_add(bias[o], sum)} * rq.multiplier[o];
+    std::int64_t y = (((product >> (rq.shift[o] - 1)) + 1) >> 1) + rq.out_zero_point;
+    if (y < rq.act_min) y = rq.act_min;
+    if (y > rq.act_max) y = rq.act_max;
+    return static_cast<std::int8_t>(y);
 }
 
 }  // namespace tinydigit::engine::detail

@@ -15,7 +15,7 @@ std::uint64_t fully_connected_dsp_s8_scratch_bytes(const FullyConnectedParams& p
 }
 
 void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
-    const std::int32_t k = p.in_count, full = k / 4 * 4;
+    const std::int32_t k = p.in_count, full = k & ~3;
     auto* const col = static_cast<std::int16_t*>(scratch);  // 16-byte aligned (arena): LDRD may read it
     for (std::int32_t j = 0; j < k; ++j) {  // steps 1 and 2 of every full group swap places (pair order)
         const std::int32_t at = j < full && ((j ^ (j >> 1)) & 1) != 0 ? j ^ 3 : j;
