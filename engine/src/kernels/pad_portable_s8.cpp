@@ -14,9 +14,10 @@ void pad_portable_s8(const PadParams& p, const std::int8_t* in, std::int8_t* out
     const std::ptrdiff_t out_row = in_row + c * p.pad_left + c * p.pad_right;
     const std::ptrdiff_t out_h = std::ptrdiff_t{p.in_h} + p.pad_top + p.pad_bottom;
     std::memset(out, p.value, static_cast<std::size_t>(out_row * out_h));
-    std::int8_t* dst = out + out_row * p.pad_top + c * p.pad_left;
-    for (std::int32_t y = 0; y < p.in_h; ++y, dst += out_row, in += in_row)
-        for (std::ptrdiff_t i = 0; i < in_row; ++i) dst[i] = in[i];
+    const std::ptrdiff_t left = c * p.pad_left;
+    std::int8_t* row = out + out_row * p.pad_top;  // steps stay within [out, out + out_row * out_h]
+    for (std::int32_t y = 0; y < p.in_h; ++y, row += out_row, in += in_row)
+        for (std::ptrdiff_t i = 0; i < in_row; ++i) row[left + i] = in[i];
 }
 
 }  // namespace tinydigit::engine
