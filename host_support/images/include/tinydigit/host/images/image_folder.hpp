@@ -14,7 +14,8 @@ struct ImageFolder {
     dataset::Images images;            // labeled 28x28 digits, by class, then by file name
     std::vector<std::string> skipped;  // "<file>: <reason>" for each file left out
     std::vector<int> empty_classes;    // digits whose subfolder is missing or holds no usable image
-    std::vector<std::filesystem::path> files;  // each image's file, relative to the folder, in image order
+    // Each image's file, relative to the folder, in image order (what image_folder_sha256 reads).
+    std::vector<std::filesystem::path> files;
 };
 
 // Reads every file of the subfolders 0 .. 9 (names starting with '.' are ignored, as a file
