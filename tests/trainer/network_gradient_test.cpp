@@ -32,6 +32,13 @@ TEST_CASE("network backward matches finite differences of the cross-entropy for 
     for (Parameter* p : net.parameters()) {
         auto values = net.to_user(p->value, p->user_desc);
         const auto grads = net.to_user(p->grad, p->user_desc);
+        // Every conv feeds a batch norm, which subtracts the batch mean: a conv bias cannot
+        // change the loss, so its gradient is zero up to rounding. Finite differences resolve
+        // it only to their noise (up to 3.4e-3 measured), so it is checked directly.
+        if (p->name.starts_with("conv") && p->name.ends_with(".bias")) {
+            for (const float g : grads) CHECK_MESSAGE(std::abs(g) < 1e-4f, p->name << ": " << g);
+            continue;
+        }
         // The largest gradients are the ones finite differences resolve well in float.
         std::vector<std::size_t> order(values.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -51,12 +58,8 @@ TEST_CASE("network backward matches finite differences of the cross-entropy for 
             values[i] = saved;
             net.from_user(values, p->user_desc, p->value);
             const double numeric = (up - down) / (2.0 * h);
-            // Float rounding of the loss limits the difference quotient to a few 1e-3 absolute
-            // (up to 3.3e-3 measured where the 3x3 convs run Winograd, which rounds more than the
-            // direct kernels); conv biases before BN have an exactly-zero gradient that this
-            // resolves only to that. Every other sampled gradient is above 0.15, where the 5 %
-            // term decides.
-            const bool ok = std::abs(numeric - grads[i]) <= 0.05 * std::abs(numeric) + 5e-3;
+            // Float rounding of the loss limits the difference quotient to about 1e-3 absolute.
+            const bool ok = std::abs(numeric - grads[i]) <= 0.05 * std::abs(numeric) + 2e-3;
             ++checked;
             agreed += ok;
             if (!ok) MESSAGE(p->name << "[" << i << "]: analytic " << grads[i] << ", numeric " << numeric);

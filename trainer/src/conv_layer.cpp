@@ -8,15 +8,17 @@ using dnnl::prop_kind;
 
 namespace {
 
-// Winograd F(4x4, 3x3) does the 3x3 convolutions with 64 or more input channels in about half
-// the time of the direct kernels (oneDNN 2.6 on Zen4, f32, 2 threads, batch 32, forward +
+// Winograd F(4x4, 3x3) trains the 3x3 convolutions with 32 or more input channels in 0.5-0.9
+// of the direct kernels' time (oneDNN 2.6 on Zen4, f32, 2 threads, batch 32, forward +
 // backward-data + backward-weights: 256->256 at 8x8 15.3 -> 7.9 ms, 64->64 at 17x17 5.1 -> 2.7
-// ms). oneDNN has it for f32 on AVX-512 only, so bf16, AVX2 and the 5x5 convs stay direct. Taken
-// only when all three passes have it and they agree on the layouts the forward chose, which
-// the layer's backward relies on.
-algorithm fastest_algorithm(const dnnl::engine& engine, const dnnl::convolution_forward::desc& winograd_forward,
-                            const dnnl::convolution_backward_data::desc& winograd_backward_data,
-                            const dnnl::convolution_backward_weights::desc& winograd_backward_weights) {
+// ms, 32->32 at 17x17 about 0.9x); with 16 it was slower (1.2-1.6x). oneDNN has it for f32 on
+// AVX-512 only, so bf16, AVX2 and the 5x5 convs stay direct. Taken only when all three passes
+// have it and agree on the layouts the forward chose, which the layer's backward relies on.
+constexpr memory::dim kWinogradMinChannels = 32;
+
+algorithm winograd_if_available(const dnnl::engine& engine, const dnnl::convolution_forward::desc& winograd_forward,
+                                const dnnl::convolution_backward_data::desc& winograd_backward_data,
+                                const dnnl::convolution_backward_weights::desc& winograd_backward_weights) {
     try {
         const dnnl::convolution_forward::primitive_desc fwd(winograd_forward, engine);
         const dnnl::convolution_backward_data::primitive_desc bd(winograd_backward_data, engine, fwd);
@@ -24,7 +26,8 @@ algorithm fastest_algorithm(const dnnl::engine& engine, const dnnl::convolution_
         const bool agree = bd.diff_dst_desc() == fwd.dst_desc() && bd.diff_src_desc() == fwd.src_desc() &&
                            bw.src_desc() == fwd.src_desc() && bw.diff_dst_desc() == fwd.dst_desc();
         return agree ? algorithm::convolution_winograd : algorithm::convolution_direct;
-    } catch (const dnnl::error&) {
+    } catch (const dnnl::error& e) {
+        if (e.status != dnnl_unimplemented) throw;
         return algorithm::convolution_direct;
     }
 }
@@ -44,12 +47,15 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     const auto act = device.activations;
     const auto src_any = any_desc(in, act), weights_any = any_desc(weight_dims, act),
                dst_any = any_desc({n, out_channels, oh, ow}, act);
-    const algorithm alg = fastest_algorithm(
-        device.engine,
-        {prop_kind::forward_training, algorithm::convolution_winograd, src_any, weights_any, bias_desc, dst_any,
-         strides, pad, pad},
-        {algorithm::convolution_winograd, src_any, weights_any, dst_any, strides, pad, pad},
-        {algorithm::convolution_winograd, src_any, any_desc(weight_dims), bias_desc, dst_any, strides, pad, pad});
+    const algorithm alg =
+        c < kWinogradMinChannels
+            ? algorithm::convolution_direct
+            : winograd_if_available(device.engine,
+                                    {prop_kind::forward_training, algorithm::convolution_winograd, src_any,
+                                     weights_any, bias_desc, dst_any, strides, pad, pad},
+                                    {algorithm::convolution_winograd, src_any, weights_any, dst_any, strides, pad, pad},
+                                    {algorithm::convolution_winograd, src_any, any_desc(weight_dims), bias_desc,
+                                     dst_any, strides, pad, pad});
     const dnnl::convolution_forward::primitive_desc fwd_pd(
         {prop_kind::forward_training, alg, src_any, weights_any, bias_desc, dst_any, strides, pad, pad},
         device.engine);
@@ -60,13 +66,13 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     if (src_reordered_) conv_src_ = memory(fwd_pd.src_desc(), device.engine);
 
     // Weight gradients are f32 in both precisions.
-    auto backward_weights_pd = [&](const memory::desc& src, const memory::desc& diff_dst,
+    auto backward_weights_pd = [&](algorithm a, const memory::desc& src, const memory::desc& diff_dst,
                                    const dnnl::convolution_forward::primitive_desc& hint) {
         return dnnl::convolution_backward_weights::primitive_desc(
-            {alg, src, any_desc(weight_dims), bias_desc, diff_dst, strides, pad, pad},
+            {a, src, any_desc(weight_dims), bias_desc, diff_dst, strides, pad, pad},
             device.engine, hint);
     };
-    auto bw_pd = backward_weights_pd(fwd_pd.src_desc(), dst_desc_, fwd_pd);
+    auto bw_pd = backward_weights_pd(alg, fwd_pd.src_desc(), dst_desc_, fwd_pd);
     if (is_reference(bw_pd)) {
         // Below AVX-512, oneDNN 2.6 has no JIT backward-weights for conv1's plain one-channel
         // src with a channel-blocked diff_dst: ref:any took about 6 s per batch-32 step. With
@@ -78,7 +84,7 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
             {prop_kind::forward_training, algorithm::convolution_direct, src_nhwc, any_desc(weight_dims, act),
              bias_desc, dst_nhwc, strides, pad, pad},
             device.engine);
-        bw_pd = backward_weights_pd(src_nhwc, dst_nhwc, hint);
+        bw_pd = backward_weights_pd(algorithm::convolution_direct, src_nhwc, dst_nhwc, hint);
         if (bw_pd.src_desc() != fwd_pd.src_desc()) bw_src_ = memory(bw_pd.src_desc(), device.engine);
         bw_diff_dst_ = memory(bw_pd.diff_dst_desc(), device.engine);
     }
