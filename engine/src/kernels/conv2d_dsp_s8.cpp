@@ -192,8 +192,8 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
                 m = 4 * words;
             }
             for (; m < n; ++m) {
-                const std::int32_t kk = t + m, g = kk & 3;  // pair order swaps steps 1 and 2 of full groups
-                const std::int32_t at = (kk & ~3) * kPixels + (kk < full && ((g ^ (g >> 1)) & 1) != 0 ? g ^ 3 : g);
+                const std::int32_t kk = t + m, g = kk & 3;
+                const std::int32_t at = (kk & ~3) * kPixels + (kk < full ? detail::pair_slot(g) : g);
                 col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
             }
             t += n;
@@ -210,6 +210,8 @@ struct Target {
 
 // Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
 // (window 1, stride 1 without pooling: c itself). Returns how many; the first in `first`.
+// pool_range (conv_support.hpp) with the last clamped to count, out of line and without its
+// stride-2 shift: here it runs once per block of pixels, where flash matters more.
 __attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
     const std::int32_t from = c - window + 1;
     first = from <= 0 ? 0 : (from + stride - 1) / stride;
@@ -297,7 +299,10 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len >> 2, rest = len & 3;
                 // All padding adds nothing (a one-chunk column is gathered for the first block only).
-                if ((!one_chunk || o0 == 0) && !gather(p, in, pixel, sweep.used_w, col, k0, len) && !one_chunk) continue;
+                if (!one_chunk || o0 == 0) {
+                    const bool any = gather(p, in, pixel, sweep.used_w, col, k0, len);
+                    if (!any && !one_chunk) continue;
+                }
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
                 const std::int16_t* tail = col + groups * 4 * kPixels;

@@ -13,6 +13,9 @@
 
 namespace tinydigit::engine::detail {
 
+// Where step j of a full group of 4 goes in pair order (x0, x2, x1, x3): steps 1 and 2 swap.
+constexpr std::int32_t pair_slot(std::int32_t j) { return ((j ^ (j >> 1)) & 1) != 0 ? j ^ 3 : j; }
+
 // requantize() of channel o's sum plus its bias, out of line: the fully connected kernel and
 // the conv's general path share this one copy of the 64-bit arithmetic. Not for per-pixel hot
 // paths (a call per value). (x + 2^(n-1)) >> n is computed as ((x >> (n-1)) + 1) >> 1 (the

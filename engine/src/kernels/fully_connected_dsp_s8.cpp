@@ -17,8 +17,8 @@ std::uint64_t fully_connected_dsp_s8_scratch_bytes(const FullyConnectedParams& p
 void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
     const std::int32_t k = p.in_count, full = k & ~3;
     auto* const col = static_cast<std::int16_t*>(scratch);  // 16-byte aligned (arena): LDRD may read it
-    for (std::int32_t j = 0; j < k; ++j) {  // steps 1 and 2 of every full group swap places (pair order)
-        const std::int32_t at = j < full && ((j ^ (j >> 1)) & 1) != 0 ? j ^ 3 : j;
+    for (std::int32_t j = 0; j < k; ++j) {
+        const std::int32_t at = j < full ? detail::pair_slot(j) : j;
         col[at] = static_cast<std::int16_t>(in[j] - p.in_zero_point);
     }
     for (std::int32_t o = 0; o < p.out_count; o += 2) {
