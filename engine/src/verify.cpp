@@ -112,7 +112,7 @@ Status check_constant(const model::Tensor* t, model::ElementType type, std::int3
     return Status::kOk;
 }
 
-Status check_requant(const model::Operator& op, std::int32_t channels, std::int8_t act_min, std::int8_t act_max) {
+Status check_requant(const model::Operator& op, std::int32_t channels, std::int32_t act_min, std::int32_t act_max) {
     if (act_min > act_max) return Status::kBadParameter;
     const auto* rq = op.requant();
     if (rq == nullptr) return Status::kBadRequantization;
@@ -130,7 +130,7 @@ Status check_requant(const model::Operator& op, std::int32_t channels, std::int8
     return Status::kOk;
 }
 
-__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
+__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int32_t c) {
     return s.rank == 3 && s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
 }
 
@@ -151,7 +151,7 @@ Status check_weighted(const model::Model& m, const model::Operator& op, std::int
 }
 
 Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
-    const detail::ConvFields f = detail::conv_fields(*op.params_as_Conv2D());
+    const detail::ConvFields f = detail::conv_fields(op);
     if (o.in.rank != 3 || o.out.rank != 3) return Status::kShapeMismatch;
     if (f.kernel_h < 1 || f.kernel_w < 1 || f.stride_h < 1 || f.stride_w < 1 || f.pad_top < 0 || f.pad_bottom < 0 ||
         f.pad_left < 0 || f.pad_right < 0)
@@ -180,11 +180,11 @@ Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t&
 }
 
 Status check_fully_connected(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
-    const auto* f = op.params_as_FullyConnected();
+    const detail::FullyConnectedFields f = detail::fully_connected_fields(op);
     const std::int32_t channels = o.weights.dim[0], in_count = o.weights.dim[1];
     if (in_count != o.in.count || o.bias.dim[0] != channels || o.out.count != channels) return Status::kShapeMismatch;
     if (in_count > kMaxReductionLength) return Status::kReductionTooLong;
-    if (Status s = check_requant(op, channels, f->act_min(), f->act_max()); s != Status::kOk) return s;
+    if (Status s = check_requant(op, channels, f.act_min, f.act_max); s != Status::kOk) return s;
     scratch = fully_connected_scratch_bytes(in_count, channels);
     return Status::kOk;
 }
@@ -198,7 +198,7 @@ Status check_max_pool2d(const model::Model& m, const model::Operator& op, const 
     if (!is_map(o.out, detail::sweep(p.in_h, p.pool_h, p.stride_h), detail::sweep(p.in_w, p.pool_w, p.stride_w),
                 p.channels))
         return Status::kShapeMismatch;
-    if (detail::zero_point(tensor(m, detail::op_input(op, 0))) != detail::zero_point(tensor(m, detail::op_output(op))))
+    if (detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
         return Status::kBadZeroPoint;
     return Status::kOk;
 }
@@ -222,12 +222,12 @@ Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, con
     const std::int32_t in = detail::op_input(op, 0);
     const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D || first[in] != static_cast<std::int32_t>(i) - 1 ||
-        last[in] != -1 || tensor(m, detail::op_output(op))->window_rows() != 0 || band > o.out.dim[0])
+        last[in] != -1 || detail::output_tensor(m, op)->window_rows() != 0 || band > o.out.dim[0])
         return Status::kBadBand;
     const model::Operator& producer = *m.operators()->Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
-    const detail::ConvFields p = detail::conv_fields(*producer.params_as_Conv2D());
-    const detail::ConvFields c = detail::conv_fields(*op.params_as_Conv2D());
+    const detail::ConvFields p = detail::conv_fields(producer);
+    const detail::ConvFields c = detail::conv_fields(op);
     // Pads below the kernel keep every band's input view at least one row, pad_top >= 0.
     if (p.pool_h != 0 || p.pad_top >= p.kernel_h || p.pad_bottom >= p.kernel_h || c.pad_top >= c.kernel_h ||
         c.pad_bottom >= c.kernel_h)
@@ -261,10 +261,12 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         const std::int32_t out_index = detail::op_output(op);
         if (out_index < 0 || out_index >= n_tensors) return Status::kBadTensorIndex;
         const std::int32_t in_index = detail::op_input(op, 0);
+        const model::Tensor* in_tensor = tensor(m, in_index);
+        const model::Tensor* out_tensor = tensor(m, out_index);
         site.tensor = in_index;
-        if (!is_activation(tensor(m, in_index))) return Status::kBadTensorKind;
+        if (!is_activation(in_tensor)) return Status::kBadTensorKind;
         site.tensor = out_index;
-        if (!is_activation(tensor(m, out_index))) return Status::kBadTensorKind;
+        if (!is_activation(out_tensor)) return Status::kBadTensorKind;
         site.tensor = in_index;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.tensor = out_index;
@@ -274,8 +276,8 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
 
         std::uint64_t scratch = 0;
         Operands o{};
-        o.in = shape_of(tensor(m, in_index));
-        o.out = shape_of(tensor(m, out_index));
+        o.in = shape_of(in_tensor);
+        o.out = shape_of(out_tensor);
         Status s = Status::kOk;
         if (type == OpParams::Conv2D || type == OpParams::FullyConnected)
             s = check_weighted(m, op, type == OpParams::Conv2D ? 4 : 2, o, site);
@@ -288,7 +290,7 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
                 default: s = check_pad(m, op, o); break;
             }
         }
-        if (s == Status::kOk && (op.band_rows() != 0 || tensor(m, in_index)->window_rows() != 0))
+        if (s == Status::kOk && (op.band_rows() != 0 || in_tensor->window_rows() != 0))
             s = check_band(m, i, o, first, last);
         if (s != Status::kOk) return s;
         last[in_index] = static_cast<std::int8_t>(i);

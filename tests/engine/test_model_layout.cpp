@@ -97,6 +97,11 @@ TEST_CASE("the engine's model layout is schema/model.fbs, table by table and fie
             CHECK(static_cast<int>(have.kind) == static_cast<int>(want.kind));
             CHECK(have.arg == want.arg);
             CHECK(have.required == want.required);
+            if (want.kind == FieldKind::kScalar) {  // the value read_fields gives when the field is absent
+                const reflection::BaseType base = field->type()->base_type();
+                const bool real = base == reflection::Float || base == reflection::Double;
+                CHECK(have.absent == (real ? static_cast<std::int64_t>(field->default_real()) : field->default_integer()));
+            }
             if (want.kind == FieldKind::kUnion) {
                 ++union_fields;
                 const reflection::Enum& u = *schema.enums()->Get(static_cast<flatbuffers::uoffset_t>(field->type()->index()));
