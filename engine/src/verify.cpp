@@ -189,26 +189,25 @@ Status check_fully_connected(const model::Operator& op, const Operands& o, std::
     return Status::kOk;
 }
 
-// Pool and Pad read their fields through the decoders run() uses (one copy of the accessors).
 Status check_max_pool2d(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const MaxPool2DParams p = detail::decode_max_pool2d(m, op);
+    const detail::MaxPoolFields f = detail::max_pool_fields(op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (p.pool_h < 1 || p.pool_w < 1 || p.stride_h < 1 || p.stride_w < 1) return Status::kBadParameter;
-    if (p.pool_h > p.in_h || p.pool_w > p.in_w) return Status::kKernelTooLarge;
-    if (!is_map(o.out, detail::sweep(p.in_h, p.pool_h, p.stride_h), detail::sweep(p.in_w, p.pool_w, p.stride_w),
-                p.channels))
+    if (f.pool_h < 1 || f.pool_w < 1 || f.stride_h < 1 || f.stride_w < 1) return Status::kBadParameter;
+    if (f.pool_h > o.in.dim[0] || f.pool_w > o.in.dim[1]) return Status::kKernelTooLarge;
+    if (!is_map(o.out, detail::sweep(o.in.dim[0], f.pool_h, f.stride_h), detail::sweep(o.in.dim[1], f.pool_w, f.stride_w),
+                o.in.dim[2]))
         return Status::kShapeMismatch;
     if (detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
         return Status::kBadZeroPoint;
     return Status::kOk;
 }
 
-Status check_pad(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const PadParams p = detail::decode_pad(m, op);
+Status check_pad(const model::Operator& op, const Operands& o) {
+    const detail::PadFields f = detail::pad_fields(op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (p.pad_top < 0 || p.pad_bottom < 0 || p.pad_left < 0 || p.pad_right < 0) return Status::kBadParameter;
-    if (!is_map(o.out, std::int64_t{p.in_h} + p.pad_top + p.pad_bottom, std::int64_t{p.in_w} + p.pad_left + p.pad_right,
-                p.channels))
+    if (f.pad_top < 0 || f.pad_bottom < 0 || f.pad_left < 0 || f.pad_right < 0) return Status::kBadParameter;
+    if (!is_map(o.out, std::int64_t{o.in.dim[0]} + f.pad_top + f.pad_bottom,
+                std::int64_t{o.in.dim[1]} + f.pad_left + f.pad_right, o.in.dim[2]))
         return Status::kShapeMismatch;
     return Status::kOk;
 }
@@ -287,7 +286,7 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
                 case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
                 case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
                 case OpParams::MaxPool2D: s = check_max_pool2d(m, op, o); break;
-                default: s = check_pad(m, op, o); break;
+                default: s = check_pad(op, o); break;
             }
         }
         if (s == Status::kOk && (op.band_rows() != 0 || in_tensor->window_rows() != 0))
