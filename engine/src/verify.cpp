@@ -32,11 +32,9 @@ struct Region {
 
 __attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
-std::int64_t element_bytes(const model::Tensor* t) { return t->type() == model::ElementType::INT32 ? 4 : 1; }
-
 // An activation's bytes in the arena (int8): the whole tensor, or its window of rows.
 // After check_tensor: count fits int32, a window is 1..H rows of a rank-3 tensor.
-std::int64_t arena_bytes_of(const model::Tensor* t) {
+std::int32_t arena_bytes_of(const model::Tensor* t) {
     const detail::Shape s = detail::shape_of(t);
     return t->window_rows() > 0 ? s.count / s.dim[0] * t->window_rows() : s.count;
 }
@@ -55,13 +53,14 @@ bool zero_points_all_zero(const model::Tensor* t) {
 }
 
 // [offset, offset + bytes) inside the arena and 16-byte aligned: activations and scratch.
-Status check_arena_region(std::int32_t offset, std::int64_t bytes, std::int64_t arena_bytes) {
-    if (offset < 0 || offset + bytes > arena_bytes) return Status::kArenaOutOfBounds;
+// bytes < 2^31, so with offset >= 0 the end fits 32 bits.
+Status check_arena_region(std::int32_t offset, std::uint32_t bytes, std::uint32_t arena_bytes) {
+    if (offset < 0 || static_cast<std::uint32_t>(offset) + bytes > arena_bytes) return Status::kArenaOutOfBounds;
     if (offset % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
     return Status::kOk;
 }
 
-Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t arena_bytes) {
+Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
     std::int32_t count = 1;
@@ -80,7 +79,9 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
         if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
         const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
-        if (static_cast<std::int64_t>(data->size()) != std::int64_t{count} * element_bytes(t))
+        // count elements of 1 or 4 bytes, compared without the 64-bit product count * 4.
+        const std::uint32_t shift = type == model::ElementType::INT32 ? 2 : 0;
+        if (data->size() >> shift != static_cast<std::uint32_t>(count) || (data->size() & ((1u << shift) - 1)) != 0)
             return Status::kBufferSizeMismatch;
         if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
             return Status::kMisalignedBuffer;
@@ -90,7 +91,8 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
         return Status::kBadBand;
     if (activation) {
         if (type != model::ElementType::INT8) return Status::kBadType;
-        if (Status s = check_arena_region(offset, arena_bytes_of(t), arena_bytes); s != Status::kOk) return s;
+        const auto bytes = static_cast<std::uint32_t>(arena_bytes_of(t));
+        if (Status s = check_arena_region(offset, bytes, arena_bytes); s != Status::kOk) return s;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
@@ -247,7 +249,7 @@ unsigned expected_inputs(OpParams type) {
 Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last, Site& site) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
+    const std::uint32_t arena = m.plan()->arena_bytes();
     for (std::uint32_t i = 0; i < ops.size(); ++i) {
         const model::Operator& op = *ops.Get(i);
         site = Site{static_cast<std::int32_t>(i), -1};
@@ -296,7 +298,8 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
         if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
-        if (scratch_bytes > 0) s = check_arena_region(op.scratch_offset(), scratch_bytes, arena);
+        if (scratch_bytes > 0)
+            s = check_arena_region(op.scratch_offset(), static_cast<std::uint32_t>(scratch_bytes), arena);
         if (s != Status::kOk) return s;
     }
     return Status::kOk;
@@ -358,7 +361,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     const std::uint32_t n_ops = m.operators()->size();
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
-    const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
+    const std::uint32_t arena = m.plan()->arena_bytes();
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         site.tensor = t;
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
