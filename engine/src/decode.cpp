@@ -108,8 +108,9 @@ PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op
 
 namespace {
 Requant decode_requant(const model::Operator& op, const model::Tensor* out, std::int32_t act_min, std::int32_t act_max) {
-    return Requant{op.requant()->multiplier()->data(), op.requant()->shift()->data(), zero_point(out),
-                   static_cast<std::int8_t>(act_min), static_cast<std::int8_t>(act_max)};
+    const model::Requantization* rq = op.requant();
+    return Requant{rq->multiplier()->data(), rq->shift()->data(), zero_point(out), static_cast<std::int8_t>(act_min),
+                   static_cast<std::int8_t>(act_max)};
 }
 }  // namespace
 
