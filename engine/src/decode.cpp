@@ -115,14 +115,15 @@ Requant decode_requant(const model::Operator& op, const model::Tensor* out, std:
 }  // namespace
 
 const char* operator_kind(const model::Operator& op) {
-    if (op.params() == nullptr) return "unknown";
-    switch (op.params_type()) {
-        case model::OpParams::Conv2D: return conv_fields(op).pool_h > 0 ? "Conv2D+MaxPool" : "Conv2D";
-        case model::OpParams::FullyConnected: return "FullyConnected";
-        case model::OpParams::MaxPool2D: return "MaxPool2D";
-        case model::OpParams::Pad: return "Pad";
-        default: return "unknown";
-    }
+    // By union type (schema/model.fbs order); a table rather than a switch of returns.
+    static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D", "FullyConnected", "Pad"};
+    using T = model::OpParams;
+    static_assert(int(T::Conv2D) == 1 && int(T::MaxPool2D) == 2 && int(T::FullyConnected) == 3 && int(T::Pad) == 4 &&
+                  T::MAX == T::Pad);
+    const T type = op.params_type();
+    if (op.params() == nullptr || type > T::MAX) return kKinds[0];
+    if (type == T::Conv2D && conv_fields(op).pool_h > 0) return "Conv2D+MaxPool";
+    return kKinds[static_cast<int>(type)];
 }
 
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {

@@ -1,7 +1,9 @@
 // Model verification: the structure (verify_structure.cpp: bounds of every table, vector and
 // string, as FlatBuffers' Verifier checks them), then every semantic rule the kernels rely on.
-// After kOk, run() may read any field and index any tensor without a check. All arithmetic on
-// values from the file is done in 64 bits from 32-bit inputs, so nothing here can overflow; no
+// After kOk, run() may read any field and index any tensor without a check. Arithmetic on
+// values from the file is done in 64 bits from 32-bit inputs where a sum or product could pass
+// 32 bits, in 32 bits where an earlier check bounds it (a 64-bit operation is two or more
+// instructions, a division a libgcc call, on Cortex-M), so nothing here can overflow; no
 // recursion, bounded loops, a few hundred bytes of stack.
 #include <cstdint>
 
