@@ -60,16 +60,22 @@ TEST_CASE("an image folder: every class's images, labeled, in file-name order, p
     // The same pixels predict would feed the network.
     const auto expected = normalize_like_mnist(read_image(dir.path() / "set/4/zz.png")).pixels;
     CHECK(std::equal(expected.begin(), expected.end(), folder.images.image(10)));
-    CHECK(folder.sha256.size() == 64);
+    REQUIRE(folder.files.size() == 21);
+    CHECK(folder.files[10] == "4/zz.png");
 }
 
-TEST_CASE("an image folder's digest follows its files' names and contents") {
+TEST_CASE("an image folder's digest follows its used files' names and contents") {
     TempDir dir;
     make_class(dir, "set", 3, 2);
-    const std::string before = load_image_folder(dir.path() / "set").sha256;
-    CHECK(load_image_folder(dir.path() / "set").sha256 == before);
+    const auto digest = [&] {
+        return image_folder_sha256(dir.path() / "set", load_image_folder(dir.path() / "set").files);
+    };
+    const std::string before = digest();
+    CHECK(before == digest());
+    dir.write("set/3/notes.txt", "a note");  // skipped: not part of the identity
+    CHECK(digest() == before);
     dir.write("set/3/img1.pgm", bar_pgm(30 + 7, 53, 2));  // one pixel column moved
-    CHECK(load_image_folder(dir.path() / "set").sha256 != before);
+    CHECK(digest() != before);
 }
 
 TEST_CASE("bad files are named with their reason and skipped - hidden files and top-level files are ignored") {

@@ -1,8 +1,10 @@
-// --data SOURCE[:WEIGHT]: parsing, the word mnist, and the names history.csv columns get.
+// --data SOURCE[:WEIGHT]: parsing, the word mnist, the names history.csv columns get and the
+// SHA-256 train records.
 #include <doctest/doctest.h>
 
 #include "support/temp_dir.hpp"
 #include "tinydigit/host/common/cli.hpp"
+#include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/images/labeled_source.hpp"
 
 using namespace tinydigit::images;
@@ -67,4 +69,22 @@ TEST_CASE("a folder source is named after the folder even with a trailing slash 
     dir.write("unlabeled.csv", header + "\n" + row + "\n");  // Kaggle's test.csv layout
     CHECK_THROWS_WITH(load_labeled_source(parse_source((dir.path() / "unlabeled.csv").string()), MnistPart::kTrain),
                       doctest::Contains("has no label column"));
+}
+
+TEST_CASE("a source's SHA-256 as train records it: of the file, or over an image folder's used files") {
+    TempDir dir;
+    std::string header = "label", row = "7";
+    for (int i = 0; i < 784; ++i) header += ",pixel" + std::to_string(i), row += i % 28 == 14 ? ",255" : ",0";
+    const auto csv = dir.write("seven.csv", header + "\n" + row + "\n");
+    CHECK(source_sha256(load_labeled_source(parse_source(csv.string()), MnistPart::kTrain)) ==
+          tinydigit::common::sha256_hex_of_file(csv));
+
+    std::filesystem::create_directories(dir.path() / "meter/3");
+    std::string pgm = "P5\n9 9\n255\n";
+    for (int i = 0; i < 81; ++i) pgm.push_back(static_cast<char>(i % 9 == 4 ? 0 : 255));
+    dir.write("meter/3/a.pgm", pgm);
+    dir.write("meter/3/b.txt", "not an image");
+    const auto folder = load_labeled_source(parse_source((dir.path() / "meter").string()), MnistPart::kTrain);
+    CHECK(source_sha256(folder) ==
+          tinydigit::common::sha256_hex("3/a.pgm " + tinydigit::common::sha256_hex_of_file(dir.path() / "meter/3/a.pgm") + "\n"));
 }

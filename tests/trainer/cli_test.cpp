@@ -9,6 +9,7 @@
 #include <omp.h>
 
 #include "support/temp_dir.hpp"
+#include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/training/checkpoint.hpp"
 
 namespace {
@@ -397,6 +398,16 @@ TEST_CASE("several sources: each holds out its own validation share, reported pe
     CHECK(last.data[1].count == 30);
     CHECK(last.data[1].weight == 2.0f);
     CHECK(last.data[1].name == "meter");
+    // Provenance, as --resume compares it: the CSV file's SHA-256, and the folder's over
+    // "<relative path> <file's SHA-256>" of each file it used (broken.pgm is not one of them).
+    CHECK(last.data[0].sha256 == tinydigit::common::sha256_hex_of_file(csv));
+    std::string used_files;
+    for (int digit = 0; digit < 10; ++digit)
+        for (int i = 0; i < 3; ++i) {
+            const std::string file = std::to_string(digit) + "/" + std::to_string(i) + ".pgm";
+            used_files += file + ' ' + tinydigit::common::sha256_hex_of_file(folder / file) + '\n';
+        }
+    CHECK(last.data[1].sha256 == tinydigit::common::sha256_hex(used_files));
     // The weight shapes the run: resuming with another one is refused.
     const Run other = run_train(dir, "--arch compact --epochs 2 --batch 8 --threads 1 --precise-bn 0 --skip-test --data " +
                                          csv.string() + " --data " + folder.string() + "/:3 --resume --out " + out.string());

@@ -51,9 +51,12 @@ TEST_CASE("network backward matches finite differences of the cross-entropy for 
             values[i] = saved;
             net.from_user(values, p->user_desc, p->value);
             const double numeric = (up - down) / (2.0 * h);
-            // Float rounding of the loss limits the difference quotient to about 1e-3 absolute;
-            // conv biases before BN have an exactly-zero gradient that this resolves only to that.
-            const bool ok = std::abs(numeric - grads[i]) <= 0.05 * std::abs(numeric) + 2e-3;
+            // Float rounding of the loss limits the difference quotient to a few 1e-3 absolute
+            // (up to 3.3e-3 measured where the 3x3 convs run Winograd, which rounds more than the
+            // direct kernels); conv biases before BN have an exactly-zero gradient that this
+            // resolves only to that. Every other sampled gradient is above 0.15, where the 5 %
+            // term decides.
+            const bool ok = std::abs(numeric - grads[i]) <= 0.05 * std::abs(numeric) + 5e-3;
             ++checked;
             agreed += ok;
             if (!ok) MESSAGE(p->name << "[" << i << "]: analytic " << grads[i] << ", numeric " << numeric);

@@ -48,11 +48,11 @@ struct SourceRange {
     std::string name;
 };
 
-tinydigit::dataset::Images load_data(const tinydigit::cli::Args& args, std::vector<SourceRange>& ranges) {
+// The --data sources (none: mnist) with --labels' file for a single IDX source.
+tinydigit::dataset::Images load_data(std::vector<std::string> sources, const std::string& labels,
+                                     std::vector<SourceRange>& ranges) {
     namespace ds = tinydigit::dataset;
     namespace im = tinydigit::images;
-    auto sources = args.all("--data");
-    const std::string labels = args.value("--labels");
     if (!labels.empty() && sources.size() != 1) throw UsageError("--labels needs exactly one --data IDX file");
     if (sources.empty()) sources.push_back("mnist");
     ds::Images all;
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         }
         const ModelKind kind = model_kind_of(args.positional[0]);
         std::vector<SourceRange> ranges;
-        const auto data = load_data(args, ranges);
+        const auto data = load_data(args.all("--data"), args.value("--labels"), ranges);
 
         Evaluation eval;
         std::string csv;

@@ -93,7 +93,7 @@ LoadedData load_sources(const std::vector<td::images::SourceSpec>& specs, std::s
     LoadedData all;
     for (std::size_t i = 0; i < loaded.size(); ++i) {
         auto& source = loaded[i];
-        all.sources.push_back({source.path, source.sha256, static_cast<int>(source.images.count()),
+        all.sources.push_back({source.path, td::images::source_sha256(source), static_cast<int>(source.images.count()),
                                static_cast<float>(specs[i].weight), names[i]});
         if (i == 0) all.images = std::move(source.images);
         else td::dataset::append(all.images, source.images);

@@ -19,6 +19,8 @@
 // pixel in plain order. Weights are read in place (OHWI), no repacking.
 #if defined(__ARM_FEATURE_DSP)
 
+#include <cstring>
+
 #include "conv_support.hpp"
 #include "dsp_support.hpp"
 #include "tinydigit/engine/kernels.hpp"
@@ -37,19 +39,28 @@ struct Plan {
     std::uint32_t column_bytes;  // one chunk's column, 16-byte multiple
 };
 
+// conv2d_scratch_bytes() of a verified conv (K and out_c >= 1, K <= 65,536), in 32-bit
+// arithmetic: the 64-bit original with its range checks is 52 bytes more here.
+constexpr std::uint32_t planned_bytes(std::uint32_t k, std::uint32_t out_c) { return 4 * ((k + 63) & ~63u) + 4 * out_c; }
+static_assert(planned_bytes(5 * 5 * 32, 32) == conv2d_scratch_bytes(5, 5, 32, 32));
+static_assert(planned_bytes(3 * 3 * 256, 256) == conv2d_scratch_bytes(3, 3, 256, 256));
+static_assert(planned_bytes(65536, 1) == conv2d_scratch_bytes(1, 1, 65536, 1));
+static_assert(planned_bytes(1, 1) == conv2d_scratch_bytes(1, 1, 1, 1));
+
 Plan plan_of(const Conv2DParams& p) {
-    const std::int32_t k = p.kernel_h * p.kernel_w * p.in_c, row = p.kernel_w * p.in_c;
-    const auto budget = static_cast<std::int32_t>(conv2d_scratch_bytes(p.kernel_h, p.kernel_w, p.in_c, p.out_c));
-    const std::int32_t tail = k % 4 != 0 ? 8 * kPixels : 0;
-    const std::int32_t min_channels = p.out_c < 8 ? p.out_c : 8;
+    // Unsigned: every quantity is positive, and unsigned division needs no rounding fix-up.
+    const std::uint32_t row = p.kernel_w * p.in_c, k = p.kernel_h * row, out_c = p.out_c;
+    const std::uint32_t budget = planned_bytes(k, out_c);
+    const std::uint32_t tail = k % 4 != 0 ? 8 * kPixels : 0;
+    const std::uint32_t min_channels = out_c < 8 ? out_c : 8;
     // A kernel row (all-padding rows are skipped), else all of K if it fits beside one
     // channel's sums, else what fits beside 8 channels' sums.
-    std::int32_t chunk = row % 4 == 0 ? row : k;
-    const std::int32_t channels_needed = chunk == k ? 1 : min_channels;
-    if (8 * (chunk / 4 * 4) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
-    const std::int32_t column = 8 * (chunk / 4 * 4) + tail;
-    const std::int32_t fit = (budget - column) / (4 * kPixels);
-    return Plan{chunk, fit < p.out_c ? fit : p.out_c, static_cast<std::uint32_t>(column)};
+    std::uint32_t chunk = row % 4 == 0 ? row : k;
+    const std::uint32_t channels_needed = chunk == k ? 1 : min_channels;
+    if (8 * (chunk & ~3u) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
+    const std::uint32_t column = 8 * (chunk & ~3u) + tail;
+    const std::uint32_t fit = (budget - column) / (4 * kPixels);
+    return Plan{static_cast<std::int32_t>(chunk), static_cast<std::int32_t>(fit < out_c ? fit : out_c), column};
 }
 
 // One group of 4 reduction steps for 4 pixels of one channel (16 MACs, 13 instructions).
@@ -71,8 +82,9 @@ Plan plan_of(const Conv2DParams& p) {
 // sums[4c .. 4c+3] += the 4 pixels' dot products with output channel c's weights over the
 // chunk, for c in [0, channels): channel c's chunk starts at w + c * stride. col holds
 // `groups` >= 1 groups in the interleaved layout. The channel loop is in the asm too (16
-// instructions per channel instead of about 30 around a per-channel call); odd groups run
-// one at a time first, then 4 per loop iteration.
+// instructions per channel instead of about 30 around a per-channel call). The loop body
+// does 4 groups; its first pass enters the body through a TBB table so that it does
+// groups % 4 of them (one copy of the body, no separate loop for the odd groups).
 __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
                                             std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
     // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
@@ -87,29 +99,25 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     register std::uint32_t a3 __asm__("r8");
     std::uint32_t v, t, end;
     const std::int16_t* c;
-    const std::int32_t odd_bytes = 4 * (groups & 3), quad_bytes = 4 * (groups & ~3);
-    const std::int32_t skip = stride - 4 * groups;  // from a chunk's end to the next channel's
+    const std::int32_t bytes = 4 * groups, entry = groups & 3;
+    const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
     __asm__ volatile(
         "2:\n\t"
         "ldmia  %[s], {%[a0], %[a1], %[a2], %[a3]}\n\t"
         "ldr    %[c], %[col]\n\t"
-        "ldr    %[end], %[odd]\n\t"
+        "ldr    %[end], %[bytes]\n\t"
         "adds   %[end], %[w], %[end]\n\t"
-        "cmp    %[w], %[end]\n\t"
-        "beq    3f\n\t"
-        "1:\n\t" TD_DSP_GROUP
-        "cmp    %[w], %[end]\n\t"
-        "bne    1b\n\t"
-        "3:\n\t"
-        "ldr    %[end], %[quad]\n\t"
-        "adds   %[end], %[w], %[end]\n\t"
-        "cmp    %[w], %[end]\n\t"
-        "beq    5f\n\t"
-        "4:\n\t" TD_DSP_GROUP TD_DSP_GROUP TD_DSP_GROUP TD_DSP_GROUP
+        "ldr    %[t], %[entry]\n\t"
+        "tbb    [pc, %[t]]\n\t"
+        "0:\n\t"
+        ".byte  (4f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2, (5f - 0b) / 2\n\t"
+        "4:\n\t" TD_DSP_GROUP
+        "5:\n\t" TD_DSP_GROUP
+        "6:\n\t" TD_DSP_GROUP
+        "7:\n\t" TD_DSP_GROUP
         "cmp    %[w], %[end]\n\t"
         "bne    4b\n\t"
-        "5:\n\t"
         "stmia  %[s]!, {%[a0], %[a1], %[a2], %[a3]}\n\t"
         "ldr    %[end], %[skip]\n\t"
         "adds   %[w], %[w], %[end]\n\t"
@@ -119,7 +127,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
           [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
           [x3] "=&r"(x3), [end] "=&r"(end)
-        : [col] "m"(col), [odd] "m"(odd_bytes), [quad] "m"(quad_bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
+        : [col] "m"(col), [bytes] "m"(bytes), [entry] "m"(entry), [skip] "m"(skip), [sums_end] "m"(sums_end)
         : "cc", "memory");
 }
 
@@ -150,51 +158,46 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
         : "cc", "memory");
 }
 
-// Writes pixel j's values for reduction steps [k0, k0 + len) into the chunk's column
-// (only the kernel rows that meet the chunk are visited). Returns whether any of them is an
-// input cell (not padding).
-__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, std::int32_t i, std::int32_t used_w, std::int16_t* col,
-            std::int32_t j, std::int32_t k0, std::int32_t len) {
+// Writes the 4 pixels' values for reduction steps [k0, k0 + len) into the chunk's column,
+// one run at a time: a run ends where the kernel row, its input cells or the chunk end.
+// Returns whether any value is an input cell (not padding).
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, const std::int32_t* pixel,
+                                      std::int32_t used_w, std::int16_t* col, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
-    const std::int32_t full = len / 4 * 4, row = p.kernel_w * p.in_c;
-    const std::int32_t cy = i / used_w;
-    const detail::RowSpan span = detail::row_span(p, i % used_w);
+    const std::int32_t full = len & ~3, row = p.kernel_w * p.in_c;
     bool any = false;
-    // One run of n values (src) or padding cells (nullptr) at reduction step k, clipped.
-    const auto run = [&](std::int32_t k, const std::int8_t* src, std::int32_t n) {
-        if (k < k0) {
-            if (src != nullptr) src += k0 - k;
-            n -= k0 - k;
-            k = k0;
+    for (std::int32_t j = 0; j < kPixels; ++j, col += 4) {  // pixel j's slots: col + 4 * j
+        const std::int32_t cy = pixel[j] / used_w;
+        const detail::RowSpan span = detail::row_span(p, pixel[j] % used_w);
+        for (std::int32_t t = 0; t < len;) {
+            const std::int32_t ky = (k0 + t) / row, r = k0 + t - ky * row;
+            const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
+            const std::int8_t* src = nullptr;
+            std::int32_t end = row;  // of this run, within the kernel row
+            if (y >= 0 && y < p.in_h) {
+                if (r < span.left) {
+                    end = span.left;
+                } else if (r < span.mid_end) {
+                    end = span.mid_end;
+                    src = in + (y * p.in_w + span.first_x) * p.in_c + (r - span.left);
+                }
+            }
+            const std::int32_t n = end - r < len - t ? end - r : len - t;
+            any |= src != nullptr;
+            std::int32_t m = 0;
+            if ((t & 3) == 0) {  // whole groups: one word each
+                const std::int32_t words = (t + n <= full ? n : full - t) >> 2;
+                widen(src, col + t * kPixels, words, minus_z);
+                m = 4 * words;
+            }
+            for (; m < n; ++m) {
+                const std::int32_t kk = t + m, g = kk & 3;  // pair order swaps steps 1 and 2 of full groups
+                const std::int32_t at = (kk & ~3) * kPixels + (kk < full && ((g ^ (g >> 1)) & 1) != 0 ? g ^ 3 : g);
+                col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
+            }
+            t += n;
         }
-        k -= k0;
-        if (k + n > len) n = len - k;
-        if (n <= 0) return;
-        any |= src != nullptr;
-        std::int32_t t = 0;
-        if (k % 4 == 0) {  // whole groups: one word each
-            const std::int32_t words = (k + n <= full ? n : full - k) / 4;
-            widen(src, col + k * kPixels + j * 4, words, minus_z);
-            t = 4 * words;
-        }
-        static constexpr std::int8_t kPairOrder[4] = {0, 2, 1, 3};
-        for (; t < n; ++t) {
-            const std::int32_t kk = k + t;
-            const std::int32_t at = kk < full ? (kk / 4) * 4 * kPixels + j * 4 + kPairOrder[kk % 4]
-                                              : full * kPixels + j * 4 + (kk - full);
-            col[at] = src != nullptr ? static_cast<std::int16_t>(src[t] - z) : std::int16_t{0};
-        }
-    };
-    for (std::int32_t ky = k0 / row, k = ky * row; k < k0 + len; ++ky, k += row) {
-        const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
-        if (y < 0 || y >= p.in_h) {
-            run(k, nullptr, row);
-            continue;
-        }
-        run(k, nullptr, span.left);
-        run(k + span.left, in + (y * p.in_w + span.first_x) * p.in_c, span.mid_end - span.left);
-        run(k + span.mid_end, nullptr, row - span.mid_end);
     }
     return any;
 }
@@ -205,46 +208,49 @@ struct Target {
     std::int32_t rows, cols;  // pooled outputs covered (1 x 1 without pooling)
 };
 
+// Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
+// (window 1, stride 1 without pooling: c itself). Returns how many; the first in `first`.
+__attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
+    const std::int32_t from = c - window + 1;
+    first = from <= 0 ? 0 : (from + stride - 1) / stride;
+    const std::int32_t last = c / stride < count ? c / stride : count - 1;
+    return last - first + 1;
+}
+
 Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::int32_t used_w) {
-    const std::int32_t cy = i / used_w, cx = i % used_w;
-    if (p.pool_h == 0) return Target{out + (cy * p.out_w + cx) * p.out_c, 1, 1};
-    std::int32_t y_lo, y_hi, x_lo, x_hi;
-    detail::pool_range(cy, p.pool_h, p.pool_stride_h, p.out_h, y_lo, y_hi);
-    detail::pool_range(cx, p.pool_w, p.pool_stride_w, p.out_w, x_lo, x_hi);
-    return Target{out + (y_lo * p.out_w + x_lo) * p.out_c, y_hi - y_lo + 1, x_hi - x_lo + 1};
+    const bool pooled = p.pool_h != 0;
+    std::int32_t y, x;
+    const std::int32_t rows = axis_span(i / used_w, pooled ? p.pool_h : 1, pooled ? p.pool_stride_h : 1, p.out_h, y);
+    const std::int32_t cols = axis_span(i % used_w, pooled ? p.pool_w : 1, pooled ? p.pool_stride_w : 1, p.out_w, x);
+    return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
 }
 
 // Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
-// Out of line: the general shift and pool cases. Every trained model takes finish() below.
-__attribute__((noinline)) void finish_general(const Conv2DParams& p, const Target* targets, std::int32_t pixels,
-                                              std::int32_t o, const std::int32_t* sums) {
-    const Requant& rq = p.requant;
-    for (std::int32_t j = 0; j < pixels; ++j) {
-        const std::int8_t y = requantize(wrapping_add(p.bias[o], sums[j]), rq.multiplier[o], rq.shift[o],
-                                         rq.out_zero_point, rq.act_min, rq.act_max);
-        const Target& t = targets[j];
-        for (std::int32_t r = 0; r < t.rows; ++r)
-            for (std::int32_t c = 0; c < t.cols; ++c) {
-                std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-                if (p.pool_h == 0 || y > *d) *d = y;
-            }
-    }
-}
-
-// The common case: shift n > 32 (scales below 2^-1, every trained model) and each pixel
-// stored to one output (no pool, or pool windows that do not overlap: `simple`).
+// The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
+// pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
 // (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
-// floor of the quotient.
+// floor of the quotient. Otherwise the shared out-of-line requantize and every pooled output.
 __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple,
                                       std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
     const Requant& rq = p.requant;
     const std::int32_t n = rq.shift[o];
-    if (n <= 32 || !simple) return finish_general(p, targets, pixels, o, sums);
+    const bool pooled = p.pool_h != 0;
+    if (n <= 32 || !simple) {
+        for (std::int32_t j = 0; j < pixels; ++j) {
+            const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
+            const Target& t = targets[j];
+            for (std::int32_t r = 0; r < t.rows; ++r)
+                for (std::int32_t c = 0; c < t.cols; ++c) {
+                    std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
+                    if (!pooled || y > *d) *d = y;
+                }
+        }
+        return;
+    }
     // Locals first: an int8 store may alias any field, which would then be loaded again.
     const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
     const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
-    const bool pooled = p.pool_h != 0;
     for (std::int32_t j = 0; j < pixels; ++j) {
         const std::int32_t acc = wrapping_add(bias, sums[j]);
         const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
@@ -272,14 +278,16 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
     const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
     const detail::ConvSweep sweep(p);
-    detail::prepare_output(p, out);
+    if (p.pool_h != 0) std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;  // a short last block repeats its last pixel
+        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;
+        std::int32_t pixel[kPixels];  // a short last block repeats its last pixel
         Target targets[kPixels];
         bool simple = true;  // every pixel goes to one output
         for (std::int32_t j = 0; j < kPixels; ++j) {
-            targets[j] = target_of(p, out, i + (j < pixels ? j : pixels - 1), sweep.used_w);
+            pixel[j] = i + j < n ? i + j : n - 1;
+            targets[j] = target_of(p, out, pixel[j], sweep.used_w);
             simple = simple && targets[j].rows == 1 && targets[j].cols == 1;
         }
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
@@ -287,13 +295,9 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
             std::memset(sums, 0, 4u * kPixels * static_cast<std::uint32_t>(channels));
             for (std::int32_t k0 = 0; k0 < k; k0 += plan.chunk) {
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
-                const std::int32_t groups = len / 4, rest = len % 4;
-                if (!one_chunk || o0 == 0) {
-                    bool any = false;
-                    for (std::int32_t j = 0; j < kPixels; ++j)
-                        any |= gather(p, in, i + (j < pixels ? j : pixels - 1), sweep.used_w, col, j, k0, len);
-                    if (!any && !one_chunk) continue;  // all padding: adds nothing
-                }
+                const std::int32_t groups = len >> 2, rest = len & 3;
+                // All padding adds nothing (a one-chunk column is gathered for the first block only).
+                if ((!one_chunk || o0 == 0) && !gather(p, in, pixel, sweep.used_w, col, k0, len) && !one_chunk) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
                 const std::int16_t* tail = col + groups * 4 * kPixels;

@@ -1,4 +1,4 @@
-// Armv7E-M DSP helpers (Cortex-M4/M7) through ACLE intrinsics.
+// Armv7E-M DSP helpers (Cortex-M4/M7/M33) shared by the DSP kernels.
 // Pair convention: a word of 4 int8 weights w0..w3 unpacks with SXTB16 into (w0, w2) and,
 // rotated by 8, (w1, w3). Columns therefore store int16 activations in the order
 // x0, x2, x1, x3 within every group of 4, so one SMLAD multiplies matching pairs.
@@ -6,38 +6,24 @@
 
 #if defined(__ARM_FEATURE_DSP)
 
-#include <arm_acle.h>
-
 #include <cstdint>
-#include <cstring>
+
+#include "tinydigit/engine/kernel_params.hpp"
+#include "tinydigit/engine/requantize.hpp"
 
 namespace tinydigit::engine::detail {
 
-inline std::uint32_t load_word(const void* p) {
-    std::uint32_t v;
-    std::memcpy(&v, p, sizeof v);  // LDR (unaligned access is allowed on v7-M for LDR)
-    return v;
-}
-
-inline std::uint32_t sxtb16_ror8(std::uint32_t v) {
-    std::uint32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-    return r;
-}
-
-inline std::uint32_t sxtab16_ror8(std::uint32_t add, std::uint32_t v) {
-    std::uint32_t r;
-    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(add), "r"(v));
-    return r;
-}
-
-// Swaps elements 1 and 2 of every full group of 4 (plain order -> SMLAD pair order).
-inline void pair_order(std::int16_t* col, std::int32_t k) {
-    for (std::int32_t g = 0; g + 4 <= k; g += 4) {
-        const std::int16_t t = col[g + 1];
-        col[g + 1] = col[g + 2];
-        col[g + 2] = t;
-    }
+// requantize() of channel o's sum plus its bias, out of line: the fully connected kernel and
+// the conv's general path share this one copy of the 64-bit arithmetic. Not for per-pixel hot
+// paths (a call per value). (x + 2^(n-1)) >> n is computed as ((x >> (n-1)) + 1) >> 1 (the
+// floor of a floor is the floor of the quotient), which needs no 64-bit rounding constant.
+__attribute__((noinline)) inline std::int8_t requantize_channel(const Requant& rq, const std::int32_t* bias, std::int32_t o,
+                                                                std::int32_t sum) {
+    const std::int64_t product = std::int64_t{wrapping_add(bias[o], sum)} * rq.multiplier[o];
+    std::int64_t y = (((product >> (rq.shift[o] - 1)) + 1) >> 1) + rq.out_zero_point;
+    if (y < rq.act_min) y = rq.act_min;
+    if (y > rq.act_max) y = rq.act_max;
+    return static_cast<std::int8_t>(y);
 }
 
 }  // namespace tinydigit::engine::detail

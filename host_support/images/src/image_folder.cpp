@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "tinydigit/host/common/io_error.hpp"
-#include "tinydigit/host/common/read_file.hpp"
 #include "tinydigit/host/common/sha256.hpp"
 #include "tinydigit/host/images/gray_image.hpp"
 #include "tinydigit/host/images/mnist_normalize.hpp"
@@ -26,11 +24,6 @@ std::vector<std::filesystem::directory_entry> sorted_entries(const std::filesyst
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
     return entries;
-}
-
-std::string file_text(const std::filesystem::path& path) {
-    const auto bytes = common::read_file(path);
-    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 // Reader messages start with the path, the normalizer's with the file name: always the path.
@@ -61,7 +54,6 @@ ImageFolder load_image_folder(const std::filesystem::path& dir) {
     if (std::all_of(class_dirs.begin(), class_dirs.end(), [](const auto& d) { return d.empty(); }))
         throw dataset::DataError(dir.string() + ": has no subfolders 0 .. 9 (an image folder holds one subfolder per "
                                                 "digit, named 0 to 9, with that digit's images)");
-    std::string manifest;  // "<relative path> <sha256>\n" per used file: the folder's identity
     for (int digit = 0; digit < 10; ++digit) {
         const auto& class_dir = class_dirs[static_cast<std::size_t>(digit)];
         const std::size_t before = folder.images.count();
@@ -72,15 +64,12 @@ ImageFolder load_image_folder(const std::filesystem::path& dir) {
                     throw dataset::DataError(path.string() + ": a folder inside a digit's folder (images go directly "
                                                              "into 0/ .. 9/)");
                 try {
-                    const std::string bytes = file_text(path);
                     const NormalizedDigit digit_image = normalize_like_mnist(read_image(path));
                     folder.images.pixels.insert(folder.images.pixels.end(), digit_image.pixels.begin(),
                                                 digit_image.pixels.end());
                     folder.images.labels.push_back(static_cast<std::uint8_t>(digit));
-                    manifest += std::filesystem::relative(path, dir).generic_string() + ' ' + common::sha256_hex(bytes) + '\n';
-                } catch (const ImageError& e) {  // not an image, undecodable, or no digit in it
-                    folder.skipped.push_back(naming_the_path(e.what(), path));
-                } catch (const common::IoError& e) {  // unreadable (permissions, a vanished file)
+                    folder.files.push_back(std::filesystem::relative(path, dir));
+                } catch (const ImageError& e) {  // unreadable, not an image, undecodable, or no digit in it
                     folder.skipped.push_back(naming_the_path(e.what(), path));
                 }
             }
@@ -92,8 +81,14 @@ ImageFolder load_image_folder(const std::filesystem::path& dir) {
                                  (folder.skipped.empty() ? std::string()
                                                          : " (" + std::to_string(folder.skipped.size()) +
                                                                " files skipped, first: " + folder.skipped.front() + ")"));
-    folder.sha256 = common::sha256_hex(manifest);
     return folder;
+}
+
+std::string image_folder_sha256(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& files) {
+    std::string manifest;  // "<relative path> <sha256>\n" per file
+    for (const auto& file : files)
+        manifest += file.generic_string() + ' ' + common::sha256_hex_of_file(dir / file) + '\n';
+    return common::sha256_hex(manifest);
 }
 
 }  // namespace tinydigit::images

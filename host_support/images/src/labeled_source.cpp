@@ -49,11 +49,10 @@ LabeledSource load_labeled_source(const SourceSpec& spec, MnistPart mnist_part) 
         source.images = dataset::read_idx(images, train ? files.train_labels : files.test_labels);
         source.name = "mnist";
         source.path = std::filesystem::absolute(images).string();
-        source.sha256 = common::sha256_hex_of_file(images);
     } else if (std::filesystem::is_directory(spec.path, ec)) {
         ImageFolder folder = load_image_folder(spec.path);
         source.images = std::move(folder.images);
-        source.sha256 = std::move(folder.sha256);
+        source.folder_files = std::move(folder.files);
         source.skipped = std::move(folder.skipped);
         source.empty_classes = std::move(folder.empty_classes);
     } else {
@@ -63,7 +62,6 @@ LabeledSource load_labeled_source(const SourceSpec& spec, MnistPart mnist_part) 
                                      (spec.path.extension() == ".csv"
                                           ? ": has no label column (label first, as in Kaggle's train.csv)"
                                           : ": has no labels (put the MNIST-named label file beside it)"));
-        source.sha256 = common::sha256_hex_of_file(spec.path);
     }
     if (!spec.mnist) {
         // "digits/" names the folder "digits", not "".
@@ -74,6 +72,11 @@ LabeledSource load_labeled_source(const SourceSpec& spec, MnistPart mnist_part) 
     }
     if (source.images.count() == 0) throw dataset::DataError(spec.text + ": holds no images");
     return source;
+}
+
+std::string source_sha256(const LabeledSource& source) {
+    return source.folder_files.empty() ? common::sha256_hex_of_file(source.path)
+                                       : image_folder_sha256(source.path, source.folder_files);
 }
 
 std::vector<std::string> unique_names(const std::vector<LabeledSource>& sources) {

@@ -32,14 +32,21 @@ struct LabeledSource {
     dataset::Images images;            // labeled, 28x28
     std::string name;                  // "mnist", or the file or folder name (history columns)
     std::string path;                  // absolute, as a checkpoint records it
-    std::string sha256;                // of the file, or of an image folder's files
     std::vector<std::string> skipped;  // image folders: files left out and why
     std::vector<int> empty_classes;    // image folders: digits without an image
+    // Image folders: each image's file, relative to `path` (what source_sha256 reads).
+    std::vector<std::filesystem::path> folder_files;
 };
 
 // Reads a source (mnist: the `mnist_part` of the cache). Throws dataset::DataError naming the
 // source when it cannot be read, is unlabeled or holds no image.
 LabeledSource load_labeled_source(const SourceSpec& spec, MnistPart mnist_part);
+
+// The source's SHA-256 as `train` records it (its provenance, which --resume compares): of the
+// file, or image_folder_sha256 of an image folder. Apart from loading, as only train needs it:
+// evaluate reads the same sources without hashing them. Throws common::IoError naming a file
+// that cannot be read.
+std::string source_sha256(const LabeledSource& source);
 
 // Names made unique by appending "_2", "_3", ... (two folders called "digits" in different
 // places), with any character other than [A-Za-z0-9_.-] replaced by '_'.
