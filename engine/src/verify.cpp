@@ -62,7 +62,9 @@ Status check_arena_region(std::int32_t offset, std::uint32_t bytes, std::uint32_
     return Status::kOk;
 }
 
-Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t arena_bytes) {
+// Out of line: inlined into verify()'s loop it costs 56 bytes more code on Cortex-M4 (register
+// pressure in one large function), for 32 bytes less worst-case stack.
+__attribute__((noinline)) Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
     std::int32_t count = 1;
