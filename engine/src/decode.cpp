@@ -19,7 +19,9 @@ std::int32_t op_output(const model::Operator& op) { return op.outputs()->Get(0);
 const model::Tensor* input_tensor(const model::Model& m, const model::Operator& op, std::uint32_t i) {
     return tensor(m, op_input(op, i));
 }
-const model::Tensor* output_tensor(const model::Model& m, const model::Operator& op) { return tensor(m, op_output(op)); }
+const model::Tensor* output_tensor(const model::Model& m, const model::Operator& op) {
+    return tensor(m, op_output(op));
+}
 
 std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride) {
     return (extent - window) / stride + 1;
@@ -107,7 +109,8 @@ FullyConnectedFields fully_connected_fields(const model::Operator& op) {
 PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op, kPad); }
 
 namespace {
-Requant decode_requant(const model::Operator& op, const model::Tensor* out, std::int32_t act_min, std::int32_t act_max) {
+Requant decode_requant(const model::Operator& op, const model::Tensor* out, std::int32_t act_min,
+                       std::int32_t act_max) {
     const model::Requantization* rq = op.requant();
     return Requant{rq->multiplier()->data(), rq->shift()->data(), zero_point(out), static_cast<std::int8_t>(act_min),
                    static_cast<std::int8_t>(act_max)};
@@ -178,7 +181,8 @@ MaxPool2DParams decode_max_pool2d(const model::Model& m, const model::Operator& 
     const MaxPoolFields f = max_pool_fields(op);
     const Shape in = shape_of(input_tensor(m, op, 0));
     const Shape out = shape_of(output_tensor(m, op));
-    return MaxPool2DParams{in.dim[0], in.dim[1], in.dim[2], f.pool_h, f.pool_w, f.stride_h, f.stride_w, out.dim[0], out.dim[1]};
+    return MaxPool2DParams{in.dim[0], in.dim[1], in.dim[2], f.pool_h, f.pool_w,
+                           f.stride_h, f.stride_w, out.dim[0], out.dim[1]};
 }
 
 PadParams decode_pad(const model::Model& m, const model::Operator& op) {

@@ -40,7 +40,9 @@ struct TableLayout {
 };
 
 namespace layout {
-constexpr FieldLayout scalar(std::uint8_t bytes, std::int8_t absent = 0) { return {FieldKind::kScalar, bytes, false, absent}; }
+constexpr FieldLayout scalar(std::uint8_t bytes, std::int8_t absent = 0) {
+    return {FieldKind::kScalar, bytes, false, absent};
+}
 constexpr FieldLayout vector(std::uint8_t bytes, bool required = false) { return {FieldKind::kVector, bytes, required}; }
 constexpr FieldLayout table(std::uint8_t index, bool required = false) { return {FieldKind::kTable, index, required}; }
 constexpr FieldLayout tables(std::uint8_t index) { return {FieldKind::kTableVector, index, true}; }

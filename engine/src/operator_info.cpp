@@ -73,12 +73,14 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
         }
         case model::OpParams::MaxPool2D: {
             const detail::MaxPoolFields f = detail::max_pool_fields(op);
-            info.pool_h = f.pool_h, info.pool_w = f.pool_w, info.pool_stride_h = f.stride_h, info.pool_stride_w = f.stride_w;
+            info.pool_h = f.pool_h, info.pool_w = f.pool_w;
+            info.pool_stride_h = f.stride_h, info.pool_stride_w = f.stride_w;
             break;
         }
         case model::OpParams::Pad: {
             const detail::PadFields f = detail::pad_fields(op);
-            info.pad_top = f.pad_top, info.pad_bottom = f.pad_bottom, info.pad_left = f.pad_left, info.pad_right = f.pad_right;
+            info.pad_top = f.pad_top, info.pad_bottom = f.pad_bottom;
+            info.pad_left = f.pad_left, info.pad_right = f.pad_right;
             info.pad_value = f.value;
             break;
         }

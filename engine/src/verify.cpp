@@ -64,7 +64,8 @@ Status check_arena_region(std::int32_t offset, std::uint32_t bytes, std::uint32_
 
 // Out of line: inlined into verify()'s loop it costs 56 bytes more code on Cortex-M4 (register
 // pressure in one large function), for 32 bytes less worst-case stack.
-__attribute__((noinline)) Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t arena_bytes) {
+__attribute__((noinline)) Status check_tensor(const model::Model& m, const model::Tensor* t,
+                                              std::uint32_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
     std::int32_t count = 1;
@@ -200,8 +201,8 @@ Status check_max_pool2d(const model::Model& m, const model::Operator& op, const 
     if (o.in.rank != 3) return Status::kShapeMismatch;
     if (f.pool_h < 1 || f.pool_w < 1 || f.stride_h < 1 || f.stride_w < 1) return Status::kBadParameter;
     if (f.pool_h > o.in.dim[0] || f.pool_w > o.in.dim[1]) return Status::kKernelTooLarge;
-    if (!is_map(o.out, detail::sweep(o.in.dim[0], f.pool_h, f.stride_h), detail::sweep(o.in.dim[1], f.pool_w, f.stride_w),
-                o.in.dim[2]))
+    if (!is_map(o.out, detail::sweep(o.in.dim[0], f.pool_h, f.stride_h),
+                detail::sweep(o.in.dim[1], f.pool_w, f.stride_w), o.in.dim[2]))
         return Status::kShapeMismatch;
     if (detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
         return Status::kBadZeroPoint;

@@ -101,7 +101,8 @@ TEST_CASE("the engine's model layout is schema/model.fbs, table by table and fie
             if (want.kind == FieldKind::kScalar) {  // the value read_fields gives when the field is absent
                 const reflection::BaseType base = field->type()->base_type();
                 const bool real = base == reflection::Float || base == reflection::Double;
-                CHECK(have.absent == (real ? static_cast<std::int64_t>(field->default_real()) : field->default_integer()));
+                CHECK(have.absent ==
+                      (real ? static_cast<std::int64_t>(field->default_real()) : field->default_integer()));
             }
             if (want.kind == FieldKind::kUnion) {
                 ++union_fields;
@@ -201,7 +202,8 @@ TEST_CASE("read_fields gives each parameter as flatc's accessor does, the schema
         CHECK(p.stride_w == pool->stride_w());
 
         const auto* fc = build<model::FullyConnected>(f_fbb, [&](auto& fbb) {
-            return model::CreateFullyConnected(fbb, static_cast<std::int8_t>(v(0, -128)), static_cast<std::int8_t>(v(-1, 127)));
+            return model::CreateFullyConnected(fbb, static_cast<std::int8_t>(v(0, -128)),
+                                               static_cast<std::int8_t>(v(-1, 127)));
         });
         detail::FullyConnectedFields f{};
         detail::read_fields(fc, detail::kFullyConnected, &f);
