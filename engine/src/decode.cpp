@@ -1,5 +1,10 @@
 #include "decode.hpp"
 
+#include <cstddef>
+#include <cstring>
+
+#include "model_layout.hpp"
+
 namespace tinydigit::engine::detail {
 
 const model::Tensor* tensor(const model::Model& m, std::int32_t index) {
@@ -11,8 +16,14 @@ const std::uint8_t* constant_data(const model::Model& m, const model::Tensor* t)
 }
 std::int32_t op_input(const model::Operator& op, std::uint32_t i) { return op.inputs()->Get(i); }
 std::int32_t op_output(const model::Operator& op) { return op.outputs()->Get(0); }
+const model::Tensor* input_tensor(const model::Model& m, const model::Operator& op, std::uint32_t i) {
+    return tensor(m, op_input(op, i));
+}
+const model::Tensor* output_tensor(const model::Model& m, const model::Operator& op) {
+    return tensor(m, op_output(op));
+}
 
-std::int64_t sweep(std::int64_t extent, std::int64_t window, std::int64_t stride) {
+std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride) {
     return (extent - window) / stride + 1;
 }
 
@@ -28,36 +39,101 @@ Shape shape_of(const model::Tensor* t) {
     return s;
 }
 
-ConvFields conv_fields(const model::Conv2D& c) {
-    return ConvFields{c.kernel_h(),  c.kernel_w(),      c.stride_h(),      c.stride_w(),      c.pad_top(),
-                      c.pad_bottom(), c.pad_left(),      c.pad_right(),     c.pool_h(),        c.pool_w(),
-                      c.pool_stride_h(), c.pool_stride_w(), c.act_min(),   c.act_max()};
+void read_fields(const void* table, std::uint8_t layout, void* out) {
+    const TableLayout& t = kTableLayouts[layout];
+    const auto* at = static_cast<const std::uint8_t*>(table);
+    // FlatBuffers' vtable: its size, then each field's offset in the table (0: absent). The
+    // structural verifier has checked both, and each present scalar's alignment.
+    const auto* vtable = at - *reinterpret_cast<const std::int32_t*>(at);
+    const std::uint32_t vtable_bytes = *reinterpret_cast<const std::uint16_t*>(vtable);
+    for (std::uint32_t id = 0; id < t.count; ++id) {
+        const FieldLayout& f = kFieldLayouts[t.first + id];
+        const std::uint32_t entry = 4 + 2 * id;
+        const std::uint32_t offset = entry < vtable_bytes ? *reinterpret_cast<const std::uint16_t*>(vtable + entry) : 0;
+        std::int32_t value = f.absent;
+        if (offset != 0)
+            value = f.arg == 1 ? *reinterpret_cast<const std::int8_t*>(at + offset)
+                               : *reinterpret_cast<const std::int32_t*>(at + offset);
+        std::memcpy(static_cast<std::uint8_t*>(out) + 4 * id, &value, 4);
+    }
 }
 
 namespace {
-Requant decode_requant(const model::Operator& op, const model::Tensor* out, std::int8_t act_min, std::int8_t act_max) {
-    return Requant{op.requant()->multiplier()->data(), op.requant()->shift()->data(), zero_point(out), act_min,
-                   act_max};
+// Field `name` of `Fields` sits where read_fields puts field VT_name of `Table`.
+#define TINYDIGIT_FIELD_AT(Fields, Table, name, VT)                                                                 \
+    static_assert(offsetof(Fields, name) == 2 * (model::Table::VT - 4), #Table "." #name)
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, kernel_h, VT_KERNEL_H);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, kernel_w, VT_KERNEL_W);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, stride_h, VT_STRIDE_H);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, stride_w, VT_STRIDE_W);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pad_top, VT_PAD_TOP);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pad_bottom, VT_PAD_BOTTOM);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pad_left, VT_PAD_LEFT);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pad_right, VT_PAD_RIGHT);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, act_min, VT_ACT_MIN);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, act_max, VT_ACT_MAX);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pool_h, VT_POOL_H);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pool_w, VT_POOL_W);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pool_stride_h, VT_POOL_STRIDE_H);
+TINYDIGIT_FIELD_AT(ConvFields, Conv2D, pool_stride_w, VT_POOL_STRIDE_W);
+TINYDIGIT_FIELD_AT(MaxPoolFields, MaxPool2D, pool_h, VT_POOL_H);
+TINYDIGIT_FIELD_AT(MaxPoolFields, MaxPool2D, pool_w, VT_POOL_W);
+TINYDIGIT_FIELD_AT(MaxPoolFields, MaxPool2D, stride_h, VT_STRIDE_H);
+TINYDIGIT_FIELD_AT(MaxPoolFields, MaxPool2D, stride_w, VT_STRIDE_W);
+TINYDIGIT_FIELD_AT(FullyConnectedFields, FullyConnected, act_min, VT_ACT_MIN);
+TINYDIGIT_FIELD_AT(FullyConnectedFields, FullyConnected, act_max, VT_ACT_MAX);
+TINYDIGIT_FIELD_AT(PadFields, Pad, pad_top, VT_PAD_TOP);
+TINYDIGIT_FIELD_AT(PadFields, Pad, pad_bottom, VT_PAD_BOTTOM);
+TINYDIGIT_FIELD_AT(PadFields, Pad, pad_left, VT_PAD_LEFT);
+TINYDIGIT_FIELD_AT(PadFields, Pad, pad_right, VT_PAD_RIGHT);
+TINYDIGIT_FIELD_AT(PadFields, Pad, value, VT_VALUE);
+#undef TINYDIGIT_FIELD_AT
+static_assert(sizeof(ConvFields) == 4 * kTableLayouts[kConv2D].count);
+static_assert(sizeof(MaxPoolFields) == 4 * kTableLayouts[kMaxPool2D].count);
+static_assert(sizeof(FullyConnectedFields) == 4 * kTableLayouts[kFullyConnected].count);
+static_assert(sizeof(PadFields) == 4 * kTableLayouts[kPad].count);
+
+template <typename Fields>
+Fields fields_of(const model::Operator& op, std::uint8_t layout) {
+    Fields f;
+    read_fields(op.params(), layout, &f);
+    return f;
+}
+}  // namespace
+
+ConvFields conv_fields(const model::Operator& op) { return fields_of<ConvFields>(op, kConv2D); }
+MaxPoolFields max_pool_fields(const model::Operator& op) { return fields_of<MaxPoolFields>(op, kMaxPool2D); }
+FullyConnectedFields fully_connected_fields(const model::Operator& op) {
+    return fields_of<FullyConnectedFields>(op, kFullyConnected);
+}
+PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op, kPad); }
+
+namespace {
+Requant decode_requant(const model::Operator& op, const model::Tensor* out, std::int32_t act_min,
+                       std::int32_t act_max) {
+    const model::Requantization* rq = op.requant();
+    return Requant{rq->multiplier()->data(), rq->shift()->data(), zero_point(out), static_cast<std::int8_t>(act_min),
+                   static_cast<std::int8_t>(act_max)};
 }
 }  // namespace
 
 const char* operator_kind(const model::Operator& op) {
-    if (op.params() == nullptr) return "unknown";
-    switch (op.params_type()) {
-        case model::OpParams::Conv2D: return op.params_as_Conv2D()->pool_h() > 0 ? "Conv2D+MaxPool" : "Conv2D";
-        case model::OpParams::FullyConnected: return "FullyConnected";
-        case model::OpParams::MaxPool2D: return "MaxPool2D";
-        case model::OpParams::Pad: return "Pad";
-        default: return "unknown";
-    }
+    // By union type (schema/model.fbs order); a table rather than a switch of returns.
+    static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D", "FullyConnected", "Pad"};
+    using T = model::OpParams;
+    static_assert(int(T::Conv2D) == 1 && int(T::MaxPool2D) == 2 && int(T::FullyConnected) == 3 && int(T::Pad) == 4 &&
+                  T::MAX == T::Pad);
+    const T type = op.params_type();
+    if (op.params() == nullptr || type > T::MAX) return kKinds[0];
+    if (type == T::Conv2D && conv_fields(op).pool_h > 0) return "Conv2D+MaxPool";
+    return kKinds[static_cast<int>(type)];
 }
 
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {
-    const ConvFields f = conv_fields(*op.params_as_Conv2D());
-    const Shape in = shape_of(tensor(m, op_input(op, 0)));
-    const auto* w = tensor(m, op_input(op, 1));
-    const auto* b = tensor(m, op_input(op, 2));
-    const auto* out = tensor(m, op_output(op));
+    const ConvFields f = conv_fields(op);
+    const auto* in_tensor = input_tensor(m, op, 0);
+    const auto* out = output_tensor(m, op);
+    const Shape in = shape_of(in_tensor);
     const Shape out_shape = shape_of(out);
     Conv2DParams p{};
     p.in_h = in.dim[0];
@@ -80,40 +156,40 @@ Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {
     }
     p.out_h = out_shape.dim[0];
     p.out_w = out_shape.dim[1];
-    p.in_zero_point = zero_point(tensor(m, op_input(op, 0)));
-    p.weights = reinterpret_cast<const std::int8_t*>(constant_data(m, w));
-    p.bias = reinterpret_cast<const std::int32_t*>(constant_data(m, b));
+    p.in_zero_point = zero_point(in_tensor);
+    p.weights = reinterpret_cast<const std::int8_t*>(constant_data(m, input_tensor(m, op, 1)));
+    p.bias = reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2)));
     p.requant = decode_requant(op, out, f.act_min, f.act_max);
     return p;
 }
 
 FullyConnectedParams decode_fully_connected(const model::Model& m, const model::Operator& op) {
-    const auto* f = op.params_as_FullyConnected();
-    const auto* w = tensor(m, op_input(op, 1));
+    const FullyConnectedFields f = fully_connected_fields(op);
+    const auto* w = input_tensor(m, op, 1);
     const Shape ws = shape_of(w);
     FullyConnectedParams p{};
     p.out_count = ws.dim[0];
     p.in_count = ws.dim[1];
-    p.in_zero_point = zero_point(tensor(m, op_input(op, 0)));
+    p.in_zero_point = zero_point(input_tensor(m, op, 0));
     p.weights = reinterpret_cast<const std::int8_t*>(constant_data(m, w));
-    p.bias = reinterpret_cast<const std::int32_t*>(constant_data(m, tensor(m, op_input(op, 2))));
-    p.requant = decode_requant(op, tensor(m, op_output(op)), f->act_min(), f->act_max());
+    p.bias = reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2)));
+    p.requant = decode_requant(op, output_tensor(m, op), f.act_min, f.act_max);
     return p;
 }
 
 MaxPool2DParams decode_max_pool2d(const model::Model& m, const model::Operator& op) {
-    const auto* mp = op.params_as_MaxPool2D();
-    const Shape in = shape_of(tensor(m, op_input(op, 0)));
-    const Shape out = shape_of(tensor(m, op_output(op)));
-    return MaxPool2DParams{in.dim[0],     in.dim[1],     in.dim[2],  mp->pool_h(), mp->pool_w(),
-                           mp->stride_h(), mp->stride_w(), out.dim[0], out.dim[1]};
+    const MaxPoolFields f = max_pool_fields(op);
+    const Shape in = shape_of(input_tensor(m, op, 0));
+    const Shape out = shape_of(output_tensor(m, op));
+    return MaxPool2DParams{in.dim[0], in.dim[1], in.dim[2], f.pool_h, f.pool_w,
+                           f.stride_h, f.stride_w, out.dim[0], out.dim[1]};
 }
 
 PadParams decode_pad(const model::Model& m, const model::Operator& op) {
-    const auto* pd = op.params_as_Pad();
-    const Shape in = shape_of(tensor(m, op_input(op, 0)));
-    return PadParams{in.dim[0],       in.dim[1],      in.dim[2],       pd->pad_top(),
-                     pd->pad_bottom(), pd->pad_left(), pd->pad_right(), pd->value()};
+    const PadFields f = pad_fields(op);
+    const Shape in = shape_of(input_tensor(m, op, 0));
+    return PadParams{in.dim[0], in.dim[1], in.dim[2], f.pad_top, f.pad_bottom, f.pad_left, f.pad_right,
+                     static_cast<std::int8_t>(f.value)};
 }
 
 void row_band(Conv2DParams& p, std::int32_t in_h, std::int32_t pad_top, std::int32_t o0, std::int32_t o1,

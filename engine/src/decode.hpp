@@ -16,27 +16,51 @@ std::int32_t zero_point(const model::Tensor* t);  // the first entry
 const std::uint8_t* constant_data(const model::Model& m, const model::Tensor* t);
 std::int32_t op_input(const model::Operator& op, std::uint32_t i);
 std::int32_t op_output(const model::Operator& op);
+// Input i (0: the activation, 1 and 2: weights and bias) or the output of an operator as a
+// tensor: one call where tensor(m, op_input(op, i)) costs two at every use.
+const model::Tensor* input_tensor(const model::Model& m, const model::Operator& op, std::uint32_t i);
+const model::Tensor* output_tensor(const model::Model& m, const model::Operator& op);
 
 // Output size of a window sweep; callers guarantee extent >= window and stride >= 1.
 // Out of line: a 64-bit division is a libgcc call sequence on Cortex-M, wanted once.
-std::int64_t sweep(std::int64_t extent, std::int64_t window, std::int64_t stride);
+std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride);
 
 // A tensor's shape read once: rank (0 when absent or longer than 4) and dimensions.
 struct Shape {
     std::int32_t rank;
     std::int32_t dim[4];
-    std::int64_t count;  // product of the dimensions (valid once the verifier checked them)
+    std::int32_t count;  // product of the dimensions (valid once the verifier checked them: it fits int32)
 };
 Shape shape_of(const model::Tensor* t);
 
-// Every Conv2D field, read once.
+// The integer scalars of a table of layout `layout` (model_layout.hpp), each as flatc's accessor
+// reads it (1-byte fields signed) or the schema's default when absent, widened to int32 and
+// stored at out + 4 * field id. One loop for every parameter table instead of an inlined
+// vtable lookup per field at every use. The tables it reads have only 1- and 4-byte scalars.
+void read_fields(const void* table, std::uint8_t layout, void* out);
+
+// The parameter tables as read_fields fills them: every field, in schema order, as int32
+// (decode.cpp checks each position against flatc's VT_ constant).
 struct ConvFields {
     std::int32_t kernel_h, kernel_w, stride_h, stride_w;
     std::int32_t pad_top, pad_bottom, pad_left, pad_right;
+    std::int32_t act_min, act_max;
     std::int32_t pool_h, pool_w, pool_stride_h, pool_stride_w;
-    std::int8_t act_min, act_max;
 };
-ConvFields conv_fields(const model::Conv2D& c);
+struct MaxPoolFields {
+    std::int32_t pool_h, pool_w, stride_h, stride_w;
+};
+struct FullyConnectedFields {
+    std::int32_t act_min, act_max;
+};
+struct PadFields {
+    std::int32_t pad_top, pad_bottom, pad_left, pad_right, value;
+};
+// The parameters of `op`, whose params are of that type (checked by the caller).
+ConvFields conv_fields(const model::Operator& op);
+MaxPoolFields max_pool_fields(const model::Operator& op);
+FullyConnectedFields fully_connected_fields(const model::Operator& op);
+PadFields pad_fields(const model::Operator& op);
 
 // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad"; "unknown" for any other
 // type or missing parameters (the names OperatorInfo and VerifyFailure give).

@@ -1,6 +1,7 @@
 // schema/model.fbs as data: one entry per field, in field id order, per table. The structural
 // verifier (verify_structure.cpp) walks a model with it instead of the code flatc generates
-// (on Cortex-M4 2,012 bytes less .text; these tables take 237 back as .rodata).
+// (on Cortex-M4 2,012 bytes less .text; these tables took 237 back as .rodata, 304 since each
+// field also carries its default for read_fields in decode.cpp, which reads the parameter tables).
 // schema/model.fbs stays the source of truth: tests/engine/test_model_layout.cpp checks every
 // entry against flatc's reflection data of it.
 #pragma once
@@ -23,6 +24,7 @@ struct FieldLayout {
     FieldKind kind;
     std::uint8_t arg;
     bool required;
+    std::int8_t absent = 0;  // a scalar's schema default (read_fields returns it for an absent field)
 };
 
 // Layout indices; a union's members are consecutive, in the union's order.
@@ -38,7 +40,9 @@ struct TableLayout {
 };
 
 namespace layout {
-constexpr FieldLayout scalar(std::uint8_t bytes) { return {FieldKind::kScalar, bytes, false}; }
+constexpr FieldLayout scalar(std::uint8_t bytes, std::int8_t absent = 0) {
+    return {FieldKind::kScalar, bytes, false, absent};
+}
 constexpr FieldLayout vector(std::uint8_t bytes, bool required = false) { return {FieldKind::kVector, bytes, required}; }
 constexpr FieldLayout table(std::uint8_t index, bool required = false) { return {FieldKind::kTable, index, required}; }
 constexpr FieldLayout tables(std::uint8_t index) { return {FieldKind::kTableVector, index, true}; }
@@ -51,23 +55,23 @@ inline constexpr FieldLayout kFieldLayouts[] = {
     layout::scalar(4), layout::scalar(4), layout::table(kMemoryPlan, true), {FieldKind::kStringVector, 0, false},
     layout::table(kProvenance),
     // Tensor
-    layout::string, layout::scalar(1), layout::vector(4, true), layout::table(kQuantization), layout::scalar(4),
-    layout::scalar(4), layout::scalar(4),
+    layout::string, layout::scalar(1), layout::vector(4, true), layout::table(kQuantization), layout::scalar(4, -1),
+    layout::scalar(4, -1), layout::scalar(4),
     // Quantization
-    layout::vector(4), layout::vector(4), layout::scalar(4),
+    layout::vector(4), layout::vector(4), layout::scalar(4, -1),
     // Buffer
     layout::vector(1),
     // Operator
     layout::scalar(1), {FieldKind::kUnion, kConv2D, true}, layout::vector(4, true), layout::vector(4, true),
-    layout::table(kRequantization), layout::scalar(4), layout::scalar(4), layout::scalar(4),
+    layout::table(kRequantization), layout::scalar(4, -1), layout::scalar(4), layout::scalar(4),
     // Conv2D
-    layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(4),
-    layout::scalar(4), layout::scalar(4), layout::scalar(1), layout::scalar(1), layout::scalar(4), layout::scalar(4),
-    layout::scalar(4), layout::scalar(4),
+    layout::scalar(4), layout::scalar(4), layout::scalar(4, 1), layout::scalar(4, 1), layout::scalar(4),
+    layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(1, -128), layout::scalar(1, 127),
+    layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(4),
     // MaxPool2D
     layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(4),
     // FullyConnected
-    layout::scalar(1), layout::scalar(1),
+    layout::scalar(1, -128), layout::scalar(1, 127),
     // Pad
     layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::scalar(1),
     // Requantization
@@ -75,7 +79,7 @@ inline constexpr FieldLayout kFieldLayouts[] = {
     // MemoryPlan
     layout::scalar(4), layout::scalar(4), layout::scalar(4), layout::string,
     // Provenance
-    layout::string, layout::string, layout::scalar(4), layout::string, layout::scalar(4), layout::scalar(4),
+    layout::string, layout::string, layout::scalar(4), layout::string, layout::scalar(4, -1), layout::scalar(4, -1),
     layout::string,
 };
 

@@ -12,15 +12,6 @@ void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)
     for (int i = 0; i < 4; ++i) dims[i] = s.dim[i];
 }
 
-// Conv positions a floor-mode pool reads (all of them without a pool) times the whole kernel.
-std::uint64_t conv_macs(const Conv2DParams& p) {
-    const std::uint64_t ph = p.pool_h > 0 ? static_cast<std::uint64_t>(p.pool_h) : 1;
-    const std::uint64_t pw = p.pool_w > 0 ? static_cast<std::uint64_t>(p.pool_w) : 1;
-    return static_cast<std::uint64_t>(p.out_h) * ph * static_cast<std::uint64_t>(p.out_w) * pw *
-           static_cast<std::uint64_t>(p.out_c) * static_cast<std::uint64_t>(p.kernel_h) *
-           static_cast<std::uint64_t>(p.kernel_w) * static_cast<std::uint64_t>(p.in_c);
-}
-
 const char* text(const flatbuffers::String* s) { return s != nullptr ? s->c_str() : ""; }
 
 void fill_requant(const model::Operator& op, OperatorInfo& info) {
@@ -40,13 +31,17 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     if (index < 0 || index >= operator_count()) return Status::kBadParameter;
     const model::Model& m = *model_;
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    OperatorInfo info{};
+    // Filled in place: a local copy would be split into registers and spill slots (GCC's scalar
+    // replacement), at several hundred bytes more code on Cortex-M.
+    out = OperatorInfo{};
+    OperatorInfo& info = out;
     info.input_tensor = detail::op_input(op, 0);
     info.output_tensor = detail::op_output(op);
     const auto* in = detail::tensor(m, info.input_tensor);
     const auto* o = detail::tensor(m, info.output_tensor);
     const detail::Shape out_shape = detail::shape_of(o);
-    copy_shape(detail::shape_of(in), info.input_rank, info.input_shape);
+    const detail::Shape in_shape = detail::shape_of(in);
+    copy_shape(in_shape, info.input_rank, info.input_shape);
     copy_shape(out_shape, info.output_rank, info.output_shape);
     info.output_name = text(o->name());
     info.output_bytes = static_cast<std::uint32_t>(out_shape.count);
@@ -55,42 +50,48 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     info.scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());
     info.kind = detail::operator_kind(op);
     info.weights_tensor = info.bias_tensor = -1;
+    // Multiply-accumulates per output element: the kernel's taps, times the conv positions a
+    // floor-mode pool reads (all of them without a pool).
+    std::uint64_t taps = 0;
     switch (op.params_type()) {
         case model::OpParams::Conv2D: {
-            const detail::ConvFields f = detail::conv_fields(*op.params_as_Conv2D());
-            info.macs = conv_macs(detail::decode_conv2d(m, op));
+            const detail::ConvFields f = detail::conv_fields(op);
             info.kernel_h = f.kernel_h, info.kernel_w = f.kernel_w, info.stride_h = f.stride_h, info.stride_w = f.stride_w;
             info.pad_top = f.pad_top, info.pad_bottom = f.pad_bottom, info.pad_left = f.pad_left, info.pad_right = f.pad_right;
             info.pool_h = f.pool_h, info.pool_w = f.pool_w;
             info.pool_stride_h = f.pool_stride_h, info.pool_stride_w = f.pool_stride_w;
             info.act_min = f.act_min, info.act_max = f.act_max;
+            taps = static_cast<std::uint64_t>(f.kernel_h * f.kernel_w * in_shape.dim[2]);  // <= 65,536: verified
+            if (f.pool_h > 0) taps *= static_cast<std::uint64_t>(f.pool_h) * static_cast<std::uint64_t>(f.pool_w);
             break;
         }
         case model::OpParams::FullyConnected: {
-            const FullyConnectedParams p = detail::decode_fully_connected(m, op);
-            info.macs = static_cast<std::uint64_t>(p.in_count) * static_cast<std::uint64_t>(p.out_count);
-            info.act_min = p.requant.act_min, info.act_max = p.requant.act_max;
+            const detail::FullyConnectedFields f = detail::fully_connected_fields(op);
+            taps = static_cast<std::uint32_t>(in_shape.count);
+            info.act_min = f.act_min, info.act_max = f.act_max;
             break;
         }
         case model::OpParams::MaxPool2D: {
-            const MaxPool2DParams p = detail::decode_max_pool2d(m, op);
-            info.pool_h = p.pool_h, info.pool_w = p.pool_w, info.pool_stride_h = p.stride_h, info.pool_stride_w = p.stride_w;
+            const detail::MaxPoolFields f = detail::max_pool_fields(op);
+            info.pool_h = f.pool_h, info.pool_w = f.pool_w;
+            info.pool_stride_h = f.stride_h, info.pool_stride_w = f.stride_w;
             break;
         }
         case model::OpParams::Pad: {
-            const PadParams p = detail::decode_pad(m, op);
-            info.pad_top = p.pad_top, info.pad_bottom = p.pad_bottom, info.pad_left = p.pad_left, info.pad_right = p.pad_right;
-            info.pad_value = p.value;
+            const detail::PadFields f = detail::pad_fields(op);
+            info.pad_top = f.pad_top, info.pad_bottom = f.pad_bottom;
+            info.pad_left = f.pad_left, info.pad_right = f.pad_right;
+            info.pad_value = f.value;
             break;
         }
         default: break;  // unreachable: load() rejected every other type
     }
+    info.macs = taps * static_cast<std::uint32_t>(out_shape.count);
     if (op.inputs()->size() == 3) {  // Conv2D and FullyConnected: weights, bias, requantization
         info.weights_tensor = detail::op_input(op, 1);
         info.bias_tensor = detail::op_input(op, 2);
         fill_requant(op, info);
     }
-    out = info;
     return Status::kOk;
 }
 

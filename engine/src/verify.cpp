@@ -1,7 +1,9 @@
 // Model verification: the structure (verify_structure.cpp: bounds of every table, vector and
 // string, as FlatBuffers' Verifier checks them), then every semantic rule the kernels rely on.
-// After kOk, run() may read any field and index any tensor without a check. All arithmetic on
-// values from the file is done in 64 bits from 32-bit inputs, so nothing here can overflow; no
+// After kOk, run() may read any field and index any tensor without a check. Arithmetic on
+// values from the file is done in 64 bits from 32-bit inputs where a sum or product could pass
+// 32 bits, in 32 bits where an earlier check bounds it (a 64-bit operation is two or more
+// instructions, a division a libgcc call, on Cortex-M), so nothing here can overflow; no
 // recursion, bounded loops, a few hundred bytes of stack.
 #include <cstdint>
 
@@ -32,11 +34,9 @@ struct Region {
 
 __attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
-std::int64_t element_bytes(const model::Tensor* t) { return t->type() == model::ElementType::INT32 ? 4 : 1; }
-
 // An activation's bytes in the arena (int8): the whole tensor, or its window of rows.
 // After check_tensor: count fits int32, a window is 1..H rows of a rank-3 tensor.
-std::int64_t arena_bytes_of(const model::Tensor* t) {
+std::int32_t arena_bytes_of(const model::Tensor* t) {
     const detail::Shape s = detail::shape_of(t);
     return t->window_rows() > 0 ? s.count / s.dim[0] * t->window_rows() : s.count;
 }
@@ -55,13 +55,17 @@ bool zero_points_all_zero(const model::Tensor* t) {
 }
 
 // [offset, offset + bytes) inside the arena and 16-byte aligned: activations and scratch.
-Status check_arena_region(std::int32_t offset, std::int64_t bytes, std::int64_t arena_bytes) {
-    if (offset < 0 || offset + bytes > arena_bytes) return Status::kArenaOutOfBounds;
+// bytes < 2^31, so with offset >= 0 the end fits 32 bits.
+Status check_arena_region(std::int32_t offset, std::uint32_t bytes, std::uint32_t arena_bytes) {
+    if (offset < 0 || static_cast<std::uint32_t>(offset) + bytes > arena_bytes) return Status::kArenaOutOfBounds;
     if (offset % static_cast<std::int32_t>(kArenaAlignment) != 0) return Status::kMisalignedOffset;
     return Status::kOk;
 }
 
-Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t arena_bytes) {
+// Out of line: inlined into verify()'s loop it costs 56 bytes more code on Cortex-M4 (register
+// pressure in one large function), for 32 bytes less worst-case stack.
+__attribute__((noinline)) Status check_tensor(const model::Model& m, const model::Tensor* t,
+                                              std::uint32_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
     std::int32_t count = 1;
@@ -80,7 +84,9 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
         if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
         const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
-        if (static_cast<std::int64_t>(data->size()) != std::int64_t{count} * element_bytes(t))
+        // count elements of 1 or 4 bytes, compared without the 64-bit product count * 4.
+        const std::uint32_t shift = type == model::ElementType::INT32 ? 2 : 0;
+        if (data->size() >> shift != static_cast<std::uint32_t>(count) || (data->size() & ((1u << shift) - 1)) != 0)
             return Status::kBufferSizeMismatch;
         if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
             return Status::kMisalignedBuffer;
@@ -90,7 +96,8 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::int64_t 
         return Status::kBadBand;
     if (activation) {
         if (type != model::ElementType::INT8) return Status::kBadType;
-        if (Status s = check_arena_region(offset, arena_bytes_of(t), arena_bytes); s != Status::kOk) return s;
+        const auto bytes = static_cast<std::uint32_t>(arena_bytes_of(t));
+        if (Status s = check_arena_region(offset, bytes, arena_bytes); s != Status::kOk) return s;
         const auto* q = t->quantization();
         if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
         const std::int32_t z = q->zero_point()->Get(0);
@@ -112,7 +119,7 @@ Status check_constant(const model::Tensor* t, model::ElementType type, std::int3
     return Status::kOk;
 }
 
-Status check_requant(const model::Operator& op, std::int32_t channels, std::int8_t act_min, std::int8_t act_max) {
+Status check_requant(const model::Operator& op, std::int32_t channels, std::int32_t act_min, std::int32_t act_max) {
     if (act_min > act_max) return Status::kBadParameter;
     const auto* rq = op.requant();
     if (rq == nullptr) return Status::kBadRequantization;
@@ -130,7 +137,7 @@ Status check_requant(const model::Operator& op, std::int32_t channels, std::int8
     return Status::kOk;
 }
 
-__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int64_t c) {
+__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int32_t c) {
     return s.rank == 3 && s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
 }
 
@@ -151,7 +158,7 @@ Status check_weighted(const model::Model& m, const model::Operator& op, std::int
 }
 
 Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
-    const detail::ConvFields f = detail::conv_fields(*op.params_as_Conv2D());
+    const detail::ConvFields f = detail::conv_fields(op);
     if (o.in.rank != 3 || o.out.rank != 3) return Status::kShapeMismatch;
     if (f.kernel_h < 1 || f.kernel_w < 1 || f.stride_h < 1 || f.stride_w < 1 || f.pad_top < 0 || f.pad_bottom < 0 ||
         f.pad_left < 0 || f.pad_right < 0)
@@ -180,35 +187,34 @@ Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t&
 }
 
 Status check_fully_connected(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
-    const auto* f = op.params_as_FullyConnected();
+    const detail::FullyConnectedFields f = detail::fully_connected_fields(op);
     const std::int32_t channels = o.weights.dim[0], in_count = o.weights.dim[1];
     if (in_count != o.in.count || o.bias.dim[0] != channels || o.out.count != channels) return Status::kShapeMismatch;
     if (in_count > kMaxReductionLength) return Status::kReductionTooLong;
-    if (Status s = check_requant(op, channels, f->act_min(), f->act_max()); s != Status::kOk) return s;
+    if (Status s = check_requant(op, channels, f.act_min, f.act_max); s != Status::kOk) return s;
     scratch = fully_connected_scratch_bytes(in_count, channels);
     return Status::kOk;
 }
 
-// Pool and Pad read their fields through the decoders run() uses (one copy of the accessors).
 Status check_max_pool2d(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const MaxPool2DParams p = detail::decode_max_pool2d(m, op);
+    const detail::MaxPoolFields f = detail::max_pool_fields(op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (p.pool_h < 1 || p.pool_w < 1 || p.stride_h < 1 || p.stride_w < 1) return Status::kBadParameter;
-    if (p.pool_h > p.in_h || p.pool_w > p.in_w) return Status::kKernelTooLarge;
-    if (!is_map(o.out, detail::sweep(p.in_h, p.pool_h, p.stride_h), detail::sweep(p.in_w, p.pool_w, p.stride_w),
-                p.channels))
+    if (f.pool_h < 1 || f.pool_w < 1 || f.stride_h < 1 || f.stride_w < 1) return Status::kBadParameter;
+    if (f.pool_h > o.in.dim[0] || f.pool_w > o.in.dim[1]) return Status::kKernelTooLarge;
+    if (!is_map(o.out, detail::sweep(o.in.dim[0], f.pool_h, f.stride_h),
+                detail::sweep(o.in.dim[1], f.pool_w, f.stride_w), o.in.dim[2]))
         return Status::kShapeMismatch;
-    if (detail::zero_point(tensor(m, detail::op_input(op, 0))) != detail::zero_point(tensor(m, detail::op_output(op))))
+    if (detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
         return Status::kBadZeroPoint;
     return Status::kOk;
 }
 
-Status check_pad(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const PadParams p = detail::decode_pad(m, op);
+Status check_pad(const model::Operator& op, const Operands& o) {
+    const detail::PadFields f = detail::pad_fields(op);
     if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (p.pad_top < 0 || p.pad_bottom < 0 || p.pad_left < 0 || p.pad_right < 0) return Status::kBadParameter;
-    if (!is_map(o.out, std::int64_t{p.in_h} + p.pad_top + p.pad_bottom, std::int64_t{p.in_w} + p.pad_left + p.pad_right,
-                p.channels))
+    if (f.pad_top < 0 || f.pad_bottom < 0 || f.pad_left < 0 || f.pad_right < 0) return Status::kBadParameter;
+    if (!is_map(o.out, std::int64_t{o.in.dim[0]} + f.pad_top + f.pad_bottom,
+                std::int64_t{o.in.dim[1]} + f.pad_left + f.pad_right, o.in.dim[2]))
         return Status::kShapeMismatch;
     return Status::kOk;
 }
@@ -222,12 +228,12 @@ Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, con
     const std::int32_t in = detail::op_input(op, 0);
     const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D || first[in] != static_cast<std::int32_t>(i) - 1 ||
-        last[in] != -1 || tensor(m, detail::op_output(op))->window_rows() != 0 || band > o.out.dim[0])
+        last[in] != -1 || detail::output_tensor(m, op)->window_rows() != 0 || band > o.out.dim[0])
         return Status::kBadBand;
     const model::Operator& producer = *m.operators()->Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
-    const detail::ConvFields p = detail::conv_fields(*producer.params_as_Conv2D());
-    const detail::ConvFields c = detail::conv_fields(*op.params_as_Conv2D());
+    const detail::ConvFields p = detail::conv_fields(producer);
+    const detail::ConvFields c = detail::conv_fields(op);
     // Pads below the kernel keep every band's input view at least one row, pad_top >= 0.
     if (p.pool_h != 0 || p.pad_top >= p.kernel_h || p.pad_bottom >= p.kernel_h || c.pad_top >= c.kernel_h ||
         c.pad_bottom >= c.kernel_h)
@@ -248,7 +254,7 @@ unsigned expected_inputs(OpParams type) {
 Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last, Site& site) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
+    const std::uint32_t arena = m.plan()->arena_bytes();
     for (std::uint32_t i = 0; i < ops.size(); ++i) {
         const model::Operator& op = *ops.Get(i);
         site = Site{static_cast<std::int32_t>(i), -1};
@@ -261,10 +267,12 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         const std::int32_t out_index = detail::op_output(op);
         if (out_index < 0 || out_index >= n_tensors) return Status::kBadTensorIndex;
         const std::int32_t in_index = detail::op_input(op, 0);
+        const model::Tensor* in_tensor = tensor(m, in_index);
+        const model::Tensor* out_tensor = tensor(m, out_index);
         site.tensor = in_index;
-        if (!is_activation(tensor(m, in_index))) return Status::kBadTensorKind;
+        if (!is_activation(in_tensor)) return Status::kBadTensorKind;
         site.tensor = out_index;
-        if (!is_activation(tensor(m, out_index))) return Status::kBadTensorKind;
+        if (!is_activation(out_tensor)) return Status::kBadTensorKind;
         site.tensor = in_index;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.tensor = out_index;
@@ -274,8 +282,8 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
 
         std::uint64_t scratch = 0;
         Operands o{};
-        o.in = shape_of(tensor(m, in_index));
-        o.out = shape_of(tensor(m, out_index));
+        o.in = shape_of(in_tensor);
+        o.out = shape_of(out_tensor);
         Status s = Status::kOk;
         if (type == OpParams::Conv2D || type == OpParams::FullyConnected)
             s = check_weighted(m, op, type == OpParams::Conv2D ? 4 : 2, o, site);
@@ -285,17 +293,18 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
                 case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
                 case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
                 case OpParams::MaxPool2D: s = check_max_pool2d(m, op, o); break;
-                default: s = check_pad(m, op, o); break;
+                default: s = check_pad(op, o); break;
             }
         }
-        if (s == Status::kOk && (op.band_rows() != 0 || tensor(m, in_index)->window_rows() != 0))
+        if (s == Status::kOk && (op.band_rows() != 0 || in_tensor->window_rows() != 0))
             s = check_band(m, i, o, first, last);
         if (s != Status::kOk) return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
         if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
-        if (scratch_bytes > 0) s = check_arena_region(op.scratch_offset(), scratch_bytes, arena);
+        if (scratch_bytes > 0)
+            s = check_arena_region(op.scratch_offset(), static_cast<std::uint32_t>(scratch_bytes), arena);
         if (s != Status::kOk) return s;
     }
     return Status::kOk;
@@ -357,7 +366,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     const std::uint32_t n_ops = m.operators()->size();
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
-    const auto arena = static_cast<std::int64_t>(m.plan()->arena_bytes());
+    const std::uint32_t arena = m.plan()->arena_bytes();
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         site.tensor = t;
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "decode.hpp"
 #include "model_builder.hpp"
 #include "model_layout.hpp"
 
@@ -97,6 +98,12 @@ TEST_CASE("the engine's model layout is schema/model.fbs, table by table and fie
             CHECK(static_cast<int>(have.kind) == static_cast<int>(want.kind));
             CHECK(have.arg == want.arg);
             CHECK(have.required == want.required);
+            if (want.kind == FieldKind::kScalar) {  // the value read_fields gives when the field is absent
+                const reflection::BaseType base = field->type()->base_type();
+                const bool real = base == reflection::Float || base == reflection::Double;
+                CHECK(have.absent ==
+                      (real ? static_cast<std::int64_t>(field->default_real()) : field->default_integer()));
+            }
             if (want.kind == FieldKind::kUnion) {
                 ++union_fields;
                 const reflection::Enum& u = *schema.enums()->Get(static_cast<flatbuffers::uoffset_t>(field->type()->index()));
@@ -141,4 +148,77 @@ TEST_CASE("every model the structural verifier accepts, FlatBuffers' Verifier ac
         bytes.data()[at] = was;
     }
     CHECK(rejected > 0);
+}
+
+namespace {
+
+// A parameter table built alone as a buffer's root, so read_fields can be compared with
+// flatc's accessors on it (FlatBufferBuilder leaves out every field equal to its default).
+template <typename Table, typename Create>
+const Table* build(flatbuffers::FlatBufferBuilder& fbb, Create create) {
+    fbb.Finish(create(fbb));
+    return flatbuffers::GetRoot<Table>(fbb.GetBufferPointer());
+}
+
+}  // namespace
+
+TEST_CASE("read_fields gives each parameter as flatc's accessor does, the schema's default when absent") {
+    namespace model = tinydigit::model;
+    for (const bool defaults : {true, false}) {
+        CAPTURE(defaults);
+        // Distinct values where not defaults, negative ones for the 1-byte fields' sign.
+        const auto v = [&](std::int32_t value, std::int32_t default_value) { return defaults ? default_value : value; };
+        flatbuffers::FlatBufferBuilder c_fbb, p_fbb, f_fbb, d_fbb;
+        const auto* conv = build<model::Conv2D>(c_fbb, [&](auto& fbb) {
+            return model::CreateConv2D(fbb, v(3, 0), v(5, 0), v(2, 1), v(4, 1), v(6, 0), v(7, 0), v(8, 0), v(9, 0),
+                                       static_cast<std::int8_t>(v(-100, -128)), static_cast<std::int8_t>(v(-3, 127)),
+                                       v(10, 0), v(11, 0), v(12, 0), v(13, 0));
+        });
+        detail::ConvFields c{};
+        detail::read_fields(conv, detail::kConv2D, &c);
+        CHECK(c.kernel_h == conv->kernel_h());
+        CHECK(c.kernel_w == conv->kernel_w());
+        CHECK(c.stride_h == conv->stride_h());
+        CHECK(c.stride_w == conv->stride_w());
+        CHECK(c.pad_top == conv->pad_top());
+        CHECK(c.pad_bottom == conv->pad_bottom());
+        CHECK(c.pad_left == conv->pad_left());
+        CHECK(c.pad_right == conv->pad_right());
+        CHECK(c.act_min == conv->act_min());
+        CHECK(c.act_max == conv->act_max());
+        CHECK(c.pool_h == conv->pool_h());
+        CHECK(c.pool_w == conv->pool_w());
+        CHECK(c.pool_stride_h == conv->pool_stride_h());
+        CHECK(c.pool_stride_w == conv->pool_stride_w());
+        CHECK(c.act_max == v(-3, 127));
+
+        const auto* pool = build<model::MaxPool2D>(
+            p_fbb, [&](auto& fbb) { return model::CreateMaxPool2D(fbb, v(2, 0), v(3, 0), v(4, 0), v(5, 0)); });
+        detail::MaxPoolFields p{};
+        detail::read_fields(pool, detail::kMaxPool2D, &p);
+        CHECK(p.pool_h == pool->pool_h());
+        CHECK(p.pool_w == pool->pool_w());
+        CHECK(p.stride_h == pool->stride_h());
+        CHECK(p.stride_w == pool->stride_w());
+
+        const auto* fc = build<model::FullyConnected>(f_fbb, [&](auto& fbb) {
+            return model::CreateFullyConnected(fbb, static_cast<std::int8_t>(v(0, -128)),
+                                               static_cast<std::int8_t>(v(-1, 127)));
+        });
+        detail::FullyConnectedFields f{};
+        detail::read_fields(fc, detail::kFullyConnected, &f);
+        CHECK(f.act_min == fc->act_min());
+        CHECK(f.act_max == fc->act_max());
+
+        const auto* pad = build<model::Pad>(d_fbb, [&](auto& fbb) {
+            return model::CreatePad(fbb, v(1, 0), v(2, 0), v(3, 0), v(4, 0), static_cast<std::int8_t>(v(-128, 0)));
+        });
+        detail::PadFields d{};
+        detail::read_fields(pad, detail::kPad, &d);
+        CHECK(d.pad_top == pad->pad_top());
+        CHECK(d.pad_bottom == pad->pad_bottom());
+        CHECK(d.pad_left == pad->pad_left());
+        CHECK(d.pad_right == pad->pad_right());
+        CHECK(d.value == pad->value());
+    }
 }
