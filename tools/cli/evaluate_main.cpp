@@ -103,29 +103,6 @@ int thread_count(const tinydigit::cli::Args& args) {
     return static_cast<int>(n);
 }
 
-// int8 logits of every image, each of `threads` workers running its own engine over an
-// interleaved share of the images (the engine keeps no state between images).
-std::vector<std::int8_t> int8_logits(const std::string& name, const tinydigit::tools::ModelFile& file,
-                                     const tinydigit::dataset::Images& data, int threads) {
-    using tinydigit::tools::Int8Runner;
-    std::vector<std::unique_ptr<Int8Runner>> runners;
-    for (int t = 0; t < threads; ++t) runners.push_back(std::make_unique<Int8Runner>(file));
-    const std::size_t classes = runners[0]->classes();
-    if (classes != 10) throw tinydigit::tools::ModelFileError(name + ": the model does not output 10 classes");
-    std::vector<std::int8_t> logits(data.count() * classes);
-    auto work = [&](int t) {
-        for (std::size_t i = static_cast<std::size_t>(t); i < data.count(); i += static_cast<std::size_t>(threads)) {
-            const auto out = runners[static_cast<std::size_t>(t)]->run(data.image(i));
-            std::copy(out.begin(), out.end(), logits.begin() + static_cast<std::ptrdiff_t>(i * classes));
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
-    return logits;
-}
-
 std::string float_text(float v) {
     char text[32];
     std::snprintf(text, sizeof text, "%.9g", v);
@@ -173,7 +150,7 @@ int main(int argc, char** argv) {
             const auto file = ModelFile::read(args.positional[0]);
             const int threads = thread_count(args);
             const auto start = Clock::now();
-            const auto logits = int8_logits(args.positional[0], file, data, threads);
+            const auto logits = tinydigit::tools::int8_logits(file, data, threads);
             eval.seconds = std::chrono::duration<double>(Clock::now() - start).count();
             for (std::size_t i = 0; i < data.count(); ++i)
                 record(i, argmax(logits.data() + i * 10, 10), logits.data() + i * 10);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <new>
+#include <thread>
 
 #include "tinydigit/engine/scratch.hpp"
 #include "tinydigit/host/common/checksum_footer.hpp"
@@ -101,6 +102,25 @@ std::span<const std::int8_t> Int8Runner::run_layers(
         visit(i, op.output_tensor, {engine_.tensor_data(op.output_tensor), op.output_bytes});
     }
     return {engine_.output(), engine_.output_size()};
+}
+
+std::vector<std::int8_t> int8_logits(const ModelFile& file, const dataset::Images& images, int threads) {
+    std::vector<std::unique_ptr<Int8Runner>> runners;
+    for (int t = 0; t < threads; ++t) runners.push_back(std::make_unique<Int8Runner>(file));
+    constexpr std::size_t kClasses = 10;
+    if (runners[0]->classes() != kClasses) throw ModelFileError(file.name() + ": the model does not output 10 classes");
+    std::vector<std::int8_t> logits(images.count() * kClasses);
+    auto work = [&](int t) {
+        for (std::size_t i = static_cast<std::size_t>(t); i < images.count(); i += static_cast<std::size_t>(threads)) {
+            const auto out = runners[static_cast<std::size_t>(t)]->run(images.image(i));
+            std::copy(out.begin(), out.end(), logits.begin() + static_cast<std::ptrdiff_t>(i * kClasses));
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    return logits;
 }
 
 }  // namespace tinydigit::tools

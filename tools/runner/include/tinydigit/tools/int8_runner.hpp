@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tinydigit/engine/engine.hpp"
+#include "tinydigit/host/dataset/images.hpp"
 #include "tinydigit/tools/model_file.hpp"
 
 namespace tinydigit::tools {
@@ -37,5 +38,11 @@ private:
     engine::Engine engine_;
     std::unique_ptr<std::uint8_t[], Free> arena_;
 };
+
+// int8 logits of every image, 10 per image in the images' order, from `threads` workers each
+// running its own engine over an interleaved share of the images (the engine keeps no state
+// between images, so the count changes only the speed). Throws ModelFileError if the engine
+// refuses the model or it does not output 10 classes.
+std::vector<std::int8_t> int8_logits(const ModelFile& file, const dataset::Images& images, int threads);
 
 }  // namespace tinydigit::tools
