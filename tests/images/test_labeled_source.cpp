@@ -88,3 +88,18 @@ TEST_CASE("a source's SHA-256 as train records it: of the file, or over an image
     CHECK(source_sha256(folder) ==
           tinydigit::common::sha256_hex("3/a.pgm " + tinydigit::common::sha256_hex_of_file(dir.path() / "meter/3/a.pgm") + "\n"));
 }
+
+TEST_CASE("a source's SHA-256 is of the file that was read, even where its recorded path reads another") {
+    // "link/../seven.csv" with link -> deep/inside: the system reads deep/seven.csv, while the
+    // lexically normal path a checkpoint records says seven.csv beside link.
+    TempDir dir;
+    std::string header = "label", row = "7", other = "1";
+    for (int i = 0; i < 784; ++i) header += ",pixel" + std::to_string(i), row += i % 28 == 14 ? ",255" : ",0", other += ",0";
+    std::filesystem::create_directories(dir.path() / "deep/inside");
+    const auto read = dir.write("deep/seven.csv", header + "\n" + row + "\n");
+    dir.write("seven.csv", header + "\n" + other + "\n");
+    std::filesystem::create_directory_symlink(dir.path() / "deep/inside", dir.path() / "link");
+    const auto source = load_labeled_source(parse_source((dir.path() / "link/../seven.csv").string()), MnistPart::kTrain);
+    CHECK(source.images.labels[0] == 7);
+    CHECK(source_sha256(source) == tinydigit::common::sha256_hex_of_file(read));
+}

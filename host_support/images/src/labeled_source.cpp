@@ -49,9 +49,11 @@ LabeledSource load_labeled_source(const SourceSpec& spec, MnistPart mnist_part) 
         source.images = dataset::read_idx(images, train ? files.train_labels : files.test_labels);
         source.name = "mnist";
         source.path = std::filesystem::absolute(images).string();
+        source.read_from = images;
     } else if (std::filesystem::is_directory(spec.path, ec)) {
         ImageFolder folder = load_image_folder(spec.path);
         source.images = std::move(folder.images);
+        source.folder = true;
         source.folder_files = std::move(folder.files);
         source.skipped = std::move(folder.skipped);
         source.empty_classes = std::move(folder.empty_classes);
@@ -69,14 +71,15 @@ LabeledSource load_labeled_source(const SourceSpec& spec, MnistPart mnist_part) 
         const auto trimmed = absolute.has_filename() ? absolute : absolute.parent_path();
         source.path = trimmed.string();
         source.name = trimmed.filename().string();
+        source.read_from = spec.path;
     }
     if (source.images.count() == 0) throw dataset::DataError(spec.text + ": holds no images");
     return source;
 }
 
 std::string source_sha256(const LabeledSource& source) {
-    return source.folder_files.empty() ? common::sha256_hex_of_file(source.path)
-                                       : image_folder_sha256(source.path, source.folder_files);
+    return source.folder ? image_folder_sha256(source.read_from, source.folder_files)
+                         : common::sha256_hex_of_file(source.read_from);
 }
 
 std::vector<std::string> unique_names(const std::vector<LabeledSource>& sources) {

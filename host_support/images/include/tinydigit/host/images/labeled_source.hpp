@@ -34,7 +34,11 @@ struct LabeledSource {
     std::string path;                  // absolute, as a checkpoint records it
     std::vector<std::string> skipped;  // image folders: files left out and why
     std::vector<int> empty_classes;    // image folders: digits without an image
-    // Image folders: each image's file, relative to `path` (what source_sha256 reads).
+    // What source_sha256 reads: the file or folder as it was opened (`path` is made lexically
+    // normal, which through a symlink and ".." can name another place), and for a folder each
+    // image's file relative to it.
+    std::filesystem::path read_from;
+    bool folder = false;
     std::vector<std::filesystem::path> folder_files;
 };
 
