@@ -221,9 +221,10 @@ Status check_pad(const model::Operator& op, const Operands& o) {
 
 // Op i with band_rows, or reading a windowed tensor: the consumer of a banded chain (rules in
 // schema/model.fbs). Called after the op's own checks passed and before its input's last
-// reader is recorded, so last[in] == -1 means no earlier op read the window.
-Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, const std::int8_t* first,
-                  const std::int8_t* last) {
+// reader is recorded, so last[in] == -1 means no earlier op read the window. Out of line: the
+// rare path, 18 bytes less code than inlined into verify().
+__attribute__((noinline)) Status check_band(const model::Model& m, std::uint32_t i, const Operands& o,
+                                            const std::int8_t* first, const std::int8_t* last) {
     const model::Operator& op = *m.operators()->Get(i);
     const std::int32_t in = detail::op_input(op, 0);
     const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
@@ -232,12 +233,15 @@ Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, con
         return Status::kBadBand;
     const model::Operator& producer = *m.operators()->Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
-    const detail::ConvFields p = detail::conv_fields(producer);
-    const detail::ConvFields c = detail::conv_fields(op);
-    // Pads below the kernel keep every band's input view at least one row, pad_top >= 0.
-    if (p.pool_h != 0 || p.pad_top >= p.kernel_h || p.pad_bottom >= p.kernel_h || c.pad_top >= c.kernel_h ||
-        c.pad_bottom >= c.kernel_h)
-        return Status::kBadBand;
+    // Pads below the kernel keep every band's input view at least one row, pad_top >= 0. One
+    // field block, the producer's then the consumer's: 56 bytes less stack on load's path.
+    auto pads_below_kernel = [](const detail::ConvFields& f) {
+        return f.pad_top < f.kernel_h && f.pad_bottom < f.kernel_h;
+    };
+    detail::ConvFields c = detail::conv_fields(producer);
+    if (c.pool_h != 0 || !pads_below_kernel(c)) return Status::kBadBand;
+    c = detail::conv_fields(op);
+    if (!pads_below_kernel(c)) return Status::kBadBand;
     const std::int64_t conv_rows = c.pool_h > 0 ? (band - 1) * c.pool_stride_h + c.pool_h : band;
     const std::int64_t need = (conv_rows - 1) * c.stride_h + c.kernel_h;
     if (window < (need < o.in.dim[0] ? need : o.in.dim[0])) return Status::kBadBand;
