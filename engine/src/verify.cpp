@@ -32,6 +32,12 @@ struct Region {
     bool overlaps(const Region& o) const { return begin < o.end && o.begin < end; }
 };
 
+// 0 <= index < n as one unsigned compare (a negative index wraps past n): GCC keeps the two
+// signed compares otherwise.
+bool is_index(std::int32_t index, std::int32_t n) {
+    return static_cast<std::uint32_t>(index) < static_cast<std::uint32_t>(n);
+}
+
 __attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
 // An activation's bytes in the arena (int8): the whole tensor, or its window of rows.
@@ -81,7 +87,7 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
     const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
     if (constant) {
-        if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
+        if (static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;  // < 0 wraps past it
         const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
         // count elements of 1 or 4 bytes, compared without the 64-bit product count * 4.
@@ -267,9 +273,9 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
             return Status::kUnknownOperator;
         if (op.inputs()->size() != expected_inputs(type) || op.outputs()->size() != 1) return Status::kBadOperator;
         for (auto index : *op.inputs())
-            if (index < 0 || index >= n_tensors) return Status::kBadTensorIndex;
+            if (!is_index(index, n_tensors)) return Status::kBadTensorIndex;
         const std::int32_t out_index = detail::op_output(op);
-        if (out_index < 0 || out_index >= n_tensors) return Status::kBadTensorIndex;
+        if (!is_index(out_index, n_tensors)) return Status::kBadTensorIndex;
         const std::int32_t in_index = detail::op_input(op, 0);
         const model::Tensor* in_tensor = tensor(m, in_index);
         const model::Tensor* out_tensor = tensor(m, out_index);
@@ -285,7 +291,7 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         first[out_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
-        Operands o{};
+        Operands o;  // weights and bias: filled for Conv2D and FC only, read only there
         o.in = shape_of(in_tensor);
         o.out = shape_of(out_tensor);
         Status s = Status::kOk;
@@ -318,9 +324,8 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
 Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last, Site& site) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    auto alive = [&](std::int32_t t, std::int32_t i) {
-        return first[t] != kMaxOperators && first[t] <= i && i <= last[t];
-    };
+    // Never written: first[t] == kMaxOperators, past every op index.
+    auto alive = [&](std::int32_t t, std::int32_t i) { return first[t] <= i && i <= last[t]; };
     for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
@@ -378,7 +383,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     site.tensor = -1;
 
     const std::int32_t in = m.input(), out = m.output();
-    if (in < 0 || in >= n_tensors || out < 0 || out >= n_tensors) return Status::kBadTensorIndex;
+    if (!is_index(in, n_tensors) || !is_index(out, n_tensors)) return Status::kBadTensorIndex;
     const auto* input = tensor(m, in);
     const auto* output = tensor(m, out);
     site.tensor = in;
