@@ -115,9 +115,10 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
 using detail::Shape;
 using detail::shape_of;
 
-// An op's constant operand: weights (INT8, zero point 0) or bias (INT32, zero point 0).
+// An op's constant operand: weights (INT8, zero point 0) or bias (INT32, zero point 0). After
+// check_tensor a tensor with a buffer is no activation.
 Status check_constant(const model::Tensor* t, model::ElementType type, std::int32_t rank, Shape& shape) {
-    if (is_activation(t) || t->buffer() < 0) return Status::kBadTensorKind;
+    if (t->buffer() < 0) return Status::kBadTensorKind;
     if (t->type() != type) return Status::kBadType;
     shape = shape_of(t);
     if (shape.rank != rank) return Status::kShapeMismatch;
@@ -287,7 +288,6 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.tensor = out_index;
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
-        site.tensor = -1;
         first[out_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
