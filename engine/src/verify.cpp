@@ -241,7 +241,7 @@ __attribute__((noinline)) Status check_band(const model::Model& m, std::uint32_t
     const model::Operator& producer = *m.operators()->Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
     // Pads below the kernel keep every band's input view at least one row, pad_top >= 0. One
-    // field block, the producer's then the consumer's: 56 bytes less stack on load's path.
+    // 56-byte field block on the stack, the producer's then the consumer's, not two at once.
     auto pads_below_kernel = [](const detail::ConvFields& f) {
         return f.pad_top < f.kernel_h && f.pad_bottom < f.kernel_h;
     };
