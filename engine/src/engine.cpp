@@ -179,9 +179,9 @@ Conv2DParams Engine::conv_params(int index, [[maybe_unused]] std::uint64_t& pack
 // in the view.
 void Engine::step(int index, std::uint64_t& packed_at) noexcept {
     if (view_offset_ == 0) {
-        const auto& ops = *model_->operators();
-        if (index + 1 < operator_count() && ops.Get(static_cast<flatbuffers::uoffset_t>(index + 1))->band_rows() > 0)
-            return;
+        const auto& ops = *model_->operators();  // loaded: ops.size(), not operator_count()'s null test
+        const auto next = static_cast<flatbuffers::uoffset_t>(index + 1);
+        if (next < ops.size() && ops.Get(next)->band_rows() > 0) return;
         if (ops.Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0) return run_chain(index, packed_at);
     }
     run_whole(index, packed_at);

@@ -32,6 +32,12 @@ struct Region {
     bool overlaps(const Region& o) const { return begin < o.end && o.begin < end; }
 };
 
+// 0 <= index < n as one unsigned compare (a negative index wraps past n): GCC keeps the two
+// signed compares otherwise.
+bool is_index(std::int32_t index, std::int32_t n) {
+    return static_cast<std::uint32_t>(index) < static_cast<std::uint32_t>(n);
+}
+
 __attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
 // An activation's bytes in the arena (int8): the whole tensor, or its window of rows.
@@ -81,7 +87,7 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
     const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
     if (constant) {
-        if (buffer < 0 || static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;
+        if (static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;  // < 0 wraps past it
         const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
         // count elements of 1 or 4 bytes, compared without the 64-bit product count * 4.
@@ -109,9 +115,10 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
 using detail::Shape;
 using detail::shape_of;
 
-// An op's constant operand: weights (INT8, zero point 0) or bias (INT32, zero point 0).
+// An op's constant operand: weights (INT8, zero point 0) or bias (INT32, zero point 0). After
+// check_tensor a tensor with a buffer is no activation.
 Status check_constant(const model::Tensor* t, model::ElementType type, std::int32_t rank, Shape& shape) {
-    if (is_activation(t) || t->buffer() < 0) return Status::kBadTensorKind;
+    if (t->buffer() < 0) return Status::kBadTensorKind;
     if (t->type() != type) return Status::kBadType;
     shape = shape_of(t);
     if (shape.rank != rank) return Status::kShapeMismatch;
@@ -221,9 +228,10 @@ Status check_pad(const model::Operator& op, const Operands& o) {
 
 // Op i with band_rows, or reading a windowed tensor: the consumer of a banded chain (rules in
 // schema/model.fbs). Called after the op's own checks passed and before its input's last
-// reader is recorded, so last[in] == -1 means no earlier op read the window.
-Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, const std::int8_t* first,
-                  const std::int8_t* last) {
+// reader is recorded, so last[in] == -1 means no earlier op read the window. Out of line: the
+// rare path, 18 bytes less code than inlined into verify().
+__attribute__((noinline)) Status check_band(const model::Model& m, std::uint32_t i, const Operands& o,
+                                            const std::int8_t* first, const std::int8_t* last) {
     const model::Operator& op = *m.operators()->Get(i);
     const std::int32_t in = detail::op_input(op, 0);
     const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
@@ -232,12 +240,15 @@ Status check_band(const model::Model& m, std::uint32_t i, const Operands& o, con
         return Status::kBadBand;
     const model::Operator& producer = *m.operators()->Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
-    const detail::ConvFields p = detail::conv_fields(producer);
-    const detail::ConvFields c = detail::conv_fields(op);
-    // Pads below the kernel keep every band's input view at least one row, pad_top >= 0.
-    if (p.pool_h != 0 || p.pad_top >= p.kernel_h || p.pad_bottom >= p.kernel_h || c.pad_top >= c.kernel_h ||
-        c.pad_bottom >= c.kernel_h)
-        return Status::kBadBand;
+    // Pads below the kernel keep every band's input view at least one row, pad_top >= 0. One
+    // 56-byte field block on the stack, the producer's then the consumer's, not two at once.
+    auto pads_below_kernel = [](const detail::ConvFields& f) {
+        return f.pad_top < f.kernel_h && f.pad_bottom < f.kernel_h;
+    };
+    detail::ConvFields c = detail::conv_fields(producer);
+    if (c.pool_h != 0 || !pads_below_kernel(c)) return Status::kBadBand;
+    c = detail::conv_fields(op);
+    if (!pads_below_kernel(c)) return Status::kBadBand;
     const std::int64_t conv_rows = c.pool_h > 0 ? (band - 1) * c.pool_stride_h + c.pool_h : band;
     const std::int64_t need = (conv_rows - 1) * c.stride_h + c.kernel_h;
     if (window < (need < o.in.dim[0] ? need : o.in.dim[0])) return Status::kBadBand;
@@ -263,9 +274,9 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
             return Status::kUnknownOperator;
         if (op.inputs()->size() != expected_inputs(type) || op.outputs()->size() != 1) return Status::kBadOperator;
         for (auto index : *op.inputs())
-            if (index < 0 || index >= n_tensors) return Status::kBadTensorIndex;
+            if (!is_index(index, n_tensors)) return Status::kBadTensorIndex;
         const std::int32_t out_index = detail::op_output(op);
-        if (out_index < 0 || out_index >= n_tensors) return Status::kBadTensorIndex;
+        if (!is_index(out_index, n_tensors)) return Status::kBadTensorIndex;
         const std::int32_t in_index = detail::op_input(op, 0);
         const model::Tensor* in_tensor = tensor(m, in_index);
         const model::Tensor* out_tensor = tensor(m, out_index);
@@ -277,11 +288,10 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.tensor = out_index;
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
-        site.tensor = -1;
         first[out_index] = static_cast<std::int8_t>(i);
 
         std::uint64_t scratch = 0;
-        Operands o{};
+        Operands o;  // weights and bias: filled for Conv2D and FC only, read only there
         o.in = shape_of(in_tensor);
         o.out = shape_of(out_tensor);
         Status s = Status::kOk;
@@ -314,9 +324,8 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
 Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last, Site& site) {
     const auto& ops = *m.operators();
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    auto alive = [&](std::int32_t t, std::int32_t i) {
-        return first[t] != kMaxOperators && first[t] <= i && i <= last[t];
-    };
+    // Never written: first[t] == kMaxOperators, past every op index.
+    auto alive = [&](std::int32_t t, std::int32_t i) { return first[t] <= i && i <= last[t]; };
     for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
@@ -374,7 +383,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     site.tensor = -1;
 
     const std::int32_t in = m.input(), out = m.output();
-    if (in < 0 || in >= n_tensors || out < 0 || out >= n_tensors) return Status::kBadTensorIndex;
+    if (!is_index(in, n_tensors) || !is_index(out, n_tensors)) return Status::kBadTensorIndex;
     const auto* input = tensor(m, in);
     const auto* output = tensor(m, out);
     site.tensor = in;
