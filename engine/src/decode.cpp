@@ -88,19 +88,31 @@ TINYDIGIT_FIELD_AT(PadFields, Pad, pad_left, VT_PAD_LEFT);
 TINYDIGIT_FIELD_AT(PadFields, Pad, pad_right, VT_PAD_RIGHT);
 TINYDIGIT_FIELD_AT(PadFields, Pad, value, VT_VALUE);
 #undef TINYDIGIT_FIELD_AT
-static_assert(sizeof(ConvFields) == 4 * kTableLayouts[kConv2D].count);
-static_assert(sizeof(MaxPoolFields) == 4 * kTableLayouts[kMaxPool2D].count);
-static_assert(sizeof(FullyConnectedFields) == 4 * kTableLayouts[kFullyConnected].count);
-static_assert(sizeof(PadFields) == 4 * kTableLayouts[kPad].count);
+// read_fields reads 1 or 4 bytes per field: a schema change that puts another field type in a
+// parameter table must fail here, not read past the field.
+constexpr bool only_1_or_4_byte_scalars(std::uint8_t layout) {
+    const TableLayout& t = kTableLayouts[layout];
+    for (int i = t.first; i < t.first + t.count; ++i)
+        if (kFieldLayouts[i].kind != FieldKind::kScalar || (kFieldLayouts[i].arg != 1 && kFieldLayouts[i].arg != 4))
+            return false;
+    return true;
+}
 
+// read_fields writes 4 bytes per field of the layout: each struct must be its table's size.
 template <typename Fields>
 Fields fields_of(const model::Operator& op, std::uint8_t layout) {
     Fields f;
     read_fields(op.params(), layout, &f);
     return f;
 }
+static_assert(sizeof(ConvFields) == 4 * kTableLayouts[kConv2D].count && only_1_or_4_byte_scalars(kConv2D));
+static_assert(sizeof(MaxPoolFields) == 4 * kTableLayouts[kMaxPool2D].count && only_1_or_4_byte_scalars(kMaxPool2D));
+static_assert(sizeof(FullyConnectedFields) == 4 * kTableLayouts[kFullyConnected].count &&
+              only_1_or_4_byte_scalars(kFullyConnected));
+static_assert(sizeof(PadFields) == 4 * kTableLayouts[kPad].count && only_1_or_4_byte_scalars(kPad));
 }  // namespace
 
+// The only calls of fields_of: each struct with its own table's layout (asserted above).
 ConvFields conv_fields(const model::Operator& op) { return fields_of<ConvFields>(op, kConv2D); }
 MaxPoolFields max_pool_fields(const model::Operator& op) { return fields_of<MaxPoolFields>(op, kMaxPool2D); }
 FullyConnectedFields fully_connected_fields(const model::Operator& op) {

@@ -29,7 +29,7 @@ std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride
 struct Shape {
     std::int32_t rank;
     std::int32_t dim[4];
-    std::int32_t count;  // product of the dimensions (valid once the verifier checked them: it fits int32)
+    std::int32_t count;  // product of the dimensions (meaningful once the verifier has checked them: it fits int32)
 };
 Shape shape_of(const model::Tensor* t);
 

@@ -24,7 +24,10 @@ struct FieldLayout {
     FieldKind kind;
     std::uint8_t arg;
     bool required;
-    std::int8_t absent = 0;  // a scalar's schema default (read_fields returns it for an absent field)
+    // An integer scalar's schema default (read_fields returns it for an absent field). The
+    // float scalars (Provenance's accuracies, default -1.0) carry it only for the test that
+    // compares the layout with the schema: read_fields never reads a float.
+    std::int8_t absent = 0;
 };
 
 // Layout indices; a union's members are consecutive, in the union's order.

@@ -182,6 +182,11 @@ TEST_CASE("attack: buffer lengths that disagree with shapes") {
     m = tiny();
     m->buffers[1]->data.resize(m->buffers[1]->data.size() + 4);  // conv1 bias
     CHECK(verify(*m) == Status::kBufferSizeMismatch);
+    for (int extra = 1; extra < 4; ++extra) {  // an int32 buffer that is not whole elements
+        m = tiny();
+        m->buffers[1]->data.resize(m->buffers[1]->data.size() + static_cast<std::size_t>(extra));
+        CHECK(verify(*m) == Status::kBufferSizeMismatch);
+    }
 }
 
 TEST_CASE("attack: arena offsets outside the arena") {
