@@ -23,17 +23,18 @@ const model::Tensor* output_tensor(const model::Model& m, const model::Operator&
     return tensor(m, op_output(op));
 }
 
-std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride) {
+// Not inlined into decode_conv2d either: each copy there is 30 bytes of 64-bit arithmetic.
+__attribute__((noinline)) std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride) {
     return (extent - window) / stride + 1;
 }
 
 Shape shape_of(const model::Tensor* t) {
-    Shape s{0, {1, 1, 1, 1}, 1};
+    Shape s;
     const auto* shape = t->shape();
-    if (shape->size() > 4) return s;
-    s.rank = static_cast<std::int32_t>(shape->size());
-    for (std::int32_t i = 0; i < s.rank; ++i) {
-        s.dim[i] = shape->Get(static_cast<flatbuffers::uoffset_t>(i));
+    s.rank = shape->size() > 4 ? 0 : static_cast<std::int32_t>(shape->size());
+    s.count = 1;
+    for (std::int32_t i = 0; i < 4; ++i) {
+        s.dim[i] = i < s.rank ? shape->Get(static_cast<flatbuffers::uoffset_t>(i)) : 1;
         s.count *= s.dim[i];
     }
     return s;
@@ -121,88 +122,117 @@ FullyConnectedFields fully_connected_fields(const model::Operator& op) {
 PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op, kPad); }
 
 namespace {
-Requant decode_requant(const model::Operator& op, const model::Tensor* out, std::int32_t act_min,
-                       std::int32_t act_max) {
+// The first n dimensions of a verified tensor's shape, copied to `to` (consecutive int32
+// members of a parameter struct): one call instead of a Shape on the stack and a copy per field.
+void copy_dims(const model::Tensor* t, std::int32_t* to, std::size_t n) { std::memcpy(to, t->shape()->data(), 4 * n); }
+
+// Conv2DParams and FullyConnectedParams end in the same members, filled by one function:
+// the input's zero point, the constant weights and bias, the requantization.
+struct WeightedTail {
+    std::int32_t in_zero_point;
+    const std::int8_t* weights;
+    const std::int32_t* bias;
+    Requant requant;
+};
+#define TINYDIGIT_TAIL_AT(Params, name)                                                                         \
+    static_assert(offsetof(Params, name) - offsetof(Params, in_zero_point) == offsetof(WeightedTail, name), #Params "." #name)
+TINYDIGIT_TAIL_AT(Conv2DParams, weights);
+TINYDIGIT_TAIL_AT(Conv2DParams, bias);
+TINYDIGIT_TAIL_AT(Conv2DParams, requant);
+TINYDIGIT_TAIL_AT(FullyConnectedParams, weights);
+TINYDIGIT_TAIL_AT(FullyConnectedParams, bias);
+TINYDIGIT_TAIL_AT(FullyConnectedParams, requant);
+static_assert(sizeof(FullyConnectedParams) - offsetof(FullyConnectedParams, in_zero_point) == sizeof(WeightedTail));
+#undef TINYDIGIT_TAIL_AT
+
+// Writes the WeightedTail of a conv or FC operator at `in_zero_point` (that member of its params).
+void decode_tail(const model::Model& m, const model::Operator& op, std::int32_t act_min, std::int32_t act_max,
+                 std::int32_t* in_zero_point) {
     const model::Requantization* rq = op.requant();
-    return Requant{rq->multiplier()->data(), rq->shift()->data(), zero_point(out), static_cast<std::int8_t>(act_min),
-                   static_cast<std::int8_t>(act_max)};
+    const WeightedTail tail{zero_point(input_tensor(m, op, 0)),
+                            reinterpret_cast<const std::int8_t*>(constant_data(m, input_tensor(m, op, 1))),
+                            reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2))),
+                            {rq->multiplier()->data(), rq->shift()->data(), zero_point(output_tensor(m, op)),
+                             static_cast<std::int8_t>(act_min), static_cast<std::int8_t>(act_max)}};
+    std::memcpy(in_zero_point, &tail, sizeof tail);
 }
 }  // namespace
 
 const char* operator_kind(const model::Operator& op) {
-    // By union type (schema/model.fbs order); a table rather than a switch of returns.
-    static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D", "FullyConnected", "Pad"};
+    // By union type (schema/model.fbs order), then a pooled conv; a table rather than a switch of returns.
+    static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D", "FullyConnected", "Pad", "Conv2D+MaxPool"};
     using T = model::OpParams;
     static_assert(int(T::Conv2D) == 1 && int(T::MaxPool2D) == 2 && int(T::FullyConnected) == 3 && int(T::Pad) == 4 &&
                   T::MAX == T::Pad);
-    const T type = op.params_type();
-    if (op.params() == nullptr || type > T::MAX) return kKinds[0];
-    if (type == T::Conv2D && conv_fields(op).pool_h > 0) return "Conv2D+MaxPool";
-    return kKinds[static_cast<int>(type)];
+    auto kind = static_cast<std::uint32_t>(op.params_type());
+    if (op.params() == nullptr || kind > static_cast<std::uint32_t>(T::MAX)) kind = 0;
+    if (kind == 1 && conv_fields(op).pool_h > 0) kind = 5;
+    return kKinds[kind];
 }
+
+// The parameter structs are filled by member runs (dimensions, fields in schema order) where
+// their members are consecutive int32s in the same order: asserted beside each copy.
+#define TINYDIGIT_RUN(Params, first, last, n) \
+    static_assert(offsetof(Params, last) - offsetof(Params, first) == 4 * ((n) - 1), #Params "." #first)
 
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {
     const ConvFields f = conv_fields(op);
-    const auto* in_tensor = input_tensor(m, op, 0);
     const auto* out = output_tensor(m, op);
-    const Shape in = shape_of(in_tensor);
-    const Shape out_shape = shape_of(out);
     Conv2DParams p{};
-    p.in_h = in.dim[0];
-    p.in_w = in.dim[1];
-    p.in_c = in.dim[2];
-    p.out_c = out_shape.dim[2];
-    p.kernel_h = f.kernel_h;
-    p.kernel_w = f.kernel_w;
-    p.stride_h = f.stride_h;
-    p.stride_w = f.stride_w;
+    TINYDIGIT_RUN(Conv2DParams, in_h, in_c, 3);
+    copy_dims(input_tensor(m, op, 0), &p.in_h, 3);
+    TINYDIGIT_RUN(Conv2DParams, kernel_h, stride_w, 4);
+    TINYDIGIT_RUN(ConvFields, kernel_h, stride_w, 4);
+    std::memcpy(&p.kernel_h, &f.kernel_h, 16);
     p.pad_top = f.pad_top;
     p.pad_left = f.pad_left;
     p.conv_h = static_cast<std::int32_t>(sweep(std::int64_t{p.in_h} + f.pad_top + f.pad_bottom, f.kernel_h, f.stride_h));
     p.conv_w = static_cast<std::int32_t>(sweep(std::int64_t{p.in_w} + f.pad_left + f.pad_right, f.kernel_w, f.stride_w));
-    if (f.pool_h > 0 || f.pool_w > 0) {
-        p.pool_h = f.pool_h;
-        p.pool_w = f.pool_w;
-        p.pool_stride_h = f.pool_stride_h;
-        p.pool_stride_w = f.pool_stride_w;
-    }
-    p.out_h = out_shape.dim[0];
-    p.out_w = out_shape.dim[1];
-    p.in_zero_point = zero_point(in_tensor);
-    p.weights = reinterpret_cast<const std::int8_t*>(constant_data(m, input_tensor(m, op, 1)));
-    p.bias = reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2)));
-    p.requant = decode_requant(op, out, f.act_min, f.act_max);
+    TINYDIGIT_RUN(Conv2DParams, pool_h, pool_stride_w, 4);
+    TINYDIGIT_RUN(ConvFields, pool_h, pool_stride_w, 4);
+    if (f.pool_h > 0) std::memcpy(&p.pool_h, &f.pool_h, 16);  // verified: pool_h > 0 exactly when pooled
+    TINYDIGIT_RUN(Conv2DParams, out_h, out_w, 2);
+    copy_dims(out, &p.out_h, 2);
+    p.out_c = out->shape()->Get(2);
+    decode_tail(m, op, f.act_min, f.act_max, &p.in_zero_point);
     return p;
 }
 
 FullyConnectedParams decode_fully_connected(const model::Model& m, const model::Operator& op) {
     const FullyConnectedFields f = fully_connected_fields(op);
-    const auto* w = input_tensor(m, op, 1);
-    const Shape ws = shape_of(w);
-    FullyConnectedParams p{};
-    p.out_count = ws.dim[0];
-    p.in_count = ws.dim[1];
-    p.in_zero_point = zero_point(input_tensor(m, op, 0));
-    p.weights = reinterpret_cast<const std::int8_t*>(constant_data(m, w));
-    p.bias = reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2)));
-    p.requant = decode_requant(op, output_tensor(m, op), f.act_min, f.act_max);
+    const auto* dims = input_tensor(m, op, 1)->shape();  // weights [out_count, in_count]
+    FullyConnectedParams p;
+    p.out_count = dims->Get(0);
+    p.in_count = dims->Get(1);
+    decode_tail(m, op, f.act_min, f.act_max, &p.in_zero_point);
     return p;
 }
 
 MaxPool2DParams decode_max_pool2d(const model::Model& m, const model::Operator& op) {
+    MaxPool2DParams p;
+    TINYDIGIT_RUN(MaxPool2DParams, in_h, channels, 3);
+    copy_dims(input_tensor(m, op, 0), &p.in_h, 3);
+    TINYDIGIT_RUN(MaxPool2DParams, pool_h, stride_w, 4);
+    TINYDIGIT_RUN(MaxPoolFields, pool_h, stride_w, 4);
     const MaxPoolFields f = max_pool_fields(op);
-    const Shape in = shape_of(input_tensor(m, op, 0));
-    const Shape out = shape_of(output_tensor(m, op));
-    return MaxPool2DParams{in.dim[0], in.dim[1], in.dim[2], f.pool_h, f.pool_w,
-                           f.stride_h, f.stride_w, out.dim[0], out.dim[1]};
+    std::memcpy(&p.pool_h, &f, sizeof f);
+    TINYDIGIT_RUN(MaxPool2DParams, out_h, out_w, 2);
+    copy_dims(output_tensor(m, op), &p.out_h, 2);
+    return p;
 }
 
 PadParams decode_pad(const model::Model& m, const model::Operator& op) {
     const PadFields f = pad_fields(op);
-    const Shape in = shape_of(input_tensor(m, op, 0));
-    return PadParams{in.dim[0], in.dim[1], in.dim[2], f.pad_top, f.pad_bottom, f.pad_left, f.pad_right,
-                     static_cast<std::int8_t>(f.value)};
+    PadParams p;
+    TINYDIGIT_RUN(PadParams, in_h, channels, 3);
+    copy_dims(input_tensor(m, op, 0), &p.in_h, 3);
+    TINYDIGIT_RUN(PadParams, pad_top, pad_right, 4);
+    TINYDIGIT_RUN(PadFields, pad_top, pad_right, 4);
+    std::memcpy(&p.pad_top, &f.pad_top, 16);
+    p.value = static_cast<std::int8_t>(f.value);
+    return p;
 }
+#undef TINYDIGIT_RUN
 
 void row_band(Conv2DParams& p, std::int32_t in_h, std::int32_t pad_top, std::int32_t o0, std::int32_t o1,
               std::int32_t& first, std::int32_t& end) {
@@ -210,11 +240,13 @@ void row_band(Conv2DParams& p, std::int32_t in_h, std::int32_t pad_top, std::int
     const std::int32_t c1 = p.pool_h > 0 ? (o1 - 1) * p.pool_stride_h + p.pool_h : o1;
     const std::int32_t top = c0 * p.stride_h - pad_top;
     const std::int32_t bottom = (c1 - 1) * p.stride_h - pad_top + p.kernel_h;
-    first = top > 0 ? top : 0;
-    end = bottom < in_h ? bottom : in_h;
-    p.in_h = end - first;
-    p.pad_top = first - top;
+    // Locals first: first and end may alias p's fields as far as the compiler knows.
+    const std::int32_t from = top > 0 ? top : 0, to = bottom < in_h ? bottom : in_h;
+    p.in_h = to - from;
+    p.pad_top = from - top;
     p.conv_h = c1 - c0;
+    first = from;
+    end = to;
     p.out_h = o1 - o0;
 }
 
