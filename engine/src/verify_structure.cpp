@@ -14,14 +14,16 @@ constexpr int kMaxDepth = 3;                          // FlatBuffers allows 64; 
 constexpr std::uint32_t kMaxTables = 1000000;         // FlatBuffers' default max_tables
 constexpr std::uint32_t kMaxBufferBytes = 0x7fffffff; // FLATBUFFERS_MAX_BUFFER_SIZE
 constexpr std::uint32_t kMinBufferBytes = 12;         // FLATBUFFERS_MIN_BUFFER_SIZE
-constexpr std::uint8_t kStrings = 0xff;               // Frame::element_layout of a vector of strings
+constexpr std::uint32_t kNoTable = 0xff;              // a union's member: none this schema knows
 static_assert(layout_depth(kModel) <= kMaxDepth, "the schema nests deeper than the walk's frames");
 
 struct Frame {
     std::uint32_t table, vtable;
     std::uint32_t vtable_bytes;
     std::uint32_t next_element, elements_left;  // a vector of tables or strings being walked
-    std::uint8_t layout, field, element_layout;
+    std::uint8_t layout, field;
+    FieldKind element_kind;  // kString or kTable
+    std::uint8_t element_layout;
 };
 
 class Walk {
@@ -42,17 +44,13 @@ public:
         return at + o;
     }
 
-    // Verifier::VerifyVectorOrString: the length, then every element, inside the buffer.
-    bool vector(std::uint32_t at, std::uint32_t element_bytes, std::uint32_t& count) const {
+    // Verifier::VerifyVectorOrString: the length, then every element, inside the buffer; a
+    // string (element_bytes 1, `terminated`) followed by a zero byte (Verifier::VerifyString).
+    bool vector(std::uint32_t at, std::uint32_t element_bytes, bool terminated, std::uint32_t& count) const {
         if (!aligned_inside(at, 4)) return false;
         count = u32(at);
-        return count < kMaxBufferBytes / element_bytes && inside(at, 4 + element_bytes * count);
-    }
-
-    // Verifier::VerifyString: a byte vector followed by a zero byte.
-    bool string(std::uint32_t at) const {
-        std::uint32_t count = 0;
-        return vector(at, 1, count) && inside(at + 4 + count, 1) && data_[at + 4 + count] == 0;
+        if (count >= kMaxBufferBytes / element_bytes || !inside(at, 4 + element_bytes * count)) return false;
+        return !terminated || (inside(at + 4 + count, 1) && data_[at + 4 + count] == 0);
     }
 
     // Verifier::VerifyTableStart: the table's vtable offset, then the whole vtable.
@@ -62,7 +60,7 @@ public:
         if (!aligned_inside(vtable, 2)) return false;
         const std::uint32_t bytes = u16(vtable);
         if (bytes % 2 != 0 || !inside(vtable, bytes)) return false;
-        f = Frame{table, vtable, bytes, 0, 0, layout, 0, 0};
+        f = Frame{table, vtable, bytes, 0, 0, layout, 0, FieldKind::kTable, 0};
         return true;
     }
 
@@ -82,28 +80,54 @@ private:
 
 }  // namespace
 
+// One item at a time, each as FlatBuffers checks it: a field of the table on top of the stack,
+// or the next element of the vector of strings or tables that table is walking. An item is
+// `kind` (with `arg` from its FieldLayout) at buffer offset `at`; the root is the Model table
+// the offset at 0 leads to.
 bool verify_structure(const std::uint8_t* data, std::uint32_t size) {
     if (size < kMinBufferBytes) return false;
     Walk walk(data, size);
     Frame stack[kMaxDepth];
     int depth = 0;
-    const std::uint32_t root = walk.follow(0);
-    if (root == 0 || !walk.enter(stack[depth++], root, kModel)) return false;
-    while (depth > 0) {
-        Frame& f = stack[depth - 1];
-        std::uint32_t child = 0;
-        std::uint8_t child_layout = 0;
-        if (f.elements_left > 0) {
-            --f.elements_left;
-            child = walk.follow(f.next_element);
-            f.next_element += 4;
-            if (child == 0) return false;
-            if (f.element_layout == kStrings) {
-                if (!walk.string(child)) return false;
-                continue;
-            }
-            child_layout = f.element_layout;
+    std::uint32_t at = 0, arg = kModel;
+    FieldKind kind = FieldKind::kTable;
+    for (;;) {
+        if (kind == FieldKind::kScalar) {
+            if (!walk.aligned_inside(at, arg)) return false;
         } else {
+            const std::uint32_t to = walk.follow(at);
+            if (to == 0) return false;
+            if (kind == FieldKind::kTable) {
+                // kNoTable: a union of type NONE or of one this schema does not know, left to
+                // the engine's own checks as FlatBuffers' generated code leaves it.
+                if (arg != kNoTable && (depth == kMaxDepth || !walk.enter(stack[depth++], to, arg))) return false;
+            } else {
+                // A string, a vector of scalars, or of offsets to strings or tables (walked next).
+                std::uint32_t count = 0;
+                const bool offsets = kind == FieldKind::kStringVector || kind == FieldKind::kTableVector;
+                const std::uint32_t element_bytes = kind == FieldKind::kVector ? arg : offsets ? 4 : 1;
+                if (!walk.vector(to, element_bytes, kind == FieldKind::kString, count)) return false;
+                if (offsets) {
+                    Frame& f = stack[depth - 1];
+                    f.next_element = to + 4;
+                    f.elements_left = count;
+                    f.element_kind = kind == FieldKind::kStringVector ? FieldKind::kString : FieldKind::kTable;
+                    f.element_layout = static_cast<std::uint8_t>(arg);
+                }
+            }
+        }
+        // The next item: an element, else the next present field, else the enclosing table's.
+        for (;;) {
+            if (depth == 0) return true;
+            Frame& f = stack[depth - 1];
+            if (f.elements_left > 0) {
+                --f.elements_left;
+                at = f.next_element;
+                f.next_element += 4;
+                kind = f.element_kind;
+                arg = f.element_layout;
+                break;
+            }
             const TableLayout& t = kTableLayouts[f.layout];
             if (f.field == t.count) {
                 --depth;  // Verifier::EndTable
@@ -116,45 +140,19 @@ bool verify_structure(const std::uint8_t* data, std::uint32_t size) {
                 if (d.required) return false;
                 continue;
             }
-            const std::uint32_t at = f.table + offset;
-            if (d.kind == FieldKind::kScalar) {
-                if (!walk.aligned_inside(at, d.arg)) return false;
-                continue;
+            at = f.table + offset;
+            kind = d.kind;
+            arg = d.arg;
+            if (kind == FieldKind::kUnion) {
+                // The type field (id - 1, verified just before) says which member table.
+                const std::uint32_t type_offset = walk.field_offset(f, id - 1);
+                const std::uint32_t type = type_offset != 0 ? walk.byte(f.table + type_offset) : 0;
+                kind = FieldKind::kTable;
+                arg = type == 0 || type > t.union_members ? kNoTable : arg + type - 1;
             }
-            const std::uint32_t to = walk.follow(at);
-            if (to == 0) return false;
-            std::uint32_t count = 0;
-            switch (d.kind) {
-                case FieldKind::kString:
-                    if (!walk.string(to)) return false;
-                    continue;
-                case FieldKind::kVector:
-                    if (!walk.vector(to, d.arg, count)) return false;
-                    continue;
-                case FieldKind::kStringVector:
-                case FieldKind::kTableVector:
-                    if (!walk.vector(to, 4, count)) return false;
-                    f.next_element = to + 4;
-                    f.elements_left = count;
-                    f.element_layout = d.kind == FieldKind::kStringVector ? kStrings : d.arg;
-                    continue;
-                case FieldKind::kUnion: {
-                    // The type field (id - 1, verified just before) says which table; NONE or
-                    // a type this schema does not know is left to the engine's own checks, as
-                    // FlatBuffers' generated code leaves it.
-                    const std::uint32_t type_offset = walk.field_offset(f, id - 1);
-                    const std::uint32_t type = type_offset != 0 ? walk.byte(f.table + type_offset) : 0;
-                    if (type == 0 || type > t.union_members) continue;
-                    child_layout = static_cast<std::uint8_t>(d.arg + type - 1);
-                    break;
-                }
-                default: child_layout = d.arg; break;  // kTable
-            }
-            child = to;
+            break;
         }
-        if (depth == kMaxDepth || !walk.enter(stack[depth++], child, child_layout)) return false;
     }
-    return true;
 }
 
 }  // namespace tinydigit::engine::detail
