@@ -22,39 +22,40 @@ void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in
         col[at] = static_cast<std::int16_t>(in[j] - p.in_zero_point);
     }
     for (std::int32_t o = 0; o < p.out_count; o += 2) {
-        const bool both = o + 1 < p.out_count;
+        // The second output of the pass; an odd count's last pass computes its output twice.
+        const std::int32_t ob = o + 1 < p.out_count ? o + 1 : o;
         const std::int8_t* wa = p.weights + o * k;
-        const std::int8_t* wb = both ? wa + k : wa;
+        const std::int8_t* wb = p.weights + ob * k;
         std::int32_t sa = 0, sb = 0;
         const std::int16_t* c = col;
-        if (full > 0) {
-            std::uint32_t x0, x1, t, va, vb;
-            __asm__ volatile(
-                "1:\n\t"
-                "ldr    %[va], [%[wa]], #4\n\t"
-                "ldr    %[vb], [%[wb]], #4\n\t"
-                "ldrd   %[x0], %[x1], [%[c]], #8\n\t"
-                "sxtb16 %[t], %[va]\n\t"
-                "sxtb16 %[va], %[va], ror #8\n\t"
-                "smlad  %[sa], %[x0], %[t], %[sa]\n\t"
-                "smlad  %[sa], %[x1], %[va], %[sa]\n\t"
-                "sxtb16 %[t], %[vb]\n\t"
-                "sxtb16 %[vb], %[vb], ror #8\n\t"
-                "smlad  %[sb], %[x0], %[t], %[sb]\n\t"
-                "smlad  %[sb], %[x1], %[vb], %[sb]\n\t"
-                "cmp    %[c], %[end]\n\t"
-                "bne    1b"
-                : [wa] "+r"(wa), [wb] "+r"(wb), [c] "+r"(c), [sa] "+r"(sa), [sb] "+r"(sb), [x0] "=&r"(x0),
-                  [x1] "=&r"(x1), [t] "=&r"(t), [va] "=&r"(va), [vb] "=&r"(vb)
-                : [end] "r"(col + full)
-                : "cc", "memory");
-        }
-        for (std::int32_t j = full; j < k; ++j, ++wa, ++wb) {
-            sa += col[j] * *wa;
-            sb += col[j] * *wb;
+        std::uint32_t x0, x1, t, va, vb;
+        __asm__ volatile(
+            "b      2f\n\t"  // no group at all when k < 4
+            "1:\n\t"
+            "ldr    %[va], [%[wa]], #4\n\t"
+            "ldr    %[vb], [%[wb]], #4\n\t"
+            "ldrd   %[x0], %[x1], [%[c]], #8\n\t"
+            "sxtb16 %[t], %[va]\n\t"
+            "sxtb16 %[va], %[va], ror #8\n\t"
+            "smlad  %[sa], %[x0], %[t], %[sa]\n\t"
+            "smlad  %[sa], %[x1], %[va], %[sa]\n\t"
+            "sxtb16 %[t], %[vb]\n\t"
+            "sxtb16 %[vb], %[vb], ror #8\n\t"
+            "smlad  %[sb], %[x0], %[t], %[sb]\n\t"
+            "smlad  %[sb], %[x1], %[vb], %[sb]\n\t"
+            "2:\n\t"
+            "cmp    %[c], %[end]\n\t"
+            "bne    1b"
+            : [wa] "+r"(wa), [wb] "+r"(wb), [c] "+r"(c), [sa] "+r"(sa), [sb] "+r"(sb), [x0] "=&r"(x0),
+              [x1] "=&r"(x1), [t] "=&r"(t), [va] "=&r"(va), [vb] "=&r"(vb)
+            : [end] "r"(col + full)
+            : "cc", "memory");
+        for (; c < col + k; ++c) {  // the k % 4 last inputs, in plain order
+            sa += *c * *wa++;
+            sb += *c * *wb++;
         }
         out[o] = detail::requantize_channel(p.requant, p.bias, o, sa);
-        if (both) out[o + 1] = detail::requantize_channel(p.requant, p.bias, o + 1, sb);
+        out[ob] = detail::requantize_channel(p.requant, p.bias, ob, sb);
     }
 }
 
