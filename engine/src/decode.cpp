@@ -7,12 +7,22 @@
 
 namespace tinydigit::engine::detail {
 
-const model::Tensor* tensor(const model::Model& m, std::int32_t index) {
-    return m.tensors()->Get(static_cast<flatbuffers::uoffset_t>(index));
+namespace {
+// A field the verifier has checked is present: no code for the absent case (flatc's accessor
+// returns null then, and every use here would dereference it).
+template <typename T>
+const T* present(const T* field) {
+    if (field == nullptr) __builtin_unreachable();
+    return field;
 }
-std::int32_t zero_point(const model::Tensor* t) { return t->quantization()->zero_point()->Get(0); }
+}  // namespace
+
+const model::Tensor* tensor(const model::Model& m, std::int32_t index) {
+    return present(m.tensors())->Get(static_cast<flatbuffers::uoffset_t>(index));
+}
+std::int32_t zero_point(const model::Tensor* t) { return present(present(t->quantization())->zero_point())->Get(0); }
 const std::uint8_t* constant_data(const model::Model& m, const model::Tensor* t) {
-    return m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(t->buffer()))->data()->data();
+    return present(present(m.buffers())->Get(static_cast<flatbuffers::uoffset_t>(t->buffer()))->data())->data();
 }
 std::int32_t op_input(const model::Operator& op, std::uint32_t i) { return op.inputs()->Get(i); }
 std::int32_t op_output(const model::Operator& op) { return op.outputs()->Get(0); }
@@ -124,7 +134,7 @@ PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op
 namespace {
 // The first n dimensions of a verified tensor's shape, copied to `to` (consecutive int32
 // members of a parameter struct): one call instead of a Shape on the stack and a copy per field.
-void copy_dims(const model::Tensor* t, std::int32_t* to, std::size_t n) { std::memcpy(to, t->shape()->data(), 4 * n); }
+void copy_dims(const model::Tensor* t, std::int32_t* to, std::size_t n) { std::memcpy(to, present(t->shape())->data(), 4 * n); }
 
 // Conv2DParams and FullyConnectedParams end in the same members, filled by one function:
 // the input's zero point, the constant weights and bias, the requantization.
@@ -148,11 +158,11 @@ static_assert(sizeof(FullyConnectedParams) - offsetof(FullyConnectedParams, in_z
 // Writes the WeightedTail of a conv or FC operator at `in_zero_point` (that member of its params).
 void decode_tail(const model::Model& m, const model::Operator& op, std::int32_t act_min, std::int32_t act_max,
                  std::int32_t* in_zero_point) {
-    const model::Requantization* rq = op.requant();
+    const model::Requantization* rq = present(op.requant());
     const WeightedTail tail{zero_point(input_tensor(m, op, 0)),
                             reinterpret_cast<const std::int8_t*>(constant_data(m, input_tensor(m, op, 1))),
                             reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2))),
-                            {rq->multiplier()->data(), rq->shift()->data(), zero_point(output_tensor(m, op)),
+                            {present(rq->multiplier())->data(), present(rq->shift())->data(), zero_point(output_tensor(m, op)),
                              static_cast<std::int8_t>(act_min), static_cast<std::int8_t>(act_max)}};
     std::memcpy(in_zero_point, &tail, sizeof tail);
 }
