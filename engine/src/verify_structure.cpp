@@ -22,7 +22,7 @@ struct Frame {
     std::uint32_t vtable_bytes;
     std::uint32_t next_element, elements_left;  // a vector of tables or strings being walked
     std::uint8_t layout, field;
-    FieldKind element_kind;  // kString or kTable
+    FieldKind vector_kind;  // kStringVector or kTableVector
     std::uint8_t element_layout;
 };
 
@@ -32,7 +32,12 @@ public:
 
     // Verifier::Verify: [at, at + bytes) inside the buffer (bytes < size, as FlatBuffers has it).
     bool inside(std::uint32_t at, std::uint32_t bytes) const { return bytes < size_ && at <= size_ - bytes; }
-    bool aligned_inside(std::uint32_t at, std::uint32_t bytes) const { return at % bytes == 0 && inside(at, bytes); }
+    // bytes is 1, 2 or 4 (every scalar and offset of the schema): a power of two. Inlined
+    // everywhere, so the walk's buffer and size stay in registers (M4: 70 bytes less code than
+    // GCC's choice, one out-of-line copy).
+    __attribute__((always_inline)) bool aligned_inside(std::uint32_t at, std::uint32_t bytes) const {
+        return (at & (bytes - 1)) == 0 && inside(at, bytes);
+    }
     std::uint32_t u32(std::uint32_t at) const { return *reinterpret_cast<const std::uint32_t*>(data_ + at); }
     std::uint32_t u16(std::uint32_t at) const { return *reinterpret_cast<const std::uint16_t*>(data_ + at); }
 
@@ -88,7 +93,7 @@ bool verify_structure(const std::uint8_t* data, std::uint32_t size) {
     if (size < kMinBufferBytes) return false;
     Walk walk(data, size);
     Frame stack[kMaxDepth];
-    int depth = 0;
+    Frame* end = stack;  // one past the innermost table's frame (a pointer: no index arithmetic)
     std::uint32_t at = 0, arg = kModel;
     FieldKind kind = FieldKind::kTable;
     for (;;) {
@@ -100,37 +105,37 @@ bool verify_structure(const std::uint8_t* data, std::uint32_t size) {
             if (kind == FieldKind::kTable) {
                 // kNoTable: a union of type NONE or of one this schema does not know, left to
                 // the engine's own checks as FlatBuffers' generated code leaves it.
-                if (arg != kNoTable && (depth == kMaxDepth || !walk.enter(stack[depth++], to, arg))) return false;
+                if (arg != kNoTable && (end == stack + kMaxDepth || !walk.enter(*end++, to, arg))) return false;
             } else {
                 // A string, a vector of scalars, or of offsets to strings or tables (walked next).
-                std::uint32_t count = 0;
-                const bool offsets = kind == FieldKind::kStringVector || kind == FieldKind::kTableVector;
-                const std::uint32_t element_bytes = kind == FieldKind::kVector ? arg : offsets ? 4 : 1;
+                std::uint32_t count = 0, element_bytes = 4;
+                if (kind == FieldKind::kString) element_bytes = 1;
+                if (kind == FieldKind::kVector) element_bytes = arg;
                 if (!walk.vector(to, element_bytes, kind == FieldKind::kString, count)) return false;
-                if (offsets) {
-                    Frame& f = stack[depth - 1];
+                if (kind == FieldKind::kStringVector || kind == FieldKind::kTableVector) {
+                    Frame& f = end[-1];
                     f.next_element = to + 4;
                     f.elements_left = count;
-                    f.element_kind = kind == FieldKind::kStringVector ? FieldKind::kString : FieldKind::kTable;
+                    f.vector_kind = kind;
                     f.element_layout = static_cast<std::uint8_t>(arg);
                 }
             }
         }
         // The next item: an element, else the next present field, else the enclosing table's.
         for (;;) {
-            if (depth == 0) return true;
-            Frame& f = stack[depth - 1];
+            if (end == stack) return true;
+            Frame& f = end[-1];
             if (f.elements_left > 0) {
                 --f.elements_left;
                 at = f.next_element;
                 f.next_element += 4;
-                kind = f.element_kind;
+                kind = f.vector_kind == FieldKind::kStringVector ? FieldKind::kString : FieldKind::kTable;
                 arg = f.element_layout;
                 break;
             }
             const TableLayout& t = kTableLayouts[f.layout];
             if (f.field == t.count) {
-                --depth;  // Verifier::EndTable
+                --end;  // Verifier::EndTable
                 continue;
             }
             const std::uint32_t id = f.field++;
