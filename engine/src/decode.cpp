@@ -230,8 +230,8 @@ MaxPool2DParams decode_max_pool2d(const model::Model& m, const model::Operator& 
     copy_dims(input_tensor(m, op, 0), &p.in_h, 3);
     TINYDIGIT_RUN(MaxPool2DParams, pool_h, stride_w, 4);
     TINYDIGIT_RUN(MaxPoolFields, pool_h, stride_w, 4);
-    const MaxPoolFields f = max_pool_fields(op);
-    std::memcpy(&p.pool_h, &f, sizeof f);
+    static_assert(sizeof(MaxPoolFields) == 16);
+    read_fields(op.params(), kMaxPool2D, &p.pool_h);  // max_pool_fields(op), in place
     TINYDIGIT_RUN(MaxPool2DParams, out_h, out_w, 2);
     copy_dims(output_tensor(m, op), &p.out_h, 2);
     return p;
