@@ -252,8 +252,10 @@ PadParams decode_pad(const model::Model& m, const model::Operator& op) {
 
 void row_band(Conv2DParams& p, std::int32_t in_h, std::int32_t pad_top, std::int32_t o0, std::int32_t o1,
               std::int32_t& first, std::int32_t& end) {
-    const std::int32_t c0 = p.pool_h > 0 ? o0 * p.pool_stride_h : o0;
-    const std::int32_t c1 = p.pool_h > 0 ? (o1 - 1) * p.pool_stride_h + p.pool_h : o1;
+    // Conv rows [c0, c1) feed output rows [o0, o1): without a pool, window 1 and stride 1.
+    const bool pooled = p.pool_h > 0;
+    const std::int32_t window = pooled ? p.pool_h : 1, stride = pooled ? p.pool_stride_h : 1;
+    const std::int32_t c0 = o0 * stride, c1 = (o1 - 1) * stride + window;
     const std::int32_t top = c0 * p.stride_h - pad_top;
     const std::int32_t bottom = (c1 - 1) * p.stride_h - pad_top + p.kernel_h;
     // Locals first: first and end may alias p's fields as far as the compiler knows.
