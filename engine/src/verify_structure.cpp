@@ -65,7 +65,13 @@ public:
         if (!aligned_inside(vtable, 2)) return false;
         const std::uint32_t bytes = u16(vtable);
         if (bytes % 2 != 0 || !inside(vtable, bytes)) return false;
-        f = Frame{table, vtable, bytes, 0, 0, layout, 0, FieldKind::kTable, 0};
+        // The vector members are set with elements_left, before they are read.
+        f.table = table;
+        f.vtable = vtable;
+        f.vtable_bytes = bytes;
+        f.elements_left = 0;
+        f.layout = layout;
+        f.field = 0;
         return true;
     }
 
