@@ -290,7 +290,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
         for (std::int32_t j = 0; j < kPixels; ++j) {
             pixel[j] = i + j < n ? i + j : n - 1;
             targets[j] = target_of(p, out, pixel[j], sweep.used_w);
-            simple = simple && targets[j].rows == 1 && targets[j].cols == 1;
+            simple = simple && targets[j].rows * targets[j].cols == 1;  // counts >= 0: both 1
         }
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
             const std::int32_t channels = p.out_c - o0 < plan.channels ? p.out_c - o0 : plan.channels;
