@@ -159,7 +159,7 @@ bool verify_structure(const std::uint8_t* data, std::uint32_t size) {
                 const std::uint32_t type_offset = walk.field_offset(f, id - 1);
                 const std::uint32_t type = type_offset != 0 ? walk.byte(f.table + type_offset) : 0;
                 kind = FieldKind::kTable;
-                arg = type == 0 || type > t.union_members ? kNoTable : arg + type - 1;
+                arg = type - 1 < t.union_members ? arg + type - 1 : kNoTable;  // type 0 wraps past it
             }
             break;
         }
