@@ -20,9 +20,12 @@ const T* present(const T* field) {
 const model::Tensor* tensor(const model::Model& m, std::int32_t index) {
     return present(m.tensors())->Get(static_cast<flatbuffers::uoffset_t>(index));
 }
-std::int32_t zero_point(const model::Tensor* t) { return present(present(t->quantization())->zero_point())->Get(0); }
+std::int32_t zero_point(const model::Tensor* t) {
+    return present(present(t->quantization())->zero_point())->Get(0);
+}
 const std::uint8_t* constant_data(const model::Model& m, const model::Tensor* t) {
-    return present(present(m.buffers())->Get(static_cast<flatbuffers::uoffset_t>(t->buffer()))->data())->data();
+    const model::Buffer* buffer = present(m.buffers())->Get(static_cast<flatbuffers::uoffset_t>(t->buffer()));
+    return present(buffer->data())->data();
 }
 std::int32_t op_input(const model::Operator& op, std::uint32_t i) { return op.inputs()->Get(i); }
 std::int32_t op_output(const model::Operator& op) { return op.outputs()->Get(0); }
@@ -134,7 +137,9 @@ PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op
 namespace {
 // The first n dimensions of a verified tensor's shape, copied to `to` (consecutive int32
 // members of a parameter struct): one call instead of a Shape on the stack and a copy per field.
-void copy_dims(const model::Tensor* t, std::int32_t* to, std::size_t n) { std::memcpy(to, present(t->shape())->data(), 4 * n); }
+void copy_dims(const model::Tensor* t, std::int32_t* to, std::size_t n) {
+    std::memcpy(to, present(t->shape())->data(), 4 * n);
+}
 
 // The conv map's extent along one axis: the input and both pads, swept by the kernel.
 __attribute__((noinline)) std::int32_t conv_extent(std::int32_t in, std::int32_t pad_before, std::int32_t pad_after,
@@ -150,14 +155,17 @@ struct WeightedTail {
     const std::int32_t* bias;
     Requant requant;
 };
-#define TINYDIGIT_TAIL_AT(Params, name)                                                                         \
-    static_assert(offsetof(Params, name) - offsetof(Params, in_zero_point) == offsetof(WeightedTail, name), #Params "." #name)
+#define TINYDIGIT_TAIL_AT(Params, name)                                                                   \
+    static_assert(offsetof(Params, name) - offsetof(Params, in_zero_point) == offsetof(WeightedTail, name), \
+                  #Params "." #name)
 TINYDIGIT_TAIL_AT(Conv2DParams, weights);
 TINYDIGIT_TAIL_AT(Conv2DParams, bias);
 TINYDIGIT_TAIL_AT(Conv2DParams, requant);
 TINYDIGIT_TAIL_AT(FullyConnectedParams, weights);
 TINYDIGIT_TAIL_AT(FullyConnectedParams, bias);
 TINYDIGIT_TAIL_AT(FullyConnectedParams, requant);
+// The copy ends with requant (Conv2DParams::packed after it stays untouched).
+static_assert(sizeof(WeightedTail) == offsetof(WeightedTail, requant) + sizeof(Requant));
 static_assert(sizeof(FullyConnectedParams) - offsetof(FullyConnectedParams, in_zero_point) == sizeof(WeightedTail));
 #undef TINYDIGIT_TAIL_AT
 
@@ -168,15 +176,17 @@ void decode_tail(const model::Model& m, const model::Operator& op, std::int32_t 
     const WeightedTail tail{zero_point(input_tensor(m, op, 0)),
                             reinterpret_cast<const std::int8_t*>(constant_data(m, input_tensor(m, op, 1))),
                             reinterpret_cast<const std::int32_t*>(constant_data(m, input_tensor(m, op, 2))),
-                            {present(rq->multiplier())->data(), present(rq->shift())->data(), zero_point(output_tensor(m, op)),
-                             static_cast<std::int8_t>(act_min), static_cast<std::int8_t>(act_max)}};
+                            {present(rq->multiplier())->data(), present(rq->shift())->data(),
+                             zero_point(output_tensor(m, op)), static_cast<std::int8_t>(act_min),
+                             static_cast<std::int8_t>(act_max)}};
     std::memcpy(in_zero_point, &tail, sizeof tail);
 }
 }  // namespace
 
 const char* operator_kind(const model::Operator& op) {
-    // By union type (schema/model.fbs order), then a pooled conv; a table rather than a switch of returns.
-    static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D", "FullyConnected", "Pad", "Conv2D+MaxPool"};
+    // By union type (schema/model.fbs order), then a pooled conv; a table, not a switch of returns.
+    static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D",
+                                             "FullyConnected", "Pad", "Conv2D+MaxPool"};
     using T = model::OpParams;
     static_assert(int(T::Conv2D) == 1 && int(T::MaxPool2D) == 2 && int(T::FullyConnected) == 3 && int(T::Pad) == 4 &&
                   T::MAX == T::Pad);

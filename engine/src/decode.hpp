@@ -12,7 +12,9 @@
 namespace tinydigit::engine::detail {
 
 const model::Tensor* tensor(const model::Model& m, std::int32_t index);
-std::int32_t zero_point(const model::Tensor* t);  // the first entry
+// These read fields the verifier has checked are present (decode.cpp has no code for their
+// absence): a verified activation's zero point (the first entry), a verified constant's data.
+std::int32_t zero_point(const model::Tensor* t);
 const std::uint8_t* constant_data(const model::Model& m, const model::Tensor* t);
 std::int32_t op_input(const model::Operator& op, std::uint32_t i);
 std::int32_t op_output(const model::Operator& op);
