@@ -5,6 +5,7 @@
 // 32 bits, in 32 bits where an earlier check bounds it (a 64-bit operation is two or more
 // instructions, a division a libgcc call, on Cortex-M), so nothing here can overflow; no
 // recursion, bounded loops, a few hundred bytes of stack.
+#include <cstddef>
 #include <cstdint>
 
 #include "decode.hpp"
@@ -18,6 +19,9 @@ namespace {
 
 using detail::tensor;
 using model::OpParams;
+// The model's operators, read once and passed on: every m.operators() after a call is another
+// inlined vtable lookup.
+using Operators = flatbuffers::Vector<flatbuffers::Offset<model::Operator>>;
 
 // What verification was looking at when it stopped (VerifyFailure without the strings, which
 // are looked up only when asked for). -1: none.
@@ -68,6 +72,12 @@ Status check_arena_region(std::int32_t offset, std::uint32_t bytes, std::uint32_
     return Status::kOk;
 }
 
+// A tensor's fields as read_fields reads them: the scalars, and the offset fields' raw bytes
+// (unused: read through the accessors).
+struct TensorScalars {
+    std::int32_t name, type, shape, quantization, buffer, arena_offset, window_rows;
+};
+
 // Out of line: inlined into verify()'s loop it costs 56 bytes more code on Cortex-M4 (register
 // pressure in one large function), for 32 bytes less worst-case stack.
 __attribute__((noinline)) Status check_tensor(const model::Model& m, const model::Tensor* t,
@@ -80,9 +90,11 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
         // 32-bit multiply with overflow flag: no 64-bit division (a libgcc call) on Cortex-M.
         if (__builtin_mul_overflow(count, d, &count)) return Status::kShapeOverflow;
     }
-    const model::ElementType type = t->type();
+    TensorScalars f;
+    detail::read_fields(t, detail::kTensor, &f);
+    const auto type = static_cast<model::ElementType>(f.type);
     if (type != model::ElementType::INT8 && type != model::ElementType::INT32) return Status::kBadType;
-    const std::int32_t buffer = t->buffer(), offset = t->arena_offset();
+    const std::int32_t buffer = f.buffer, offset = f.arena_offset;
     const bool constant = buffer != -1;
     const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
@@ -97,7 +109,7 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
         if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
             return Status::kMisalignedBuffer;
     }
-    const std::int32_t window = t->window_rows();
+    const std::int32_t window = f.window_rows;
     if (window != 0 && (!activation || shape->size() != 3 || window < 0 || window > shape->Get(0)))
         return Status::kBadBand;
     if (activation) {
@@ -126,8 +138,7 @@ Status check_constant(const model::Tensor* t, model::ElementType type, std::int3
     return Status::kOk;
 }
 
-Status check_requant(const model::Operator& op, std::int32_t channels, std::int32_t act_min, std::int32_t act_max) {
-    if (act_min > act_max) return Status::kBadParameter;
+Status check_requant(const model::Operator& op, std::int32_t channels) {
     const auto* rq = op.requant();
     if (rq == nullptr) return Status::kBadRequantization;
     const auto* mult = rq->multiplier();
@@ -154,75 +165,101 @@ struct Operands {
     Shape in, out, weights, bias;
 };
 
-Status check_weighted(const model::Model& m, const model::Operator& op, std::int32_t weight_rank, Operands& o,
-                      Site& site) {
-    site.tensor = detail::op_input(op, 1);
-    if (Status s = check_constant(tensor(m, site.tensor), model::ElementType::INT8, weight_rank, o.weights);
-        s != Status::kOk)
-        return s;
-    site.tensor = detail::op_input(op, 2);
-    return check_constant(tensor(m, site.tensor), model::ElementType::INT32, 1, o.bias);
-}
+// Every op's parameters in one block laid out as Conv2D's table (ConvFields' order): a
+// MaxPool2D's pool and stride fields are a conv's kernel and stride, a Pad's four pads a
+// conv's (its value lands on act_min, where any int8 passes act_min <= act_max), a
+// FullyConnected's activation range a conv's. What an op type lacks keeps the value that
+// makes it a no-op: kernel and stride 1, no padding, the whole int8 range, no pool. One set of
+// rules and one window sweep then check all four types.
+enum Param : std::uint8_t {
+    kKernelH, kKernelW, kStrideH, kStrideW, kPadTop, kPadBottom, kPadLeft, kPadRight,
+    kActMin, kActMax, kPoolH, kPoolW, kPoolStrideH, kPoolStrideW, kParamCount
+};
+// Where field id 0 of each op type's table lands, by OpParams (schema/model.fbs union order).
+constexpr std::uint8_t kParamsAt[] = {0, kKernelH, kKernelH, kActMin, kPadTop};
+static_assert(int(OpParams::Conv2D) == 1 && int(OpParams::MaxPool2D) == 2 && int(OpParams::FullyConnected) == 3 &&
+              int(OpParams::Pad) == 4 && OpParams::MAX == OpParams::Pad);
+// Field id k of a table lands at kParamsAt[type] + k: the Conv2D field of the same meaning.
+#define TINYDIGIT_LANDS_ON(Table, field, conv_field)                                                                \
+    static_assert(model::Table::field + 2 * kParamsAt[int(OpParams::Table)] == model::Conv2D::conv_field,      \
+                  #Table "." #field)
+TINYDIGIT_LANDS_ON(MaxPool2D, VT_POOL_H, VT_KERNEL_H);
+TINYDIGIT_LANDS_ON(MaxPool2D, VT_POOL_W, VT_KERNEL_W);
+TINYDIGIT_LANDS_ON(MaxPool2D, VT_STRIDE_H, VT_STRIDE_H);
+TINYDIGIT_LANDS_ON(MaxPool2D, VT_STRIDE_W, VT_STRIDE_W);
+TINYDIGIT_LANDS_ON(Pad, VT_PAD_TOP, VT_PAD_TOP);
+TINYDIGIT_LANDS_ON(Pad, VT_PAD_BOTTOM, VT_PAD_BOTTOM);
+TINYDIGIT_LANDS_ON(Pad, VT_PAD_LEFT, VT_PAD_LEFT);
+TINYDIGIT_LANDS_ON(Pad, VT_PAD_RIGHT, VT_PAD_RIGHT);
+TINYDIGIT_LANDS_ON(Pad, VT_VALUE, VT_ACT_MIN);
+TINYDIGIT_LANDS_ON(FullyConnected, VT_ACT_MIN, VT_ACT_MIN);
+TINYDIGIT_LANDS_ON(FullyConnected, VT_ACT_MAX, VT_ACT_MAX);
+#undef TINYDIGIT_LANDS_ON
+static_assert(offsetof(detail::ConvFields, pool_stride_w) == 4 * kPoolStrideW && sizeof(detail::ConvFields) == 4 * kParamCount);
 
-Status check_conv2d(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
-    const detail::ConvFields f = detail::conv_fields(op);
-    if (o.in.rank != 3 || o.out.rank != 3) return Status::kShapeMismatch;
-    if (f.kernel_h < 1 || f.kernel_w < 1 || f.stride_h < 1 || f.stride_w < 1 || f.pad_top < 0 || f.pad_bottom < 0 ||
-        f.pad_left < 0 || f.pad_right < 0)
-        return Status::kBadParameter;
-    const std::int32_t channels = o.weights.dim[0], in_c = o.in.dim[2];
-    if (o.weights.dim[1] != f.kernel_h || o.weights.dim[2] != f.kernel_w || o.weights.dim[3] != in_c ||
-        o.bias.dim[0] != channels)
-        return Status::kShapeMismatch;
-    if (conv2d_reduction_length(f.kernel_h, f.kernel_w, in_c) > static_cast<std::uint64_t>(kMaxReductionLength))
-        return Status::kReductionTooLong;
-    const std::int64_t padded_h = std::int64_t{o.in.dim[0]} + f.pad_top + f.pad_bottom;
-    const std::int64_t padded_w = std::int64_t{o.in.dim[1]} + f.pad_left + f.pad_right;
-    if (f.kernel_h > padded_h || f.kernel_w > padded_w) return Status::kKernelTooLarge;
-    std::int64_t out_h = detail::sweep(padded_h, f.kernel_h, f.stride_h);
-    std::int64_t out_w = detail::sweep(padded_w, f.kernel_w, f.stride_w);
-    if (f.pool_h != 0 || f.pool_w != 0) {
-        if (f.pool_h < 1 || f.pool_w < 1 || f.pool_stride_h < 1 || f.pool_stride_w < 1) return Status::kBadParameter;
-        if (f.pool_h > out_h || f.pool_w > out_w) return Status::kKernelTooLarge;
-        out_h = detail::sweep(out_h, f.pool_h, f.pool_stride_h);
-        out_w = detail::sweep(out_w, f.pool_w, f.pool_stride_w);
+// The per-op rules (schema/model.fbs), in this order: shapes of a weighted op's constants, a
+// window op's ranks, the parameters, a weighted op's shapes and reduction length, the window
+// sweep and output map, a pool's zero points, the requantization; `scratch` gets the op's need.
+Status check_op(const model::Model& m, const model::Operator& op, OpParams type, Operands& o, Site& site,
+                std::uint64_t& scratch) {
+    const bool weighted = type == OpParams::Conv2D || type == OpParams::FullyConnected;
+    if (weighted) {
+        site.tensor = detail::op_input(op, 1);
+        if (Status s = check_constant(tensor(m, site.tensor), model::ElementType::INT8,
+                                      type == OpParams::Conv2D ? 4 : 2, o.weights);
+            s != Status::kOk)
+            return s;
+        site.tensor = detail::op_input(op, 2);
+        if (Status s = check_constant(tensor(m, site.tensor), model::ElementType::INT32, 1, o.bias); s != Status::kOk)
+            return s;
     }
-    if (!is_map(o.out, out_h, out_w, channels)) return Status::kShapeMismatch;
-    if (Status s = check_requant(op, channels, f.act_min, f.act_max); s != Status::kOk) return s;
-    scratch = conv2d_scratch_bytes(f.kernel_h, f.kernel_w, in_c, channels);
-    return Status::kOk;
-}
+    site.tensor = -1;  // the parameters concern the operator as a whole
+    const bool window = type != OpParams::FullyConnected;  // Conv2D, MaxPool2D, Pad: [H, W, C] in and out
+    if (window && (o.in.rank != 3 || o.out.rank != 3)) return Status::kShapeMismatch;
 
-Status check_fully_connected(const model::Operator& op, const Operands& o, std::uint64_t& scratch) {
-    const detail::FullyConnectedFields f = detail::fully_connected_fields(op);
-    const std::int32_t channels = o.weights.dim[0], in_count = o.weights.dim[1];
-    if (in_count != o.in.count || o.bias.dim[0] != channels || o.out.count != channels) return Status::kShapeMismatch;
-    if (in_count > kMaxReductionLength) return Status::kReductionTooLong;
-    if (Status s = check_requant(op, channels, f.act_min, f.act_max); s != Status::kOk) return s;
-    scratch = fully_connected_scratch_bytes(in_count, channels);
-    return Status::kOk;
-}
+    std::int32_t p[kParamCount] = {1, 1, 1, 1, 0, 0, 0, 0, -128, 127, 0, 0, 0, 0};
+    detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
+                p + kParamsAt[static_cast<int>(type)]);
+    for (int k = kKernelH; k <= kPadRight; ++k)  // kernel and stride >= 1, pads >= 0
+        if (p[k] < (k < kPadTop ? 1 : 0)) return Status::kBadParameter;
+    if (p[kActMin] > p[kActMax]) return Status::kBadParameter;
+    if (p[kPoolH] != 0 || p[kPoolW] != 0)  // a fused pool: its window and stride >= 1
+        for (int k = kPoolH; k <= kPoolStrideW; ++k)
+            if (p[k] < 1) return Status::kBadParameter;
 
-Status check_max_pool2d(const model::Model& m, const model::Operator& op, const Operands& o) {
-    const detail::MaxPoolFields f = detail::max_pool_fields(op);
-    if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (f.pool_h < 1 || f.pool_w < 1 || f.stride_h < 1 || f.stride_w < 1) return Status::kBadParameter;
-    if (f.pool_h > o.in.dim[0] || f.pool_w > o.in.dim[1]) return Status::kKernelTooLarge;
-    if (!is_map(o.out, detail::sweep(o.in.dim[0], f.pool_h, f.stride_h),
-                detail::sweep(o.in.dim[1], f.pool_w, f.stride_w), o.in.dim[2]))
-        return Status::kShapeMismatch;
-    if (detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
+    const std::int32_t channels = weighted ? o.weights.dim[0] : o.in.dim[2];
+    // Conv2D's weights are [O, KH, KW, I], FC's [O, I] (dimensions past the rank read 1).
+    const std::int32_t reduction = weighted ? o.weights.dim[1] * o.weights.dim[2] * o.weights.dim[3] : 0;
+    if (weighted) {
+        if (o.bias.dim[0] != channels) return Status::kShapeMismatch;
+        if (type == OpParams::Conv2D ? o.weights.dim[1] != p[kKernelH] || o.weights.dim[2] != p[kKernelW] ||
+                                           o.weights.dim[3] != o.in.dim[2]
+                                     : reduction != o.in.count || o.out.count != channels)
+            return Status::kShapeMismatch;
+        if (reduction > kMaxReductionLength) return Status::kReductionTooLong;
+    }
+    if (window) {
+        std::int64_t out[2];
+        for (int axis = 0; axis < 2; ++axis) {  // rows, then columns
+            std::int64_t extent = std::int64_t{o.in.dim[axis]} + p[kPadTop + 2 * axis] + p[kPadBottom + 2 * axis];
+            for (const int size_at : {kKernelH, kPoolH}) {  // the conv's window, then its fused pool's
+                const std::int32_t size = p[size_at + axis], stride = p[size_at + 2 + axis];
+                if (size == 0) continue;  // no pool
+                if (size > extent) return Status::kKernelTooLarge;
+                extent = detail::sweep(extent, size, stride);
+            }
+            out[axis] = extent;
+        }
+        if (!is_map(o.out, out[0], out[1], channels)) return Status::kShapeMismatch;
+    }
+    if (type == OpParams::MaxPool2D &&
+        detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
         return Status::kBadZeroPoint;
-    return Status::kOk;
-}
-
-Status check_pad(const model::Operator& op, const Operands& o) {
-    const detail::PadFields f = detail::pad_fields(op);
-    if (o.in.rank != 3) return Status::kShapeMismatch;
-    if (f.pad_top < 0 || f.pad_bottom < 0 || f.pad_left < 0 || f.pad_right < 0) return Status::kBadParameter;
-    if (!is_map(o.out, std::int64_t{o.in.dim[0]} + f.pad_top + f.pad_bottom,
-                std::int64_t{o.in.dim[1]} + f.pad_left + f.pad_right, o.in.dim[2]))
-        return Status::kShapeMismatch;
+    if (weighted) {
+        if (Status s = check_requant(op, channels); s != Status::kOk) return s;
+        scratch = type == OpParams::Conv2D ? conv2d_scratch_bytes(p[kKernelH], p[kKernelW], o.in.dim[2], channels)
+                                           : fully_connected_scratch_bytes(reduction, channels);
+    }
     return Status::kOk;
 }
 
@@ -230,15 +267,15 @@ Status check_pad(const model::Operator& op, const Operands& o) {
 // schema/model.fbs). Called after the op's own checks passed and before its input's last
 // reader is recorded, so last[in] == -1 means no earlier op read the window. Out of line: the
 // rare path, 18 bytes less code than inlined into verify().
-__attribute__((noinline)) Status check_band(const model::Model& m, std::uint32_t i, const Operands& o,
-                                            const std::int8_t* first, const std::int8_t* last) {
-    const model::Operator& op = *m.operators()->Get(i);
+__attribute__((noinline)) Status check_band(const model::Model& m, const Operators& ops, std::uint32_t i,
+                                            const Operands& o, const std::int8_t* first, const std::int8_t* last) {
+    const model::Operator& op = *ops.Get(i);
     const std::int32_t in = detail::op_input(op, 0);
     const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D || first[in] != static_cast<std::int32_t>(i) - 1 ||
         last[in] != -1 || detail::output_tensor(m, op)->window_rows() != 0 || band > o.out.dim[0])
         return Status::kBadBand;
-    const model::Operator& producer = *m.operators()->Get(i - 1);
+    const model::Operator& producer = *ops.Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
     // Pads below the kernel keep every band's input view at least one row, pad_top >= 0. One
     // 56-byte field block on the stack, the producer's then the consumer's, not two at once.
@@ -262,13 +299,12 @@ unsigned expected_inputs(OpParams type) {
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
 // every activation: written by op first[t] (-1: the model input, alive from the start),
 // last read by op last[t] (n: the model output, alive to the end).
-Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* last, Site& site) {
-    const auto& ops = *m.operators();
-    const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
+Status check_operators(const model::Model& m, const Operators& ops, std::int32_t n_tensors, std::int8_t* first,
+                       std::int8_t* last, Site& site) {
     const std::uint32_t arena = m.plan()->arena_bytes();
-    for (std::uint32_t i = 0; i < ops.size(); ++i) {
-        const model::Operator& op = *ops.Get(i);
-        site = Site{static_cast<std::int32_t>(i), -1};
+    for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
+        const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
+        site = Site{i, -1};
         const OpParams type = op.params_type();
         if (type == OpParams::NONE || type > OpParams::MAX || op.params() == nullptr)
             return Status::kUnknownOperator;
@@ -294,36 +330,24 @@ Status check_operators(const model::Model& m, std::int8_t* first, std::int8_t* l
         Operands o;  // weights and bias: filled for Conv2D and FC only, read only there
         o.in = shape_of(in_tensor);
         o.out = shape_of(out_tensor);
-        Status s = Status::kOk;
-        if (type == OpParams::Conv2D || type == OpParams::FullyConnected)
-            s = check_weighted(m, op, type == OpParams::Conv2D ? 4 : 2, o, site);
-        if (s == Status::kOk) {
-            site.tensor = -1;  // the parameters concern the operator as a whole
-            switch (type) {
-                case OpParams::Conv2D: s = check_conv2d(op, o, scratch); break;
-                case OpParams::FullyConnected: s = check_fully_connected(op, o, scratch); break;
-                case OpParams::MaxPool2D: s = check_max_pool2d(m, op, o); break;
-                default: s = check_pad(op, o); break;
-            }
-        }
-        if (s == Status::kOk && (op.band_rows() != 0 || in_tensor->window_rows() != 0))
-            s = check_band(m, i, o, first, last);
-        if (s != Status::kOk) return s;
+        if (Status s = check_op(m, op, type, o, site, scratch); s != Status::kOk) return s;
+        if (op.band_rows() != 0 || in_tensor->window_rows() != 0)
+            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), o, first, last); s != Status::kOk) return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
         if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
         if (scratch_bytes > 0)
-            s = check_arena_region(op.scratch_offset(), static_cast<std::uint32_t>(scratch_bytes), arena);
-        if (s != Status::kOk) return s;
+            if (Status s = check_arena_region(op.scratch_offset(), static_cast<std::uint32_t>(scratch_bytes), arena);
+                s != Status::kOk)
+                return s;
     }
     return Status::kOk;
 }
 
 // Tensors alive during the same operator must not share bytes; nor may its scratch.
-Status check_lifetimes(const model::Model& m, const std::int8_t* first, const std::int8_t* last, Site& site) {
-    const auto& ops = *m.operators();
-    const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
+Status check_lifetimes(const model::Model& m, const Operators& ops, std::int32_t n_tensors, const std::int8_t* first,
+                       const std::int8_t* last, Site& site) {
     // Never written: first[t] == kMaxOperators, past every op index.
     auto alive = [&](std::int32_t t, std::int32_t i) { return first[t] <= i && i <= last[t]; };
     for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
@@ -348,15 +372,13 @@ Status check_lifetimes(const model::Model& m, const std::int8_t* first, const st
 
 Status check_footer(const std::uint8_t* data, std::size_t size) {
     if (size % 16 != 0 || size < kFooterBytes + 16) return Status::kBadFileLength;
+    // 16-byte aligned (as the model and its size are): each word one little-endian load.
     const std::uint8_t* footer = data + size - kFooterBytes;
-    auto le32 = [](const std::uint8_t* p) {
-        return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-               static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-    };
-    for (std::size_t i = 0; i < 4; ++i)
-        if (footer[i] != static_cast<std::uint8_t>(kFooterTag[i])) return Status::kBadFileLength;
-    if (le32(footer + 4) != size || le32(footer + 12) != 0) return Status::kBadFileLength;
-    if (le32(footer + 8) != crc32(data, size - kFooterBytes)) return Status::kBadChecksum;
+    auto le32 = [footer](std::size_t at) { return flatbuffers::ReadScalar<std::uint32_t>(footer + at); };
+    constexpr std::uint32_t tag = std::uint32_t{kFooterTag[0]} | std::uint32_t{kFooterTag[1]} << 8 |
+                                  std::uint32_t{kFooterTag[2]} << 16 | std::uint32_t{kFooterTag[3]} << 24;
+    if (le32(0) != tag || le32(4) != size || le32(12) != 0) return Status::kBadFileLength;
+    if (le32(8) != crc32(data, size - kFooterBytes)) return Status::kBadChecksum;
     return Status::kOk;
 }
 
@@ -372,7 +394,8 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     if (Status s = check_footer(data, size); s != Status::kOk) return s;
 
     const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    const std::uint32_t n_ops = m.operators()->size();
+    const Operators& ops = *m.operators();
+    const std::uint32_t n_ops = ops.size();
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
     const std::uint32_t arena = m.plan()->arena_bytes();
@@ -402,7 +425,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     }
     first[in] = -1;
     last[in] = -1;
-    if (Status s = check_operators(m, first, last, site); s != Status::kOk) return s;
+    if (Status s = check_operators(m, ops, n_tensors, first, last, site); s != Status::kOk) return s;
     site = Site{-1, out};
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
     site.tensor = -1;
@@ -416,13 +439,13 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     last[out] = static_cast<std::int8_t>(n_ops);
     // A chain's two ops run interleaved: its input and output are alive during both.
     for (std::uint32_t i = 1; i < n_ops; ++i) {
-        const model::Operator& op = *m.operators()->Get(i);
+        const model::Operator& op = *ops.Get(i);
         if (op.band_rows() == 0) continue;
-        const std::int32_t chain_in = detail::op_input(*m.operators()->Get(i - 1), 0);
+        const std::int32_t chain_in = detail::op_input(*ops.Get(i - 1), 0);
         if (last[chain_in] < static_cast<std::int8_t>(i)) last[chain_in] = static_cast<std::int8_t>(i);
         first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
     }
-    return check_lifetimes(m, first, last, site);
+    return check_lifetimes(m, ops, n_tensors, first, last, site);
 }
 
 }  // namespace
