@@ -155,8 +155,9 @@ Status check_requant(const model::Operator& op, std::int32_t channels) {
     return Status::kOk;
 }
 
+// A rank-3 shape (checked before) is [h, w, c].
 __attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int32_t c) {
-    return s.rank == 3 && s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
+    return s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
 }
 
 // The operands every op type shares: activation in/out shapes, and for Conv2D/FC the
@@ -257,7 +258,8 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
         return Status::kBadZeroPoint;
     if (weighted) {
         if (Status s = check_requant(op, channels); s != Status::kOk) return s;
-        scratch = type == OpParams::Conv2D ? conv2d_scratch_bytes(p[kKernelH], p[kKernelW], o.in.dim[2], channels)
+        // A conv's reduction is kernel_h * kernel_w * in_channels (its weights' shape, checked).
+        scratch = type == OpParams::Conv2D ? conv2d_scratch_bytes(reduction, 1, 1, channels)
                                            : fully_connected_scratch_bytes(reduction, channels);
     }
     return Status::kOk;
