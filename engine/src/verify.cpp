@@ -205,14 +205,15 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
                 std::uint64_t& scratch) {
     const bool weighted = type == OpParams::Conv2D || type == OpParams::FullyConnected;
     if (weighted) {
-        site.tensor = detail::op_input(op, 1);
-        if (Status s = check_constant(tensor(m, site.tensor), model::ElementType::INT8,
-                                      type == OpParams::Conv2D ? 4 : 2, o.weights);
-            s != Status::kOk)
-            return s;
-        site.tensor = detail::op_input(op, 2);
-        if (Status s = check_constant(tensor(m, site.tensor), model::ElementType::INT32, 1, o.bias); s != Status::kOk)
-            return s;
+        for (std::uint32_t slot = 1; slot < 3; ++slot) {  // weights, then bias
+            const bool bias = slot == 2;
+            site.tensor = detail::op_input(op, slot);
+            if (Status s = check_constant(tensor(m, site.tensor),
+                                          bias ? model::ElementType::INT32 : model::ElementType::INT8,
+                                          bias ? 1 : type == OpParams::Conv2D ? 4 : 2, bias ? o.bias : o.weights);
+                s != Status::kOk)
+                return s;
+        }
     }
     site.tensor = -1;  // the parameters concern the operator as a whole
     const bool window = type != OpParams::FullyConnected;  // Conv2D, MaxPool2D, Pad: [H, W, C] in and out
