@@ -274,7 +274,7 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
                                             const Operands& o, const std::int8_t* first, const std::int8_t* last) {
     const model::Operator& op = *ops.Get(i);
     const std::int32_t in = detail::op_input(op, 0);
-    const std::int64_t band = op.band_rows(), window = tensor(m, in)->window_rows();
+    const std::int32_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D || first[in] != static_cast<std::int32_t>(i) - 1 ||
         last[in] != -1 || detail::output_tensor(m, op)->window_rows() != 0 || band > o.out.dim[0])
         return Status::kBadBand;
@@ -289,9 +289,13 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
     if (c.pool_h != 0 || !pads_below_kernel(c)) return Status::kBadBand;
     c = detail::conv_fields(op);
     if (!pads_below_kernel(c)) return Status::kBadBand;
-    const std::int64_t conv_rows = c.pool_h > 0 ? (band - 1) * c.pool_stride_h + c.pool_h : band;
-    const std::int64_t need = (conv_rows - 1) * c.stride_h + c.kernel_h;
-    if (window < (need < o.in.dim[0] ? need : o.in.dim[0])) return Status::kBadBand;
+    // The input rows one band reads. 32-bit unsigned: with band <= the output's height, which
+    // check_op matched to the sweep, each step is at most the extent it swept (the conv map,
+    // then the padded input), and in_h + pads < 3 * 2^31.
+    using U = std::uint32_t;
+    const U conv_rows = c.pool_h > 0 ? U(band - 1) * U(c.pool_stride_h) + U(c.pool_h) : U(band);
+    const U need = (conv_rows - 1) * U(c.stride_h) + U(c.kernel_h);
+    if (U(window) < (need < U(o.in.dim[0]) ? need : U(o.in.dim[0]))) return Status::kBadBand;
     return Status::kOk;
 }
 
