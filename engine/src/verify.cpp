@@ -156,8 +156,8 @@ Status check_requant(const model::Operator& op, std::int32_t channels) {
 }
 
 // A rank-3 shape (checked before) is [h, w, c].
-__attribute__((noinline)) bool is_map(const Shape& s, std::int64_t h, std::int64_t w, std::int32_t c) {
-    return s.dim[0] == h && s.dim[1] == w && s.dim[2] == c;
+__attribute__((noinline)) bool is_map(const Shape& s, std::uint32_t h, std::uint32_t w, std::int32_t c) {
+    return std::uint32_t(s.dim[0]) == h && std::uint32_t(s.dim[1]) == w && s.dim[2] == c;
 }
 
 // The operands every op type shares: activation in/out shapes, and for Conv2D/FC the
@@ -241,14 +241,16 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
         if (reduction > kMaxReductionLength) return Status::kReductionTooLong;
     }
     if (window) {
-        std::int64_t out[2];
+        // 32-bit unsigned: in_h + pads < 3 * 2^31, and each sweep only shrinks it.
+        std::uint32_t out[2];
         for (int axis = 0; axis < 2; ++axis) {  // rows, then columns
-            std::int64_t extent = std::int64_t{o.in.dim[axis]} + p[kPadTop + 2 * axis] + p[kPadBottom + 2 * axis];
+            std::uint32_t extent = std::uint32_t(o.in.dim[axis]) + std::uint32_t(p[kPadTop + 2 * axis]) +
+                                   std::uint32_t(p[kPadBottom + 2 * axis]);
             for (const int size_at : {kKernelH, kPoolH}) {  // the conv's window, then its fused pool's
                 const std::int32_t size = p[size_at + axis], stride = p[size_at + 2 + axis];
                 if (size == 0) continue;  // no pool
-                if (size > extent) return Status::kKernelTooLarge;
-                extent = detail::sweep(extent, size, stride);
+                if (std::uint32_t(size) > extent) return Status::kKernelTooLarge;
+                extent = static_cast<std::uint32_t>(detail::sweep(extent, size, stride));
             }
             out[axis] = extent;
         }
