@@ -219,7 +219,10 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     const bool window = type != OpParams::FullyConnected;  // Conv2D, MaxPool2D, Pad: [H, W, C] in and out
     if (window && (o.in.rank != 3 || o.out.rank != 3)) return Status::kShapeMismatch;
 
-    std::int32_t p[kParamCount] = {1, 1, 1, 1, 0, 0, 0, 0, -128, 127, 0, 0, 0, 0};
+    std::int32_t p[kParamCount] = {};
+    p[kKernelH] = p[kKernelW] = p[kStrideH] = p[kStrideW] = 1;
+    p[kActMin] = -128;
+    p[kActMax] = 127;
     detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
                 p + kParamsAt[static_cast<int>(type)]);
     for (int k = kKernelH; k <= kPadRight; ++k)  // kernel and stride >= 1, pads >= 0
