@@ -72,11 +72,17 @@ Status check_arena_region(std::int32_t offset, std::uint32_t bytes, std::uint32_
     return Status::kOk;
 }
 
-// A tensor's fields as read_fields reads them: the scalars, and the offset fields' raw bytes
-// (unused: read through the accessors).
+// A tensor's fields as read_fields reads them (one call, not an inlined vtable lookup per
+// field): the scalars (type, a ubyte, sign-extended: its cast back to ElementType restores the
+// byte), and raw bytes for the offset fields, which are read through the accessors instead.
 struct TensorScalars {
     std::int32_t name, type, shape, quantization, buffer, arena_offset, window_rows;
 };
+static_assert(sizeof(TensorScalars) == 4 * detail::kTableLayouts[detail::kTensor].count &&
+              offsetof(TensorScalars, type) == 2 * (model::Tensor::VT_TYPE - 4) &&
+              offsetof(TensorScalars, buffer) == 2 * (model::Tensor::VT_BUFFER - 4) &&
+              offsetof(TensorScalars, arena_offset) == 2 * (model::Tensor::VT_ARENA_OFFSET - 4) &&
+              offsetof(TensorScalars, window_rows) == 2 * (model::Tensor::VT_WINDOW_ROWS - 4));
 
 // Out of line: inlined into verify()'s loop it costs 56 bytes more code on Cortex-M4 (register
 // pressure in one large function), for 32 bytes less worst-case stack.
