@@ -112,8 +112,8 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
         const std::uint32_t shift = type == model::ElementType::INT32 ? 2 : 0;
         if (data->size() >> shift != static_cast<std::uint32_t>(count) || (data->size() & ((1u << shift) - 1)) != 0)
             return Status::kBufferSizeMismatch;
-        if (reinterpret_cast<std::uintptr_t>(data->data()) % 4 != 0 && type == model::ElementType::INT32)
-            return Status::kMisalignedBuffer;
+        // int32 data needs no alignment check (kMisalignedBuffer): verify_structure put every
+        // vector's length, so its data, at a multiple of 4 in the 16-byte aligned model.
     }
     const std::int32_t window = f.window_rows;
     if (window != 0 && (!activation || shape->size() != 3 || window < 0 || window > shape->Get(0)))
@@ -151,7 +151,6 @@ Status check_requant(const model::Operator& op, std::int32_t channels) {
     const auto* shift = rq->shift();
     if (mult->size() != static_cast<std::uint32_t>(channels) || shift->size() != static_cast<std::uint32_t>(channels))
         return Status::kBadRequantization;
-    if (reinterpret_cast<std::uintptr_t>(mult->data()) % 4 != 0) return Status::kMisalignedBuffer;
     for (std::int32_t o = 0; o < channels; ++o) {
         const auto i = static_cast<flatbuffers::uoffset_t>(o);
         // The multiplier's upper bound 2^31 - 1 is int32's own.
@@ -278,16 +277,18 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
 }
 
 // Op i with band_rows, or reading a windowed tensor: the consumer of a banded chain (rules in
-// schema/model.fbs). Called after the op's own checks passed and before its input's last
-// reader is recorded, so last[in] == -1 means no earlier op read the window. Out of line: the
+// schema/model.fbs). Called after the op's own checks passed. first[in] == i - 1: op i - 1
+// wrote the window, so no earlier op read it (that op would have been refused
+// kReadBeforeWrite); that no later op reads it verify() checks after the loop. Out of line: the
 // rare path, 18 bytes less code than inlined into verify().
 __attribute__((noinline)) Status check_band(const model::Model& m, const Operators& ops, std::uint32_t i,
-                                            const Operands& o, const std::int8_t* first, const std::int8_t* last) {
+                                            const Operands& o, const std::int8_t* first) {
     const model::Operator& op = *ops.Get(i);
     const std::int32_t in = detail::op_input(op, 0);
     const std::int32_t band = op.band_rows(), window = tensor(m, in)->window_rows();
-    if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D || first[in] != static_cast<std::int32_t>(i) - 1 ||
-        last[in] != -1 || detail::output_tensor(m, op)->window_rows() != 0 || band > o.out.dim[0])
+    if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D ||
+        first[in] != static_cast<std::int32_t>(i) - 1 || detail::output_tensor(m, op)->window_rows() != 0 ||
+        band > o.out.dim[0])
         return Status::kBadBand;
     const model::Operator& producer = *ops.Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
@@ -324,8 +325,8 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         site = Site{i, -1};
         const OpParams type = op.params_type();
-        if (type == OpParams::NONE || type > OpParams::MAX || op.params() == nullptr)
-            return Status::kUnknownOperator;
+        // params itself is required: verify_structure refused a model without it.
+        if (type == OpParams::NONE || type > OpParams::MAX) return Status::kUnknownOperator;
         if (op.inputs()->size() != expected_inputs(type) || op.outputs()->size() != 1) return Status::kBadOperator;
         for (auto index : *op.inputs())
             if (!is_index(index, n_tensors)) return Status::kBadTensorIndex;
@@ -350,7 +351,7 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         o.out = shape_of(out_tensor);
         if (Status s = check_op(m, op, type, o, site, scratch); s != Status::kOk) return s;
         if (op.band_rows() != 0 || in_tensor->window_rows() != 0)
-            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), o, first, last); s != Status::kOk) return s;
+            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), o, first); s != Status::kOk) return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
@@ -442,7 +443,6 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
         last[t] = -1;
     }
     first[in] = -1;
-    last[in] = -1;
     if (Status s = check_operators(m, ops, n_tensors, first, last, site); s != Status::kOk) return s;
     site = Site{-1, out};
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
