@@ -318,9 +318,8 @@ unsigned expected_inputs(OpParams type) {
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
 // every activation: written by op first[t] (-1: the model input, alive from the start),
 // last read by op last[t] (n: the model output, alive to the end).
-Status check_operators(const model::Model& m, const Operators& ops, std::int32_t n_tensors, std::int8_t* first,
-                       std::int8_t* last, Site& site) {
-    const std::uint32_t arena = m.plan()->arena_bytes();
+Status check_operators(const model::Model& m, const Operators& ops, std::int32_t n_tensors, std::uint32_t arena,
+                       std::int8_t* first, std::int8_t* last, Site& site) {
     for (std::int32_t i = 0; i < static_cast<std::int32_t>(ops.size()); ++i) {
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         site = Site{i, -1};
@@ -443,7 +442,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
         last[t] = -1;
     }
     first[in] = -1;
-    if (Status s = check_operators(m, ops, n_tensors, first, last, site); s != Status::kOk) return s;
+    if (Status s = check_operators(m, ops, n_tensors, arena, first, last, site); s != Status::kOk) return s;
     site = Site{-1, out};
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
     site.tensor = -1;
