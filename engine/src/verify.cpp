@@ -56,11 +56,17 @@ Region region_of(const model::Tensor* t) {
     return Region{begin, begin + static_cast<std::uint32_t>(arena_bytes_of(t))};
 }
 
-bool zero_points_all_zero(const model::Tensor* t) {
+// A tensor's zero points; nullptr without quantization or zero points.
+const flatbuffers::Vector<std::int32_t>* zero_points(const model::Tensor* t) {
     const auto* q = t->quantization();
-    if (q == nullptr || q->zero_point() == nullptr) return true;
-    for (auto z : *q->zero_point())
-        if (z != 0) return false;
+    return q != nullptr ? q->zero_point() : nullptr;
+}
+
+bool zero_points_all_zero(const model::Tensor* t) {
+    const auto* z = zero_points(t);
+    if (z == nullptr) return true;
+    for (auto v : *z)
+        if (v != 0) return false;
     return true;
 }
 
@@ -122,9 +128,9 @@ __attribute__((noinline)) Status check_tensor(const model::Model& m, const model
         if (type != model::ElementType::INT8) return Status::kBadType;
         const auto bytes = static_cast<std::uint32_t>(arena_bytes_of(t));
         if (Status s = check_arena_region(offset, bytes, arena_bytes); s != Status::kOk) return s;
-        const auto* q = t->quantization();
-        if (q == nullptr || q->zero_point() == nullptr || q->zero_point()->size() != 1) return Status::kBadZeroPoint;
-        const std::int32_t z = q->zero_point()->Get(0);
+        const auto* zs = zero_points(t);
+        if (zs == nullptr || zs->size() != 1) return Status::kBadZeroPoint;
+        const std::int32_t z = zs->Get(0);
         if (z < -128 || z > 127) return Status::kBadZeroPoint;
     }
     return Status::kOk;
