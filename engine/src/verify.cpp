@@ -51,7 +51,8 @@ std::int32_t arena_bytes_of(const model::Tensor* t) {
     return t->window_rows() > 0 ? s.count / s.dim[0] * t->window_rows() : s.count;
 }
 
-Region region_of(const model::Tensor* t) {
+Region region_of(const model::Model& m, std::int32_t index) {
+    const model::Tensor* t = tensor(m, index);
     const auto begin = static_cast<std::uint32_t>(t->arena_offset());
     return Region{begin, begin + static_cast<std::uint32_t>(arena_bytes_of(t))};
 }
@@ -378,17 +379,17 @@ Status check_lifetimes(const model::Model& m, const Operators& ops, std::int32_t
         const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
         const std::int32_t in = detail::op_input(op, 0), out = detail::op_output(op);
         site = Site{i, out};
-        if (region_of(tensor(m, in)).overlaps(region_of(tensor(m, out)))) return Status::kAliasedOutput;
+        if (region_of(m, in).overlaps(region_of(m, out))) return Status::kAliasedOutput;
         const auto scratch_begin = static_cast<std::uint32_t>(op.scratch_offset());
         const auto scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());  // >= 0, checked
         const Region scratch{scratch_begin, scratch_begin + scratch_bytes};
         for (std::int32_t a = 0; a < n_tensors; ++a) {
             if (!alive(a, i)) continue;
-            const Region ra = region_of(tensor(m, a));
+            const Region ra = region_of(m, a);
             site.tensor = a;
             if (scratch_bytes > 0 && ra.overlaps(scratch)) return Status::kScratchOverlap;
             for (std::int32_t b = a + 1; b < n_tensors; ++b)
-                if (alive(b, i) && ra.overlaps(region_of(tensor(m, b)))) return Status::kOverlap;
+                if (alive(b, i) && ra.overlaps(region_of(m, b))) return Status::kOverlap;
         }
     }
     return Status::kOk;
