@@ -438,7 +438,6 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     if (!is_activation(input) || detail::zero_point(input) != -128) return Status::kBadInputOutput;
     site.tensor = out;
     if (!is_activation(output)) return Status::kBadInputOutput;
-    site.tensor = -1;
 
     // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
     static_assert(kMaxOperators < 127);
@@ -449,10 +448,10 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
         last[t] = -1;
     }
     first[in] = -1;
+    // Sets the site anew for each op (there is at least one), as check_lifetimes does.
     if (Status s = check_operators(m, ops, n_tensors, arena, first, last, site); s != Status::kOk) return s;
     site = Site{-1, out};
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
-    site.tensor = -1;
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         if (tensor(m, t)->window_rows() > 0 && (t == out || last[t] != first[t] + 1)) {
             site.tensor = t;
