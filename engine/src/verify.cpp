@@ -91,10 +91,7 @@ static_assert(sizeof(TensorScalars) == 4 * detail::kTableLayouts[detail::kTensor
               offsetof(TensorScalars, arena_offset) == 2 * (model::Tensor::VT_ARENA_OFFSET - 4) &&
               offsetof(TensorScalars, window_rows) == 2 * (model::Tensor::VT_WINDOW_ROWS - 4));
 
-// Out of line: inlined into verify()'s loop it costs 56 bytes more code on Cortex-M4 (register
-// pressure in one large function), for 32 bytes less worst-case stack.
-__attribute__((noinline)) Status check_tensor(const model::Model& m, const model::Tensor* t,
-                                              std::uint32_t arena_bytes) {
+Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t arena_bytes) {
     const auto* shape = t->shape();
     if (shape->size() < 1 || shape->size() > 4) return Status::kBadShape;
     std::int32_t count = 1;
