@@ -42,7 +42,7 @@ bool is_index(std::int32_t index, std::int32_t n) {
     return static_cast<std::uint32_t>(index) < static_cast<std::uint32_t>(n);
 }
 
-__attribute__((noinline)) bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
+bool is_activation(const model::Tensor* t) { return t->arena_offset() >= 0; }
 
 // An activation's bytes in the arena (int8): the whole tensor, or its window of rows.
 // After check_tensor: count fits int32, a window is 1..H rows of a rank-3 tensor.
@@ -165,7 +165,7 @@ Status check_requant(const model::Operator& op, std::int32_t channels) {
 }
 
 // A rank-3 shape (checked before) is [h, w, c].
-__attribute__((noinline)) bool is_map(const Shape& s, std::uint32_t h, std::uint32_t w, std::int32_t c) {
+bool is_map(const Shape& s, std::uint32_t h, std::uint32_t w, std::int32_t c) {
     return std::uint32_t(s.dim[0]) == h && std::uint32_t(s.dim[1]) == w && s.dim[2] == c;
 }
 
