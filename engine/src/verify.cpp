@@ -205,11 +205,37 @@ TINYDIGIT_LANDS_ON(Pad, VT_VALUE, VT_ACT_MIN);
 TINYDIGIT_LANDS_ON(FullyConnected, VT_ACT_MIN, VT_ACT_MIN);
 TINYDIGIT_LANDS_ON(FullyConnected, VT_ACT_MAX, VT_ACT_MAX);
 #undef TINYDIGIT_LANDS_ON
-static_assert(offsetof(detail::ConvFields, pool_stride_w) == 4 * kPoolStrideW && sizeof(detail::ConvFields) == 4 * kParamCount);
+// Param k is Conv2D's field id k (read_fields stores field id k at index k).
+#define TINYDIGIT_PARAM_IS(param, conv_field) static_assert(4 + 2 * param == model::Conv2D::conv_field, #param)
+TINYDIGIT_PARAM_IS(kKernelH, VT_KERNEL_H);
+TINYDIGIT_PARAM_IS(kKernelW, VT_KERNEL_W);
+TINYDIGIT_PARAM_IS(kStrideH, VT_STRIDE_H);
+TINYDIGIT_PARAM_IS(kStrideW, VT_STRIDE_W);
+TINYDIGIT_PARAM_IS(kPadTop, VT_PAD_TOP);
+TINYDIGIT_PARAM_IS(kPadBottom, VT_PAD_BOTTOM);
+TINYDIGIT_PARAM_IS(kPadLeft, VT_PAD_LEFT);
+TINYDIGIT_PARAM_IS(kPadRight, VT_PAD_RIGHT);
+TINYDIGIT_PARAM_IS(kActMin, VT_ACT_MIN);
+TINYDIGIT_PARAM_IS(kActMax, VT_ACT_MAX);
+TINYDIGIT_PARAM_IS(kPoolH, VT_POOL_H);
+TINYDIGIT_PARAM_IS(kPoolW, VT_POOL_W);
+TINYDIGIT_PARAM_IS(kPoolStrideH, VT_POOL_STRIDE_H);
+TINYDIGIT_PARAM_IS(kPoolStrideW, VT_POOL_STRIDE_W);
+#undef TINYDIGIT_PARAM_IS
+static_assert(kParamCount == detail::kTableLayouts[detail::kConv2D].count);
 
-// The per-op rules (schema/model.fbs), in this order: shapes of a weighted op's constants, a
-// window op's ranks, the parameters, a weighted op's shapes and reduction length, the window
-// sweep and output map, a pool's zero points, the requantization; `scratch` gets the op's need.
+// The rules of one operator (schema/model.fbs; engine/README.md's status table), in this order:
+// - Conv2D and FullyConnected ("weighted"): constant weights, INT8, rank 4 (Conv2D) or 2, and a
+//   constant bias, INT32, rank 1, both with zero point 0 (check_constant, at that tensor);
+// - Conv2D, MaxPool2D and Pad ("window" ops): input and output of rank 3, [H, W, C];
+// - kernel and stride >= 1, pads >= 0, act_min <= act_max, and with a fused pool (pool_h or
+//   pool_w not 0) its window and stride >= 1: kBadParameter;
+// - weighted: bias [O]; Conv2D weights [O, kernel_h, kernel_w, input C], FC weights [O, input
+//   element count] and an output of O elements; reduction length <= kMaxReductionLength;
+// - window ops: each window (the conv's, then a fused pool's) at most the extent it sweeps
+//   (kKernelTooLarge); the output [swept H, swept W, O or input C];
+// - MaxPool2D: input and output share the zero point;
+// - weighted: the requantization (check_requant); `scratch` gets the op's scratch need.
 Status check_op(const model::Model& m, const model::Operator& op, OpParams type, Operands& o, Site& site,
                 std::uint64_t& scratch) {
     const bool weighted = type == OpParams::Conv2D || type == OpParams::FullyConnected;
