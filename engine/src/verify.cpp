@@ -362,12 +362,12 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         const std::int32_t out_index = detail::op_output(op);
         if (!is_index(out_index, n_tensors)) return Status::kBadTensorIndex;
         const std::int32_t in_index = detail::op_input(op, 0);
+        for (const std::int32_t index : {in_index, out_index}) {
+            site.tensor = index;
+            if (!is_activation(tensor(m, index))) return Status::kBadTensorKind;
+        }
         const model::Tensor* in_tensor = tensor(m, in_index);
         const model::Tensor* out_tensor = tensor(m, out_index);
-        site.tensor = in_index;
-        if (!is_activation(in_tensor)) return Status::kBadTensorKind;
-        site.tensor = out_index;
-        if (!is_activation(out_tensor)) return Status::kBadTensorKind;
         site.tensor = in_index;
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.tensor = out_index;
