@@ -38,7 +38,8 @@ Shape shape_of(const model::Tensor* t);
 // The integer scalars of a table of layout `layout` (model_layout.hpp), each as flatc's accessor
 // reads it (1-byte fields signed) or the schema's default when absent, widened to int32 and
 // stored at out + 4 * field id. One loop for every parameter table instead of an inlined
-// vtable lookup per field at every use. The tables it reads have only 1- and 4-byte scalars.
+// vtable lookup per field at every use. The parameter tables have only 1- and 4-byte scalars;
+// a table with offset fields (Tensor) gets their 4 raw bytes, which callers never use.
 void read_fields(const void* table, std::uint8_t layout, void* out);
 
 // The parameter tables as read_fields fills them: every field, in schema order, as int32

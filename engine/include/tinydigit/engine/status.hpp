@@ -24,7 +24,7 @@ enum class Status : std::uint8_t {
     kShapeOverflow,        // a tensor's element count exceeds int32
     kBadBuffer,            // a constant tensor refers to a buffer that does not exist or has no data
     kBufferSizeMismatch,   // a buffer's byte length differs from its tensor's shape
-    kMisalignedBuffer,     // an int32 buffer is not 4-byte aligned
+    kMisalignedBuffer,     // an int32 buffer is not 4-byte aligned (not returned: kMalformedModel covers it)
     kArenaOutOfBounds,     // a tensor or scratch area extends outside the planned arena
     kMisalignedOffset,     // an arena offset is not a multiple of 16
     kOverlap,              // two tensors alive at the same time share arena bytes
