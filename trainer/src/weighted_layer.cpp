@@ -16,7 +16,9 @@ const dnnl::memory& WeightedLayer::backward(const dnnl::memory& diff_dst) {
     bwd_data_->execute(device_.stream, {{DNNL_ARG_DIFF_DST, diff_dst},
                                         {DNNL_ARG_WEIGHTS, bwd_data_weight_ ? bwd_data_weight_ : weight_.value},
                                         {DNNL_ARG_DIFF_SRC, computed_diff_src_}});
-    if (diff_src_ != computed_diff_src_) reorder_into(device_, computed_diff_src_, diff_src_);
+    if (diff_src_ != computed_diff_src_) {
+        reorder_into(device_, computed_diff_src_view_ ? computed_diff_src_view_ : computed_diff_src_, diff_src_);
+    }
     return diff_src_;
 }
 
