@@ -9,10 +9,11 @@ namespace tinydigit::trainer {
 namespace {
 
 // Cloned per instruction set (the loader picks the clone for the CPU): a square root and a
-// division per element are vector instructions only when compiled for them, and this file is
-// built with -fno-math-errno so that std::sqrt vectorizes at all (with errno it stayed scalar:
-// about 1.2 ms of a 25 ms bf16 step at batch 32, Zen4). IEEE square root and division are
-// exact and contraction is off (ISO C++), so every clone computes the same bits.
+// division per element are wide vector instructions only when compiled for them, and this file
+// is built with -fno-math-errno so that std::sqrt vectorizes at all (with errno it stayed
+// scalar: about 1.2 ms of a 25 ms bf16 step at batch 32, Zen4). IEEE square root and division
+// are correctly rounded and the file is built without FMA contraction (CMakeLists.txt), so
+// every clone computes the bits of the scalar loop.
 [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
 void update(float* __restrict w, const float* __restrict g, float* __restrict m, float* __restrict v, std::size_t n,
             float lr_t) {

@@ -1,7 +1,8 @@
-// Elementwise passes over all parameters (Adam, the weight average) in one OpenMP parallel
-// region: the arrays are taken as one sequence and cut into one contiguous piece per thread,
-// so a step costs one region and one barrier instead of one per array (28 for the seed
-// network, most of them biases too small to split), and both threads get equal work.
+// Elementwise passes over several arrays in one OpenMP parallel region (Adam and the weight
+// average over all parameters, a dropout mask): the arrays are taken as one sequence and cut
+// into one contiguous piece per thread, so a pass costs one region and one barrier instead of
+// one per array (28 parameters in the seed network, most of them biases too small to split),
+// and the threads get equal work.
 #pragma once
 
 #include <omp.h>
