@@ -3,6 +3,8 @@
 // input and each parameter) is compared with central differences of L.
 #pragma once
 
+#include <omp.h>
+
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -13,6 +15,19 @@
 #include "tinydigit/trainer/layer.hpp"
 
 namespace tinydigit::trainer::testing {
+
+// Runs a scope on n OpenMP threads (the test binary otherwise uses one, single_thread.cpp):
+// for what splits work between threads and must not depend on how.
+class OmpThreads {
+public:
+    explicit OmpThreads(int n) : previous_(omp_get_max_threads()) { omp_set_num_threads(n); }
+    ~OmpThreads() { omp_set_num_threads(previous_); }
+    OmpThreads(const OmpThreads&) = delete;
+    OmpThreads& operator=(const OmpThreads&) = delete;
+
+private:
+    int previous_;
+};
 
 inline std::vector<float> read_plain(Device& device, const dnnl::memory& m) {
     auto plain = plain_desc(m.get_desc().dims());

@@ -4,6 +4,7 @@
 #include "gradient_check.hpp"
 #include "tinydigit/trainer/bn_relu_layer.hpp"
 #include "tinydigit/trainer/conv_layer.hpp"
+#include "tinydigit/trainer/counter_rng.hpp"
 #include "tinydigit/trainer/dropout_layer.hpp"
 #include "tinydigit/trainer/inner_product_layer.hpp"
 #include "tinydigit/trainer/max_pool_layer.hpp"
@@ -100,6 +101,27 @@ TEST_CASE("dropout backward applies the same mask as forward, and evaluation is 
     CHECK(dropped > 256 * 0.25);
     CHECK(dropped < 256 * 0.55);
     CHECK(&dropout.forward(x, Mode::kEval) == &x);
+}
+
+TEST_CASE("dropout masks are the stream's draws in order, whichever thread fills them") {
+    // Element j keeps its input when 16-bit piece j % 4 of the stream's draw j / 4 + 1 is at
+    // least rate * 2^16. 2 x 1001 elements on 3 threads: uneven pieces and a partial last draw.
+    const tinydigit::trainer::testing::OmpThreads threads(3);
+    Device device;
+    const auto src = plain_desc({2, 1001});
+    const float rate = 0.3f;
+    DropoutLayer dropout(device, src, rate);
+    dropout.set_key(12345);
+    dnnl::memory x(src, device.engine);
+    write_plain(device, std::vector<float>(2002, 1.0f), x);
+    const auto y = tinydigit::trainer::testing::read_plain(device, dropout.forward(x, Mode::kTrain));
+    CounterRng rng(12345);
+    std::uint64_t bits = 0;
+    for (std::size_t j = 0; j < y.size(); ++j, bits >>= 16) {
+        if (j % 4 == 0) bits = rng.next();
+        const bool keep = (bits & 0xFFFFu) >= static_cast<std::uint32_t>(rate * 65536.0f);
+        REQUIRE(y[j] == (keep ? 1.0f / (1.0f - rate) : 0.0f));
+    }
 }
 
 TEST_CASE("zero padding backward takes the interior of the gradient") {

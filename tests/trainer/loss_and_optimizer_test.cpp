@@ -1,9 +1,11 @@
 // The hand-written parts of training: softmax cross-entropy, Adam, ReduceLROnPlateau.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include <doctest/doctest.h>
 
+#include "gradient_check.hpp"
 #include "tinydigit/trainer/adam.hpp"
 #include "tinydigit/trainer/softmax_cross_entropy.hpp"
 #include "tinydigit/trainer/training.hpp"
@@ -57,6 +59,47 @@ TEST_CASE("Adam's first step moves every weight by the learning rate against its
     CHECK(data_of(p.value)[2] == doctest::Approx(0.99f).epsilon(1e-4));
     CHECK(data_of(p.value)[3] == 1.0f);
     CHECK(adam.steps() == 1);
+}
+
+TEST_CASE("Adam updates every element of parameters of any size as its formula says, bit for bit") {
+    // Sizes around the 16-element cuts between threads, and one far larger than a cut, on 3 threads.
+    const tinydigit::trainer::testing::OmpThreads threads(3);
+    Device device;
+    const std::vector<int> sizes{1, 15, 17, 40, 3001};
+    std::vector<Parameter> params;
+    for (const int n : sizes) {
+        const auto desc = plain_desc({n});
+        params.push_back({"p", {n}, desc, dnnl::memory(desc, device.engine), dnnl::memory(desc, device.engine), 0, 0, 0.0f});
+    }
+    std::vector<Parameter*> pointers;
+    for (Parameter& p : params) pointers.push_back(&p);
+    std::vector<std::vector<float>> w, m, v;
+    for (const int n : sizes) {
+        w.emplace_back(static_cast<std::size_t>(n));
+        m.emplace_back(static_cast<std::size_t>(n), 0.0f);
+        v.emplace_back(static_cast<std::size_t>(n), 0.0f);
+        for (int i = 0; i < n; ++i) w.back()[static_cast<std::size_t>(i)] = std::cos(static_cast<float>(i));
+    }
+    for (std::size_t k = 0; k < params.size(); ++k) std::copy(w[k].begin(), w[k].end(), data_of(params[k].value));
+    Adam adam(pointers);
+    for (int step = 1; step <= 3; ++step) {
+        const float lr_t = Adam::scaled_rate(1e-2f, step);
+        for (std::size_t k = 0; k < params.size(); ++k) {
+            float* g = data_of(params[k].grad);
+            for (std::size_t i = 0; i < w[k].size(); ++i) {
+                g[i] = std::sin(static_cast<float>(i * 7 + k) + static_cast<float>(step));
+                m[k][i] = Adam::kBeta1 * m[k][i] + (1.0f - Adam::kBeta1) * g[i];
+                v[k][i] = Adam::kBeta2 * v[k][i] + (1.0f - Adam::kBeta2) * g[i] * g[i];
+                w[k][i] -= lr_t * m[k][i] / (std::sqrt(v[k][i]) + Adam::kEpsilon);
+            }
+        }
+        adam.step(1e-2f);
+    }
+    for (std::size_t k = 0; k < params.size(); ++k) {
+        CHECK(std::equal(w[k].begin(), w[k].end(), data_of(params[k].value)));
+        CHECK(adam.m(k) == m[k]);
+        CHECK(adam.v(k) == v[k]);
+    }
 }
 
 TEST_CASE("ReduceLROnPlateau halves the rate after 3 epochs without improvement, down to 1e-5") {

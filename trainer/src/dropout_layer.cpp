@@ -1,10 +1,32 @@
 #include "tinydigit/trainer/dropout_layer.hpp"
 
+#include <array>
+
 #include "tinydigit/trainer/counter_rng.hpp"
+#include "tinydigit/trainer/thread_ranges.hpp"
 
 namespace tinydigit::trainer {
 
 using dnnl::memory;
+
+namespace {
+
+// Mask elements 4 q .. 4 q + 3 from draw q + 1 of the stream, 16 bits each (the i-th draw is
+// a pure function of i, so threads fill disjoint parts and get the mask a serial loop would).
+// Cloned per instruction set: AVX-512 has the 64-bit multiplies of the hash as vector
+// instructions. Serial and scalar this took about 1.1 ms of a 25 ms bf16 step at batch 32 (Zen4).
+[[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
+void fill_mask(float* __restrict mask, std::uint64_t key, std::size_t first_draw, std::size_t draws,
+               std::uint32_t threshold, float keep_scale) {
+    for (std::size_t q = 0; q < draws; ++q) {
+        const std::uint64_t bits = CounterRng::draw(key, first_draw + q + 1);
+        for (std::size_t j = 0; j < 4; ++j) {
+            mask[4 * q + j] = ((bits >> (16 * j)) & 0xFFFFu) >= threshold ? keep_scale : 0.0f;
+        }
+    }
+}
+
+}  // namespace
 
 DropoutLayer::DropoutLayer(Device& device, const memory::desc& src_desc, float rate)
     : device_(device), desc_(src_desc), rate_(rate), dst_(src_desc, device.engine),
@@ -23,14 +45,14 @@ const memory& DropoutLayer::forward(const memory& src, Mode mode) {
     // Four 16-bit uniforms per 64-bit draw; a rate's resolution of 2^-16 is plenty.
     const auto threshold = static_cast<std::uint32_t>(rate_ * 65536.0f);
     const float keep_scale = 1.0f / (1.0f - rate_);
-    CounterRng rng(key_);
     float* mask = data_of(mask_);
-    const std::size_t n = element_count(mask_);
-    for (std::size_t i = 0; i < n; i += 4) {
-        std::uint64_t bits = rng.next();
-        for (std::size_t j = i; j < i + 4 && j < n; ++j, bits >>= 16) {
-            mask[j] = (bits & 0xFFFFu) >= threshold ? keep_scale : 0.0f;
-        }
+    const std::size_t n = element_count(mask_), whole_draws = n / 4;
+    for_each_thread_range(std::array{whole_draws}, [&](std::size_t, std::size_t begin, std::size_t end) {
+        fill_mask(mask + 4 * begin, key_, begin, end - begin, threshold, keep_scale);
+    });
+    std::uint64_t bits = CounterRng::draw(key_, whole_draws + 1);
+    for (std::size_t j = 4 * whole_draws; j < n; ++j, bits >>= 16) {
+        mask[j] = (bits & 0xFFFFu) >= threshold ? keep_scale : 0.0f;
     }
     multiply(src, dst_);
     return dst_;

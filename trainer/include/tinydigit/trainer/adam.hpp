@@ -18,6 +18,8 @@ public:
 
     explicit Adam(const std::vector<Parameter*>& parameters);
     void step(float learning_rate);
+    // lr * sqrt(1 - b2^t) / (1 - b1^t): the rate step t applies to m / (sqrt(v) + eps).
+    static float scaled_rate(float learning_rate, std::int64_t t);
     std::int64_t steps() const { return step_; }
     void set_steps(std::int64_t step) { step_ = step; }
     // Moments in the same layout as each parameter's value (index-aligned with parameters).
@@ -27,6 +29,7 @@ public:
 private:
     std::vector<Parameter*> parameters_;
     std::vector<std::vector<float>> m_, v_;
+    std::vector<std::size_t> sizes_;  // elements of each parameter (physical, padding included)
     std::int64_t step_ = 0;
 };
 

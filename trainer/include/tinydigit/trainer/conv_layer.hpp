@@ -19,7 +19,6 @@ private:
     dnnl::convolution_forward fwd_;
     dnnl::memory conv_src_;  // src in the layout the convolution wants (a copy if needed)
     bool src_reordered_ = false;
-    dnnl::memory fwd_weight_;  // bf16: the weights the forward computes with
 };
 
 }  // namespace tinydigit::trainer

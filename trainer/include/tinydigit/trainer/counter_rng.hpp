@@ -41,7 +41,11 @@ constexpr std::uint64_t stream_key(std::uint64_t seed, std::uint64_t epoch, std:
 class CounterRng {
 public:
     explicit CounterRng(std::uint64_t key) : key_(key) {}
-    std::uint64_t next() { return splitmix64(key_ + 0x632BE59BD9B4E019ull * ++counter_); }
+    // The i-th draw (i from 1) of stream `key`, for filling a stream's draws in parallel.
+    static constexpr std::uint64_t draw(std::uint64_t key, std::uint64_t i) {
+        return splitmix64(key + 0x632BE59BD9B4E019ull * i);
+    }
+    std::uint64_t next() { return draw(key_, ++counter_); }
     // Uniform in [0, 1) with 24 bits, exact in float.
     float uniform() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }
     float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }

@@ -1,5 +1,5 @@
-// Fully connected layer with bias. A 4-D input is flattened by the primitive itself, with
-// weights [O, C, H, W] (the checkpoint's flatten order, see architecture.hpp). Always f32.
+// Fully connected layer with bias. A 4-D input is flattened in C, H, W order (the checkpoint's
+// weights are [O, C, H, W], see architecture.hpp). Always f32.
 #pragma once
 
 #include "tinydigit/trainer/weighted_layer.hpp"
@@ -14,7 +14,8 @@ public:
 
 private:
     dnnl::inner_product_forward fwd_;
-    dnnl::memory ip_src_;  // an f32 copy when the input is bf16
+    dnnl::memory ip_src_;           // the input as a plain f32 n x (c h w) matrix, unless it is one
+    dnnl::memory ip_src_as_input_;  // the same bytes with the input's dims (n, c, h, w)
 };
 
 }  // namespace tinydigit::trainer

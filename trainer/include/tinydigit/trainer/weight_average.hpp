@@ -32,6 +32,7 @@ public:
 private:
     std::vector<Parameter*> parameters_;
     std::vector<std::vector<float>> average_;
+    std::vector<std::size_t> sizes_;  // elements of each array of average_
     float decay_;
     std::int64_t updates_ = 0;
 };

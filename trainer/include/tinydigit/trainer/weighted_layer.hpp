@@ -31,8 +31,10 @@ protected:
     std::optional<dnnl::primitive> bwd_data_;  // absent when no input gradient is needed
     dnnl::memory bw_src_, bw_diff_dst_;  // src and diff_dst in backward-weights' layouts where they differ
     dnnl::memory grad_weight_raw_;    // backward-weights' output when its layout differs from the master's
+    dnnl::memory fwd_weight_;         // bf16: the weights the forward computes with
     dnnl::memory bwd_data_weight_;    // the weights in backward-data's layout when it differs
     dnnl::memory computed_diff_src_;  // backward-data's output, in the primitive's src layout
+    dnnl::memory computed_diff_src_view_;  // its bytes with the input's dims, where the primitive saw other dims
     dnnl::memory diff_src_;           // the input gradient (computed_diff_src_ unless that needs a reorder)
 };
 
