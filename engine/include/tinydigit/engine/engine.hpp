@@ -40,12 +40,12 @@ struct OperatorInfo {
     std::int32_t output_offset;  // in the arena (the model's memory plan)
     std::int32_t scratch_offset;
     std::uint32_t scratch_bytes;  // 0: no scratch
-    // Parameters, 0 where the kind has none.
+    // Parameters, 0 where the kind has none (in the order of the schema's parameter tables).
     std::int32_t weights_tensor, bias_tensor;  // -1: none (MaxPool2D, Pad)
     std::int32_t kernel_h, kernel_w, stride_h, stride_w;              // Conv2D
     std::int32_t pad_top, pad_bottom, pad_left, pad_right;            // Conv2D, Pad
-    std::int32_t pool_h, pool_w, pool_stride_h, pool_stride_w;        // MaxPool2D, a Conv2D's fused pool
     std::int32_t act_min, act_max;                                    // Conv2D, FullyConnected clamp
+    std::int32_t pool_h, pool_w, pool_stride_h, pool_stride_w;        // MaxPool2D, a Conv2D's fused pool
     std::int32_t pad_value;                                           // Pad
     std::int32_t requant_channels, shift_min, shift_max;              // per-channel (M, n) pairs, n's range
 };
