@@ -113,21 +113,23 @@ std::uint32_t Engine::layer_view_arena_bytes() const noexcept {
     if (model_ == nullptr) return 0;
     std::uint32_t largest = 0;
     for (const model::Tensor* t : *model_->tensors()) {
+        if (t->window_rows() <= 0) continue;
         const auto bytes = static_cast<std::uint32_t>(detail::shape_of(t).count);
-        if (t->window_rows() > 0 && bytes > largest) largest = bytes;
+        largest = bytes > largest ? bytes : largest;
     }
     // Past 4 GiB no arena can be bound: report the plan, and no layer view is ever used.
-    const std::uint64_t total = round_up(arena_bytes(), 16) + largest;
-    return largest == 0 || total > 0xffffffffu ? arena_bytes() : static_cast<std::uint32_t>(total);
+    const std::uint64_t total = round_up(arena_bytes_, 16) + largest;
+    return largest == 0 || total > 0xffffffffu ? arena_bytes_ : static_cast<std::uint32_t>(total);
 }
 
 std::int8_t* Engine::input_data() const noexcept {
     return reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(*model_, model_->input())->arena_offset());
 }
 
-std::uint8_t* Engine::activation(std::int32_t tensor_index) const noexcept {
+std::int8_t* Engine::activation(std::int32_t tensor_index) const noexcept {
     const model::Tensor* t = detail::tensor(*model_, tensor_index);
-    return arena_ + (view_offset_ != 0 && t->window_rows() > 0 ? view_offset_ : static_cast<std::uint32_t>(t->arena_offset()));
+    return reinterpret_cast<std::int8_t*>(
+        arena_ + (view_offset_ != 0 && t->window_rows() > 0 ? view_offset_ : static_cast<std::uint32_t>(t->arena_offset())));
 }
 
 std::size_t Engine::input_size() const noexcept { return input_count_; }
@@ -153,8 +155,7 @@ Status Engine::set_input(const std::int8_t* values, std::size_t count) noexcept 
 
 int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(model_->operators()->size()) : 0; }
 
-void* Engine::scratch(int index) const noexcept {
-    const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+void* Engine::scratch([[maybe_unused]] int index, const model::Operator& op) const noexcept {
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (!plan_only_ && (extended_ops_ >> index & 1) != 0) return arena_ + extension_offset_;
 #endif
@@ -163,8 +164,8 @@ void* Engine::scratch(int index) const noexcept {
 
 // A conv's parameters; with a set that keeps packed weights, they are at packed_at, which
 // moves past them (ops run in order, so run() keeps one running offset).
-Conv2DParams Engine::conv_params(int index, [[maybe_unused]] std::uint64_t& packed_at) const noexcept {
-    Conv2DParams p = detail::decode_conv2d(*model_, *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index)));
+Conv2DParams Engine::conv_params(const model::Operator& op, [[maybe_unused]] std::uint64_t& packed_at) const noexcept {
+    Conv2DParams p = detail::decode_conv2d(*model_, op);
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (!plan_only_ && kernels_->conv2d_pack) {
         p.packed = arena_ + packed_at;
@@ -191,12 +192,12 @@ void Engine::step(int index, std::uint64_t& packed_at) noexcept {
 __attribute__((noinline)) void Engine::run_whole(int index, std::uint64_t& packed_at) const noexcept {
     const model::Model& m = *model_;
     const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(op, 0)));
-    auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(op)));
-    void* scratch = this->scratch(index);
+    const std::int8_t* in = activation(detail::op_input(op, 0));
+    std::int8_t* out = activation(detail::op_output(op));
+    void* scratch = this->scratch(index, op);
     const KernelSet& k = kernels();
     switch (op.params_type()) {
-        case model::OpParams::Conv2D: k.conv2d(conv_params(index, packed_at), in, out, scratch); break;
+        case model::OpParams::Conv2D: k.conv2d(conv_params(op, packed_at), in, out, scratch); break;
         case model::OpParams::FullyConnected:
             k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
             break;
@@ -213,40 +214,36 @@ void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
     const model::Model& m = *model_;
     const model::Operator& producer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index - 1));
     const model::Operator& consumer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    Conv2DParams pp = conv_params(index - 1, packed_at), cp = conv_params(index, packed_at);
-    const auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(producer, 0)));
-    auto* window = reinterpret_cast<std::int8_t*>(activation(detail::op_input(consumer, 0)));
-    auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(consumer)));
-    const std::size_t in_row = static_cast<std::size_t>(pp.in_w) * static_cast<std::size_t>(pp.in_c);
-    const std::size_t row = static_cast<std::size_t>(cp.in_w) * static_cast<std::size_t>(cp.in_c);
-    const std::size_t out_row = static_cast<std::size_t>(cp.out_w) * static_cast<std::size_t>(cp.out_c);
+    Conv2DParams pp = conv_params(producer, packed_at), cp = conv_params(consumer, packed_at);
+    const std::int8_t* in = activation(detail::op_input(producer, 0));
+    std::int8_t* window = activation(detail::op_input(consumer, 0));
+    std::int8_t* out = activation(detail::op_output(consumer));
+    // row_band narrows in_h and pad_top: the whole maps' are kept here.
     const std::int32_t band = consumer.band_rows(), out_h = cp.out_h;
     const std::int32_t producer_in_h = pp.in_h, producer_pad = pp.pad_top, window_h = cp.in_h, consumer_pad = cp.pad_top;
-    void* producer_scratch = scratch(index - 1);
-    void* consumer_scratch = scratch(index);
+    void* producer_scratch = scratch(index - 1, producer);
+    void* consumer_scratch = scratch(index, consumer);
     const KernelSet& k = kernels();
     std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
     for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
         const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
-        std::int32_t first = 0, end = 0;
+        std::int32_t first, end;  // row_band sets both
         detail::row_band(cp, window_h, consumer_pad, o0, o1, first, end);
+        const std::int32_t row = cp.in_w * cp.in_c;  // < 2^31: a tensor's bytes (verified)
         if (first > base) {
             if (have > first)
-                std::memmove(window, window + static_cast<std::size_t>(first - base) * row,
-                             static_cast<std::size_t>(have - first) * row);
+                std::memmove(window, window + (first - base) * row, static_cast<std::size_t>((have - first) * row));
             else
                 have = first;
             base = first;
         }
         if (end > have) {
-            std::int32_t from = 0, to = 0;
+            std::int32_t from, to;
             detail::row_band(pp, producer_in_h, producer_pad, have, end, from, to);
-            k.conv2d(pp, in + static_cast<std::size_t>(from) * in_row, window + static_cast<std::size_t>(have - base) * row,
-                     producer_scratch);
+            k.conv2d(pp, in + from * pp.in_w * pp.in_c, window + (have - base) * row, producer_scratch);
             have = end;
         }
-        k.conv2d(cp, window + static_cast<std::size_t>(first - base) * row, out + static_cast<std::size_t>(o0) * out_row,
-                 consumer_scratch);
+        k.conv2d(cp, window + (first - base) * row, out + o0 * cp.out_w * cp.out_c, consumer_scratch);
     }
 }
 
@@ -292,7 +289,7 @@ const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
         return nullptr;
     const auto* t = detail::tensor(*model_, tensor_index);
     if (t->arena_offset() < 0 || (t->window_rows() > 0 && view_offset_ == 0)) return nullptr;
-    return reinterpret_cast<const std::int8_t*>(activation(tensor_index));
+    return activation(tensor_index);
 }
 
 }  // namespace tinydigit::engine

@@ -20,6 +20,7 @@
 
 namespace tinydigit::model {
 struct Model;
+struct Operator;
 }
 
 namespace tinydigit::engine {
@@ -166,11 +167,11 @@ private:
     std::uint32_t output_count_ = 0;
 
     std::int8_t* input_data() const noexcept;
-    std::uint8_t* activation(std::int32_t tensor_index) const noexcept;
-    void* scratch(int index) const noexcept;
+    std::int8_t* activation(std::int32_t tensor_index) const noexcept;
+    void* scratch(int index, const model::Operator& op) const noexcept;  // op: operator `index`
     // packed_at: where the next conv's packed weights start (x86 sets that pack; unused
     // elsewhere), advanced past those each op uses.
-    Conv2DParams conv_params(int index, std::uint64_t& packed_at) const noexcept;
+    Conv2DParams conv_params(const model::Operator& op, std::uint64_t& packed_at) const noexcept;
     void step(int index, std::uint64_t& packed_at) noexcept;
     void run_whole(int index, std::uint64_t& packed_at) const noexcept;
     void run_chain(int index, std::uint64_t& packed_at) const noexcept;
