@@ -84,7 +84,7 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (!plan_only_ && kernels_->conv2d_pack)
         for (int i = 0; i < operator_count(); ++i) {
-            const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+            const model::Operator& op = operator_at(i);
             if (op.params_type() == model::OpParams::Conv2D)
                 kernels_->conv2d_pack(detail::decode_conv2d(*model_, op), arena_ + packed_offset(i));
         }
@@ -101,7 +101,7 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
 std::uint64_t Engine::packed_offset(int index) const noexcept {
     std::uint64_t at = packed_offset_;
     for (int i = 0; i < index; ++i) {
-        const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+        const model::Operator& op = operator_at(i);
         if (op.params_type() == model::OpParams::Conv2D)
             at += round_up(kernels_->conv2d_packed_bytes(detail::decode_conv2d(*model_, op)), 64);
     }
@@ -122,10 +122,6 @@ std::uint32_t Engine::layer_view_arena_bytes() const noexcept {
     return largest == 0 || total > 0xffffffffu ? arena_bytes_ : static_cast<std::uint32_t>(total);
 }
 
-std::int8_t* Engine::input_data() const noexcept {
-    return reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(*model_, model_->input())->arena_offset());
-}
-
 std::int8_t* Engine::activation(std::int32_t tensor_index) const noexcept {
     const model::Tensor* t = detail::tensor(*model_, tensor_index);
     return reinterpret_cast<std::int8_t*>(
@@ -139,7 +135,7 @@ Status Engine::set_input_pixels(const std::uint8_t* pixels, std::size_t count) n
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (pixels == nullptr) return Status::kNullArgument;
     if (count != input_count_) return Status::kSizeMismatch;
-    std::int8_t* dst = input_data();
+    std::int8_t* dst = activation(model_->input());  // never a window
     for (std::size_t i = 0; i < count; ++i) dst[i] = static_cast<std::int8_t>(pixels[i] - 128);
     return Status::kOk;
 }
@@ -148,12 +144,17 @@ Status Engine::set_input(const std::int8_t* values, std::size_t count) noexcept 
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (values == nullptr) return Status::kNullArgument;
     if (count != input_count_) return Status::kSizeMismatch;
-    std::int8_t* dst = input_data();
+    std::int8_t* dst = activation(model_->input());  // never a window
     for (std::size_t i = 0; i < count; ++i) dst[i] = values[i];
     return Status::kOk;
 }
 
 int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(model_->operators()->size()) : 0; }
+
+// Out of line: one call where each FlatBuffers lookup inlines to a dozen bytes.
+__attribute__((noinline)) const model::Operator& Engine::operator_at(int index) const noexcept {
+    return *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+}
 
 void* Engine::scratch([[maybe_unused]] int index, const model::Operator& op) const noexcept {
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
@@ -180,10 +181,8 @@ Conv2DParams Engine::conv_params(const model::Operator& op, [[maybe_unused]] std
 // in the view.
 void Engine::step(int index, std::uint64_t& packed_at) noexcept {
     if (view_offset_ == 0) {
-        const auto& ops = *model_->operators();  // loaded: ops.size(), not operator_count()'s null test
-        const auto next = static_cast<flatbuffers::uoffset_t>(index + 1);
-        if (next < ops.size() && ops.Get(next)->band_rows() > 0) return;
-        if (ops.Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0) return run_chain(index, packed_at);
+        if (index + 1 < operator_count() && operator_at(index + 1).band_rows() > 0) return;
+        if (operator_at(index).band_rows() > 0) return run_chain(index, packed_at);
     }
     run_whole(index, packed_at);
 }
@@ -211,9 +210,8 @@ __attribute__((noinline)) void Engine::run_whole(int index, std::uint64_t& packe
 // first computes the window rows the band needs and does not have yet, after the rows still
 // needed moved to the window's start (the verifier sized the window for one band's rows).
 void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
-    const model::Model& m = *model_;
-    const model::Operator& producer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index - 1));
-    const model::Operator& consumer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+    const model::Operator& producer = operator_at(index - 1);
+    const model::Operator& consumer = operator_at(index);
     Conv2DParams pp = conv_params(producer, packed_at), cp = conv_params(consumer, packed_at);
     const std::int8_t* in = activation(detail::op_input(producer, 0));
     std::int8_t* window = activation(detail::op_input(consumer, 0));
@@ -249,11 +247,11 @@ void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
 
 Status Engine::run_operator(int index) noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
-    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    if (static_cast<unsigned>(index) >= static_cast<unsigned>(operator_count())) return Status::kBadParameter;  // < 0 too
     std::uint64_t packed_at = 0;
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     // A banded chain runs at its second op, from the first op's packed weights.
-    const bool chain = view_offset_ == 0 && model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0;
+    const bool chain = view_offset_ == 0 && operator_at(index).band_rows() > 0;
     if (!plan_only_ && kernels_->conv2d_pack) packed_at = packed_offset(chain ? index - 1 : index);
 #endif
     step(index, packed_at);
@@ -285,7 +283,7 @@ int Engine::argmax() const noexcept {
 }
 
 const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
-    if (arena_ == nullptr || tensor_index < 0 || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())
+    if (arena_ == nullptr || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())  // < 0 too
         return nullptr;
     const auto* t = detail::tensor(*model_, tensor_index);
     if (t->arena_offset() < 0 || (t->window_rows() > 0 && view_offset_ == 0)) return nullptr;

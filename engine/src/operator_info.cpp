@@ -77,9 +77,9 @@ void fill_requant(const model::Operator& op, OperatorInfo& info) {
 
 Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     if (model_ == nullptr) return Status::kNotLoaded;
-    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    if (static_cast<unsigned>(index) >= static_cast<unsigned>(operator_count())) return Status::kBadParameter;  // < 0 too
     const model::Model& m = *model_;
-    const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+    const model::Operator& op = operator_at(index);
     // Filled in place: a local copy would be split into registers and spill slots (GCC's scalar
     // replacement), at several hundred bytes more code on Cortex-M.
     out = OperatorInfo{};
@@ -122,7 +122,7 @@ std::uint32_t Engine::scratch_peak_bytes() const noexcept {
     std::uint32_t peak = 0;
     const int n = operator_count();
     for (int i = 0; i < n; ++i) {
-        const auto bytes = static_cast<std::uint32_t>(model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i))->scratch_bytes());
+        const auto bytes = static_cast<std::uint32_t>(operator_at(i).scratch_bytes());
         peak = bytes > peak ? bytes : peak;
     }
     return peak;

@@ -166,7 +166,7 @@ private:
     std::uint32_t input_count_ = 0;
     std::uint32_t output_count_ = 0;
 
-    std::int8_t* input_data() const noexcept;
+    const model::Operator& operator_at(int index) const noexcept;  // of a loaded model, index in range
     std::int8_t* activation(std::int32_t tensor_index) const noexcept;
     void* scratch(int index, const model::Operator& op) const noexcept;  // op: operator `index`
     // packed_at: where the next conv's packed weights start (x86 sets that pack; unused
