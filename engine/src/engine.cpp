@@ -176,52 +176,41 @@ Conv2DParams Engine::conv_params(const model::Operator& op, [[maybe_unused]] std
     return p;
 }
 
-// Op `index` as the plan says (a banded chain runs at its second op, packed_at then still at
-// the first op's weights), or, when the arena has the layer view, whole with windowed tensors
-// in the view.
+// Op `index` as the plan says, or, when the arena has the layer view, whole with windowed
+// tensors in the view. The plan runs a banded chain at its second op (packed_at then still at
+// the first op's weights), in bands of its output rows: per band, the producer (op index - 1)
+// first computes the window rows the band needs and does not have yet, after the rows still
+// needed moved to the window's start (the verifier sized the window for one band's rows).
 void Engine::step(int index, std::uint64_t& packed_at) noexcept {
-    if (view_offset_ == 0) {
-        if (index + 1 < operator_count() && operator_at(index + 1).band_rows() > 0) return;
-        if (operator_at(index).band_rows() > 0) return run_chain(index, packed_at);
-    }
-    run_whole(index, packed_at);
-}
-
-// Its own function: a chain's stack path (step, run_chain, kernel) skips this frame.
-__attribute__((noinline)) void Engine::run_whole(int index, std::uint64_t& packed_at) const noexcept {
     const model::Model& m = *model_;
-    const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    const std::int8_t* in = activation(detail::op_input(op, 0));
+    const auto& ops = *m.operators();
+    const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(index));
+    std::int32_t band = 0;  // > 0: the chain ending here, in bands of that many output rows
+    if (view_offset_ == 0) {
+        const auto next = static_cast<flatbuffers::uoffset_t>(index + 1);
+        if (next < ops.size() && ops.Get(next)->band_rows() > 0) return;  // runs in op index + 1
+        band = op.band_rows();
+    }
+    std::int8_t* in = activation(detail::op_input(op, 0));
     std::int8_t* out = activation(detail::op_output(op));
     void* scratch = this->scratch(index, op);
     const KernelSet& k = kernels();
     switch (op.params_type()) {
-        case model::OpParams::Conv2D: k.conv2d(conv_params(op, packed_at), in, out, scratch); break;
-        case model::OpParams::FullyConnected:
-            k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
-            break;
-        case model::OpParams::MaxPool2D: k.max_pool2d(detail::decode_max_pool2d(m, op), in, out); break;
-        case model::OpParams::Pad: k.pad(detail::decode_pad(m, op), in, out); break;
-        default: break;  // unreachable: load() rejected every other type
+        case model::OpParams::Conv2D: break;
+        case model::OpParams::FullyConnected: return k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
+        case model::OpParams::MaxPool2D: return k.max_pool2d(detail::decode_max_pool2d(m, op), in, out);
+        case model::OpParams::Pad: return k.pad(detail::decode_pad(m, op), in, out);
+        default: return;  // unreachable: load() rejected every other type
     }
-}
-
-// The chain ending at op `index`: per band of its output rows, the producer (op index - 1)
-// first computes the window rows the band needs and does not have yet, after the rows still
-// needed moved to the window's start (the verifier sized the window for one band's rows).
-void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
+    if (band == 0) return k.conv2d(conv_params(op, packed_at), in, out, scratch);
     const model::Operator& producer = operator_at(index - 1);
-    const model::Operator& consumer = operator_at(index);
-    Conv2DParams pp = conv_params(producer, packed_at), cp = conv_params(consumer, packed_at);
-    const std::int8_t* in = activation(detail::op_input(producer, 0));
-    std::int8_t* window = activation(detail::op_input(consumer, 0));
-    std::int8_t* out = activation(detail::op_output(consumer));
+    Conv2DParams pp = conv_params(producer, packed_at), cp = conv_params(op, packed_at);
+    const std::int8_t* producer_in = activation(detail::op_input(producer, 0));
     // row_band narrows in_h and pad_top: the whole maps' are kept here.
-    const std::int32_t band = consumer.band_rows(), out_h = cp.out_h;
+    const std::int32_t out_h = cp.out_h;
     const std::int32_t producer_in_h = pp.in_h, producer_pad = pp.pad_top, window_h = cp.in_h, consumer_pad = cp.pad_top;
-    void* producer_scratch = scratch(index - 1, producer);
-    void* consumer_scratch = scratch(index, consumer);
-    const KernelSet& k = kernels();
+    void* producer_scratch = this->scratch(index - 1, producer);
+    std::int8_t* const window = in;  // op index - 1 writes it, op index reads it
     std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
     for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
         const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
@@ -238,10 +227,10 @@ void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
         if (end > have) {
             std::int32_t from, to;
             detail::row_band(pp, producer_in_h, producer_pad, have, end, from, to);
-            k.conv2d(pp, in + from * pp.in_w * pp.in_c, window + (have - base) * row, producer_scratch);
+            k.conv2d(pp, producer_in + from * pp.in_w * pp.in_c, window + (have - base) * row, producer_scratch);
             have = end;
         }
-        k.conv2d(cp, window + (first - base) * row, out + o0 * cp.out_w * cp.out_c, consumer_scratch);
+        k.conv2d(cp, window + (first - base) * row, out + o0 * cp.out_w * cp.out_c, scratch);
     }
 }
 

@@ -173,8 +173,6 @@ private:
     // elsewhere), advanced past those each op uses.
     Conv2DParams conv_params(const model::Operator& op, std::uint64_t& packed_at) const noexcept;
     void step(int index, std::uint64_t& packed_at) noexcept;
-    void run_whole(int index, std::uint64_t& packed_at) const noexcept;
-    void run_chain(int index, std::uint64_t& packed_at) const noexcept;
 };
 
 // The semantic checks alone (load() calls this): the structure (as FlatBuffers' Verifier checks
