@@ -2,7 +2,6 @@
 // (kept in its own file: firmware that never shows its model links none of it). Viewers such
 // as inspect read the model only through this, so a schema change stays inside engine/.
 #include <cstddef>
-#include <cstring>
 
 #include "decode.hpp"
 #include "model_layout.hpp"
@@ -55,9 +54,10 @@ TINYDIGIT_PARAM_AT(pad_top, Pad, pad_left, VT_PAD_LEFT);
 TINYDIGIT_PARAM_AT(pad_top, Pad, pad_right, VT_PAD_RIGHT);
 TINYDIGIT_PARAM_AT(pad_top, Pad, act_min, VT_VALUE);  // moved to pad_value
 #undef TINYDIGIT_PARAM_AT
-// read_fields writes 4 bytes per field: the last fields above end inside OperatorInfo.
-static_assert(model::Conv2D::VT_POOL_STRIDE_W == 30 && model::MaxPool2D::VT_STRIDE_W == 10 &&
-              model::FullyConnected::VT_ACT_MAX == 6 && model::Pad::VT_VALUE == 12);
+// read_fields writes one int32 per field of the table's layout: exactly the members above (a
+// field added to the schema, hence to the layout, fails here).
+static_assert(detail::kTableLayouts[detail::kConv2D].count == 14 && detail::kTableLayouts[detail::kMaxPool2D].count == 4 &&
+              detail::kTableLayouts[detail::kFullyConnected].count == 2 && detail::kTableLayouts[detail::kPad].count == 5);
 
 const char* text(const flatbuffers::String* s) { return s != nullptr ? s->c_str() : ""; }
 
