@@ -78,7 +78,7 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
     if (size < plan) return Status::kArenaTooSmall;
     plan_only_ = size < arena_bytes_;
 #else
-    if (size < arena_bytes()) return Status::kArenaTooSmall;
+    if (size < arena_bytes_) return Status::kArenaTooSmall;
 #endif
     arena_ = static_cast<std::uint8_t*>(arena);
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
@@ -90,7 +90,7 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
         }
 #endif
     const std::uint32_t view = layer_view_arena_bytes();
-    view_offset_ = view > arena_bytes() && size >= view ? static_cast<std::uint32_t>(round_up(arena_bytes(), 16)) : 0;
+    view_offset_ = view > arena_bytes_ && size >= view ? static_cast<std::uint32_t>(round_up(arena_bytes_, 16)) : 0;
     return Status::kOk;
 }
 
