@@ -78,19 +78,19 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
     if (size < plan) return Status::kArenaTooSmall;
     plan_only_ = size < arena_bytes_;
 #else
-    if (size < arena_bytes()) return Status::kArenaTooSmall;
+    if (size < arena_bytes_) return Status::kArenaTooSmall;
 #endif
     arena_ = static_cast<std::uint8_t*>(arena);
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (!plan_only_ && kernels_->conv2d_pack)
         for (int i = 0; i < operator_count(); ++i) {
-            const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+            const model::Operator& op = operator_at(i);
             if (op.params_type() == model::OpParams::Conv2D)
                 kernels_->conv2d_pack(detail::decode_conv2d(*model_, op), arena_ + packed_offset(i));
         }
 #endif
     const std::uint32_t view = layer_view_arena_bytes();
-    view_offset_ = view > arena_bytes() && size >= view ? static_cast<std::uint32_t>(round_up(arena_bytes(), 16)) : 0;
+    view_offset_ = view > arena_bytes_ && size >= view ? static_cast<std::uint32_t>(round_up(arena_bytes_, 16)) : 0;
     return Status::kOk;
 }
 
@@ -101,7 +101,7 @@ Status Engine::bind_arena(void* arena, std::size_t size) noexcept {
 std::uint64_t Engine::packed_offset(int index) const noexcept {
     std::uint64_t at = packed_offset_;
     for (int i = 0; i < index; ++i) {
-        const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+        const model::Operator& op = operator_at(i);
         if (op.params_type() == model::OpParams::Conv2D)
             at += round_up(kernels_->conv2d_packed_bytes(detail::decode_conv2d(*model_, op)), 64);
     }
@@ -113,21 +113,19 @@ std::uint32_t Engine::layer_view_arena_bytes() const noexcept {
     if (model_ == nullptr) return 0;
     std::uint32_t largest = 0;
     for (const model::Tensor* t : *model_->tensors()) {
+        if (t->window_rows() <= 0) continue;
         const auto bytes = static_cast<std::uint32_t>(detail::shape_of(t).count);
-        if (t->window_rows() > 0 && bytes > largest) largest = bytes;
+        largest = bytes > largest ? bytes : largest;
     }
     // Past 4 GiB no arena can be bound: report the plan, and no layer view is ever used.
-    const std::uint64_t total = round_up(arena_bytes(), 16) + largest;
-    return largest == 0 || total > 0xffffffffu ? arena_bytes() : static_cast<std::uint32_t>(total);
+    const std::uint64_t total = round_up(arena_bytes_, 16) + largest;
+    return largest == 0 || total > 0xffffffffu ? arena_bytes_ : static_cast<std::uint32_t>(total);
 }
 
-std::int8_t* Engine::input_data() const noexcept {
-    return reinterpret_cast<std::int8_t*>(arena_ + detail::tensor(*model_, model_->input())->arena_offset());
-}
-
-std::uint8_t* Engine::activation(std::int32_t tensor_index) const noexcept {
+std::int8_t* Engine::activation(std::int32_t tensor_index) const noexcept {
     const model::Tensor* t = detail::tensor(*model_, tensor_index);
-    return arena_ + (view_offset_ != 0 && t->window_rows() > 0 ? view_offset_ : static_cast<std::uint32_t>(t->arena_offset()));
+    return reinterpret_cast<std::int8_t*>(
+        arena_ + (view_offset_ != 0 && t->window_rows() > 0 ? view_offset_ : static_cast<std::uint32_t>(t->arena_offset())));
 }
 
 std::size_t Engine::input_size() const noexcept { return input_count_; }
@@ -137,7 +135,7 @@ Status Engine::set_input_pixels(const std::uint8_t* pixels, std::size_t count) n
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (pixels == nullptr) return Status::kNullArgument;
     if (count != input_count_) return Status::kSizeMismatch;
-    std::int8_t* dst = input_data();
+    std::int8_t* dst = activation(model_->input());  // never a window
     for (std::size_t i = 0; i < count; ++i) dst[i] = static_cast<std::int8_t>(pixels[i] - 128);
     return Status::kOk;
 }
@@ -146,15 +144,19 @@ Status Engine::set_input(const std::int8_t* values, std::size_t count) noexcept 
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
     if (values == nullptr) return Status::kNullArgument;
     if (count != input_count_) return Status::kSizeMismatch;
-    std::int8_t* dst = input_data();
+    std::int8_t* dst = activation(model_->input());  // never a window
     for (std::size_t i = 0; i < count; ++i) dst[i] = values[i];
     return Status::kOk;
 }
 
 int Engine::operator_count() const noexcept { return model_ ? static_cast<int>(model_->operators()->size()) : 0; }
 
-void* Engine::scratch(int index) const noexcept {
-    const model::Operator& op = *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+// Out of line: one call where each FlatBuffers lookup inlines to a dozen bytes.
+__attribute__((noinline)) const model::Operator& Engine::operator_at(int index) const noexcept {
+    return *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+}
+
+void* Engine::scratch([[maybe_unused]] int index, const model::Operator& op) const noexcept {
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (!plan_only_ && (extended_ops_ >> index & 1) != 0) return arena_ + extension_offset_;
 #endif
@@ -163,8 +165,8 @@ void* Engine::scratch(int index) const noexcept {
 
 // A conv's parameters; with a set that keeps packed weights, they are at packed_at, which
 // moves past them (ops run in order, so run() keeps one running offset).
-Conv2DParams Engine::conv_params(int index, [[maybe_unused]] std::uint64_t& packed_at) const noexcept {
-    Conv2DParams p = detail::decode_conv2d(*model_, *model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index)));
+Conv2DParams Engine::conv_params(const model::Operator& op, [[maybe_unused]] std::uint64_t& packed_at) const noexcept {
+    Conv2DParams p = detail::decode_conv2d(*model_, op);
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     if (!plan_only_ && kernels_->conv2d_pack) {
         p.packed = arena_ + packed_at;
@@ -174,89 +176,71 @@ Conv2DParams Engine::conv_params(int index, [[maybe_unused]] std::uint64_t& pack
     return p;
 }
 
-// Op `index` as the plan says (a banded chain runs at its second op, packed_at then still at
-// the first op's weights), or, when the arena has the layer view, whole with windowed tensors
-// in the view.
-void Engine::step(int index, std::uint64_t& packed_at) noexcept {
-    if (view_offset_ == 0) {
-        const auto& ops = *model_->operators();  // loaded: ops.size(), not operator_count()'s null test
-        const auto next = static_cast<flatbuffers::uoffset_t>(index + 1);
-        if (next < ops.size() && ops.Get(next)->band_rows() > 0) return;
-        if (ops.Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0) return run_chain(index, packed_at);
-    }
-    run_whole(index, packed_at);
-}
-
-// Its own function: a chain's stack path (step, run_chain, kernel) skips this frame.
-__attribute__((noinline)) void Engine::run_whole(int index, std::uint64_t& packed_at) const noexcept {
-    const model::Model& m = *model_;
-    const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(op, 0)));
-    auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(op)));
-    void* scratch = this->scratch(index);
-    const KernelSet& k = kernels();
-    switch (op.params_type()) {
-        case model::OpParams::Conv2D: k.conv2d(conv_params(index, packed_at), in, out, scratch); break;
-        case model::OpParams::FullyConnected:
-            k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
-            break;
-        case model::OpParams::MaxPool2D: k.max_pool2d(detail::decode_max_pool2d(m, op), in, out); break;
-        case model::OpParams::Pad: k.pad(detail::decode_pad(m, op), in, out); break;
-        default: break;  // unreachable: load() rejected every other type
-    }
-}
-
-// The chain ending at op `index`: per band of its output rows, the producer (op index - 1)
+// Op `index` as the plan says, or, when the arena has the layer view, whole with windowed
+// tensors in the view. The plan runs a banded chain at its second op (packed_at then still at
+// the first op's weights), in bands of its output rows: per band, the producer (op index - 1)
 // first computes the window rows the band needs and does not have yet, after the rows still
 // needed moved to the window's start (the verifier sized the window for one band's rows).
-void Engine::run_chain(int index, std::uint64_t& packed_at) const noexcept {
+void Engine::step(int index, std::uint64_t& packed_at) noexcept {
     const model::Model& m = *model_;
-    const model::Operator& producer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index - 1));
-    const model::Operator& consumer = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
-    Conv2DParams pp = conv_params(index - 1, packed_at), cp = conv_params(index, packed_at);
-    const auto* in = reinterpret_cast<const std::int8_t*>(activation(detail::op_input(producer, 0)));
-    auto* window = reinterpret_cast<std::int8_t*>(activation(detail::op_input(consumer, 0)));
-    auto* out = reinterpret_cast<std::int8_t*>(activation(detail::op_output(consumer)));
-    const std::size_t in_row = static_cast<std::size_t>(pp.in_w) * static_cast<std::size_t>(pp.in_c);
-    const std::size_t row = static_cast<std::size_t>(cp.in_w) * static_cast<std::size_t>(cp.in_c);
-    const std::size_t out_row = static_cast<std::size_t>(cp.out_w) * static_cast<std::size_t>(cp.out_c);
-    const std::int32_t band = consumer.band_rows(), out_h = cp.out_h;
-    const std::int32_t producer_in_h = pp.in_h, producer_pad = pp.pad_top, window_h = cp.in_h, consumer_pad = cp.pad_top;
-    void* producer_scratch = scratch(index - 1);
-    void* consumer_scratch = scratch(index);
+    const auto& ops = *m.operators();
+    const model::Operator& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(index));
+    std::int32_t band = 0;  // > 0: the chain ending here, in bands of that many output rows
+    if (view_offset_ == 0) {
+        const auto next = static_cast<flatbuffers::uoffset_t>(index + 1);
+        if (next < ops.size() && ops.Get(next)->band_rows() > 0) return;  // runs in op index + 1
+        band = op.band_rows();
+    }
+    std::int8_t* in = activation(detail::op_input(op, 0));
+    std::int8_t* out = activation(detail::op_output(op));
+    void* scratch = this->scratch(index, op);
     const KernelSet& k = kernels();
+    switch (op.params_type()) {
+        case model::OpParams::Conv2D: break;
+        case model::OpParams::FullyConnected: return k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
+        case model::OpParams::MaxPool2D: return k.max_pool2d(detail::decode_max_pool2d(m, op), in, out);
+        case model::OpParams::Pad: return k.pad(detail::decode_pad(m, op), in, out);
+        default: return;  // unreachable: load() rejected every other type
+    }
+    if (band == 0) return k.conv2d(conv_params(op, packed_at), in, out, scratch);
+    const model::Operator& producer = operator_at(index - 1);
+    Conv2DParams pp = conv_params(producer, packed_at), cp = conv_params(op, packed_at);
+    const std::int8_t* producer_in = activation(detail::op_input(producer, 0));
+    // row_band narrows in_h and pad_top: the whole maps' are kept here.
+    const std::int32_t out_h = cp.out_h;
+    const std::int32_t producer_in_h = pp.in_h, producer_pad = pp.pad_top, window_h = cp.in_h, consumer_pad = cp.pad_top;
+    void* producer_scratch = this->scratch(index - 1, producer);
+    std::int8_t* const window = in;  // op index - 1 writes it, op index reads it
     std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
     for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
         const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
-        std::int32_t first = 0, end = 0;
+        std::int32_t first, end;  // row_band sets both
         detail::row_band(cp, window_h, consumer_pad, o0, o1, first, end);
+        const std::int32_t row = cp.in_w * cp.in_c;  // < 2^31: a tensor's bytes (verified)
         if (first > base) {
             if (have > first)
-                std::memmove(window, window + static_cast<std::size_t>(first - base) * row,
-                             static_cast<std::size_t>(have - first) * row);
+                std::memmove(window, window + (first - base) * row, static_cast<std::size_t>((have - first) * row));
             else
                 have = first;
             base = first;
         }
         if (end > have) {
-            std::int32_t from = 0, to = 0;
+            std::int32_t from, to;
             detail::row_band(pp, producer_in_h, producer_pad, have, end, from, to);
-            k.conv2d(pp, in + static_cast<std::size_t>(from) * in_row, window + static_cast<std::size_t>(have - base) * row,
-                     producer_scratch);
+            k.conv2d(pp, producer_in + from * pp.in_w * pp.in_c, window + (have - base) * row, producer_scratch);
             have = end;
         }
-        k.conv2d(cp, window + static_cast<std::size_t>(first - base) * row, out + static_cast<std::size_t>(o0) * out_row,
-                 consumer_scratch);
+        k.conv2d(cp, window + (first - base) * row, out + o0 * cp.out_w * cp.out_c, scratch);
     }
 }
 
 Status Engine::run_operator(int index) noexcept {
     if (arena_ == nullptr) return model_ ? Status::kArenaNotBound : Status::kNotLoaded;
-    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    if (static_cast<unsigned>(index) >= static_cast<unsigned>(operator_count())) return Status::kBadParameter;  // < 0 too
     std::uint64_t packed_at = 0;
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     // A banded chain runs at its second op, from the first op's packed weights.
-    const bool chain = view_offset_ == 0 && model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(index))->band_rows() > 0;
+    const bool chain = view_offset_ == 0 && operator_at(index).band_rows() > 0;
     if (!plan_only_ && kernels_->conv2d_pack) packed_at = packed_offset(chain ? index - 1 : index);
 #endif
     step(index, packed_at);
@@ -288,11 +272,11 @@ int Engine::argmax() const noexcept {
 }
 
 const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
-    if (arena_ == nullptr || tensor_index < 0 || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())
+    if (arena_ == nullptr || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())  // < 0 too
         return nullptr;
     const auto* t = detail::tensor(*model_, tensor_index);
     if (t->arena_offset() < 0 || (t->window_rows() > 0 && view_offset_ == 0)) return nullptr;
-    return reinterpret_cast<const std::int8_t*>(activation(tensor_index));
+    return activation(tensor_index);
 }
 
 }  // namespace tinydigit::engine

@@ -1,46 +1,94 @@
 // The read-only view of a verified model: operators, tensors and the model's description
 // (kept in its own file: firmware that never shows its model links none of it). Viewers such
 // as inspect read the model only through this, so a schema change stays inside engine/.
+#include <cstddef>
+
 #include "decode.hpp"
+#include "model_layout.hpp"
 #include "tinydigit/engine/engine.hpp"
 
 namespace tinydigit::engine {
 namespace {
 
-void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)[4]) {
+__attribute__((noinline)) void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)[4]) {
     rank = s.rank;
     for (int i = 0; i < 4; ++i) dims[i] = s.dim[i];
 }
+
+// Each parameter table's fields, in id order (as read_fields writes them: int32 at 4 x id), are
+// OperatorInfo members in a row, so read_fields fills a kind's members in one call, from the
+// first one's offset here (one entry per OpParams member, in union order). Pad's last field,
+// its value, lands on act_min (Conv2D's next field), whence it is moved.
+constexpr std::uint8_t kFirstParam[] = {
+    offsetof(OperatorInfo, kernel_h), offsetof(OperatorInfo, pool_h), offsetof(OperatorInfo, act_min),
+    offsetof(OperatorInfo, pad_top)};
+static_assert(int(model::OpParams::Conv2D) == 1 && int(model::OpParams::Pad) == 4 && model::OpParams::MAX == model::OpParams::Pad);
+static_assert(detail::kMaxPool2D == detail::kConv2D + 1 && detail::kFullyConnected == detail::kConv2D + 2 &&
+              detail::kPad == detail::kConv2D + 3);
+// Member `name` sits where read_fields puts field VT_name of `Table`, counted from `first`.
+#define TINYDIGIT_PARAM_AT(first, Table, name, VT) \
+    static_assert(offsetof(OperatorInfo, name) == offsetof(OperatorInfo, first) + 2 * (model::Table::VT - 4), #Table "." #name)
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, kernel_h, VT_KERNEL_H);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, kernel_w, VT_KERNEL_W);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, stride_h, VT_STRIDE_H);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, stride_w, VT_STRIDE_W);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pad_top, VT_PAD_TOP);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pad_bottom, VT_PAD_BOTTOM);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pad_left, VT_PAD_LEFT);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pad_right, VT_PAD_RIGHT);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, act_min, VT_ACT_MIN);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, act_max, VT_ACT_MAX);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pool_h, VT_POOL_H);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pool_w, VT_POOL_W);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pool_stride_h, VT_POOL_STRIDE_H);
+TINYDIGIT_PARAM_AT(kernel_h, Conv2D, pool_stride_w, VT_POOL_STRIDE_W);  // Conv2D's last field
+TINYDIGIT_PARAM_AT(pool_h, MaxPool2D, pool_h, VT_POOL_H);
+TINYDIGIT_PARAM_AT(pool_h, MaxPool2D, pool_w, VT_POOL_W);
+TINYDIGIT_PARAM_AT(pool_h, MaxPool2D, pool_stride_h, VT_STRIDE_H);
+TINYDIGIT_PARAM_AT(pool_h, MaxPool2D, pool_stride_w, VT_STRIDE_W);
+TINYDIGIT_PARAM_AT(act_min, FullyConnected, act_min, VT_ACT_MIN);
+TINYDIGIT_PARAM_AT(act_min, FullyConnected, act_max, VT_ACT_MAX);
+TINYDIGIT_PARAM_AT(pad_top, Pad, pad_top, VT_PAD_TOP);
+TINYDIGIT_PARAM_AT(pad_top, Pad, pad_bottom, VT_PAD_BOTTOM);
+TINYDIGIT_PARAM_AT(pad_top, Pad, pad_left, VT_PAD_LEFT);
+TINYDIGIT_PARAM_AT(pad_top, Pad, pad_right, VT_PAD_RIGHT);
+TINYDIGIT_PARAM_AT(pad_top, Pad, act_min, VT_VALUE);  // moved to pad_value
+#undef TINYDIGIT_PARAM_AT
+// read_fields writes one int32 per field of the table's layout: exactly the members above (a
+// field added to the schema, hence to the layout, fails here).
+static_assert(detail::kTableLayouts[detail::kConv2D].count == 14 && detail::kTableLayouts[detail::kMaxPool2D].count == 4 &&
+              detail::kTableLayouts[detail::kFullyConnected].count == 2 && detail::kTableLayouts[detail::kPad].count == 5);
 
 const char* text(const flatbuffers::String* s) { return s != nullptr ? s->c_str() : ""; }
 
 void fill_requant(const model::Operator& op, OperatorInfo& info) {
     const auto* shifts = op.requant()->shift();  // verified: one per output channel
     info.requant_channels = static_cast<std::int32_t>(shifts->size());
-    info.shift_min = info.shift_max = shifts->Get(0);
+    std::int32_t lo = 127, hi = -128;
     for (const std::int8_t n : *shifts) {
-        info.shift_min = n < info.shift_min ? n : info.shift_min;
-        info.shift_max = n > info.shift_max ? n : info.shift_max;
+        lo = n < lo ? n : lo;
+        hi = n > hi ? n : hi;
     }
+    info.shift_min = lo;
+    info.shift_max = hi;
 }
 
 }  // namespace
 
 Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     if (model_ == nullptr) return Status::kNotLoaded;
-    if (index < 0 || index >= operator_count()) return Status::kBadParameter;
+    if (static_cast<unsigned>(index) >= static_cast<unsigned>(operator_count())) return Status::kBadParameter;  // < 0 too
     const model::Model& m = *model_;
-    const model::Operator& op = *m.operators()->Get(static_cast<flatbuffers::uoffset_t>(index));
+    const model::Operator& op = operator_at(index);
     // Filled in place: a local copy would be split into registers and spill slots (GCC's scalar
     // replacement), at several hundred bytes more code on Cortex-M.
     out = OperatorInfo{};
     OperatorInfo& info = out;
     info.input_tensor = detail::op_input(op, 0);
     info.output_tensor = detail::op_output(op);
-    const auto* in = detail::tensor(m, info.input_tensor);
     const auto* o = detail::tensor(m, info.output_tensor);
     const detail::Shape out_shape = detail::shape_of(o);
-    const detail::Shape in_shape = detail::shape_of(in);
+    const detail::Shape in_shape = detail::shape_of(detail::tensor(m, info.input_tensor));
     copy_shape(in_shape, info.input_rank, info.input_shape);
     copy_shape(out_shape, info.output_rank, info.output_shape);
     info.output_name = text(o->name());
@@ -50,48 +98,23 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     info.scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());
     info.kind = detail::operator_kind(op);
     info.weights_tensor = info.bias_tensor = -1;
-    // Multiply-accumulates per output element: the kernel's taps, times the conv positions a
-    // floor-mode pool reads (all of them without a pool).
+    const auto type = static_cast<int>(op.params_type()) - 1;  // verified: 0..3
+    detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D + type),
+                        reinterpret_cast<std::uint8_t*>(&info) + kFirstParam[type]);
+    if (op.params_type() == model::OpParams::Pad) info.pad_value = info.act_min, info.act_min = 0;
+    // Multiply-accumulates per output element: the kernel's taps (a conv's kernel_h x kernel_w x
+    // in_c, an FC's in_count: the weights' shape past the output channel), times the conv
+    // positions a floor-mode pool reads (all of them without a pool).
     std::uint64_t taps = 0;
-    switch (op.params_type()) {
-        case model::OpParams::Conv2D: {
-            const detail::ConvFields f = detail::conv_fields(op);
-            info.kernel_h = f.kernel_h, info.kernel_w = f.kernel_w, info.stride_h = f.stride_h, info.stride_w = f.stride_w;
-            info.pad_top = f.pad_top, info.pad_bottom = f.pad_bottom, info.pad_left = f.pad_left, info.pad_right = f.pad_right;
-            info.pool_h = f.pool_h, info.pool_w = f.pool_w;
-            info.pool_stride_h = f.pool_stride_h, info.pool_stride_w = f.pool_stride_w;
-            info.act_min = f.act_min, info.act_max = f.act_max;
-            taps = static_cast<std::uint64_t>(f.kernel_h * f.kernel_w * in_shape.dim[2]);  // <= 65,536: verified
-            if (f.pool_h > 0) taps *= static_cast<std::uint64_t>(f.pool_h) * static_cast<std::uint64_t>(f.pool_w);
-            break;
-        }
-        case model::OpParams::FullyConnected: {
-            const detail::FullyConnectedFields f = detail::fully_connected_fields(op);
-            taps = static_cast<std::uint32_t>(in_shape.count);
-            info.act_min = f.act_min, info.act_max = f.act_max;
-            break;
-        }
-        case model::OpParams::MaxPool2D: {
-            const detail::MaxPoolFields f = detail::max_pool_fields(op);
-            info.pool_h = f.pool_h, info.pool_w = f.pool_w;
-            info.pool_stride_h = f.stride_h, info.pool_stride_w = f.stride_w;
-            break;
-        }
-        case model::OpParams::Pad: {
-            const detail::PadFields f = detail::pad_fields(op);
-            info.pad_top = f.pad_top, info.pad_bottom = f.pad_bottom;
-            info.pad_left = f.pad_left, info.pad_right = f.pad_right;
-            info.pad_value = f.value;
-            break;
-        }
-        default: break;  // unreachable: load() rejected every other type
-    }
-    info.macs = taps * static_cast<std::uint32_t>(out_shape.count);
     if (op.inputs()->size() == 3) {  // Conv2D and FullyConnected: weights, bias, requantization
         info.weights_tensor = detail::op_input(op, 1);
         info.bias_tensor = detail::op_input(op, 2);
         fill_requant(op, info);
+        const detail::Shape w = detail::shape_of(detail::tensor(m, info.weights_tensor));
+        taps = static_cast<std::uint64_t>(w.dim[1] * w.dim[2] * w.dim[3]);  // <= 65,536: verified
+        if (info.pool_h > 0) taps *= static_cast<std::uint64_t>(info.pool_h) * static_cast<std::uint64_t>(info.pool_w);
     }
+    info.macs = taps * static_cast<std::uint32_t>(out_shape.count);
     return Status::kOk;
 }
 
@@ -99,7 +122,7 @@ std::uint32_t Engine::scratch_peak_bytes() const noexcept {
     std::uint32_t peak = 0;
     const int n = operator_count();
     for (int i = 0; i < n; ++i) {
-        const auto bytes = static_cast<std::uint32_t>(model_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i))->scratch_bytes());
+        const auto bytes = static_cast<std::uint32_t>(operator_at(i).scratch_bytes());
         peak = bytes > peak ? bytes : peak;
     }
     return peak;

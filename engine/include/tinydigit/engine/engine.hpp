@@ -20,6 +20,7 @@
 
 namespace tinydigit::model {
 struct Model;
+struct Operator;
 }
 
 namespace tinydigit::engine {
@@ -40,12 +41,12 @@ struct OperatorInfo {
     std::int32_t output_offset;  // in the arena (the model's memory plan)
     std::int32_t scratch_offset;
     std::uint32_t scratch_bytes;  // 0: no scratch
-    // Parameters, 0 where the kind has none.
+    // Parameters, 0 where the kind has none (in the order of the schema's parameter tables).
     std::int32_t weights_tensor, bias_tensor;  // -1: none (MaxPool2D, Pad)
     std::int32_t kernel_h, kernel_w, stride_h, stride_w;              // Conv2D
     std::int32_t pad_top, pad_bottom, pad_left, pad_right;            // Conv2D, Pad
-    std::int32_t pool_h, pool_w, pool_stride_h, pool_stride_w;        // MaxPool2D, a Conv2D's fused pool
     std::int32_t act_min, act_max;                                    // Conv2D, FullyConnected clamp
+    std::int32_t pool_h, pool_w, pool_stride_h, pool_stride_w;        // MaxPool2D, a Conv2D's fused pool
     std::int32_t pad_value;                                           // Pad
     std::int32_t requant_channels, shift_min, shift_max;              // per-channel (M, n) pairs, n's range
 };
@@ -165,15 +166,13 @@ private:
     std::uint32_t input_count_ = 0;
     std::uint32_t output_count_ = 0;
 
-    std::int8_t* input_data() const noexcept;
-    std::uint8_t* activation(std::int32_t tensor_index) const noexcept;
-    void* scratch(int index) const noexcept;
+    const model::Operator& operator_at(int index) const noexcept;  // of a loaded model, index in range
+    std::int8_t* activation(std::int32_t tensor_index) const noexcept;
+    void* scratch(int index, const model::Operator& op) const noexcept;  // op: operator `index`
     // packed_at: where the next conv's packed weights start (x86 sets that pack; unused
     // elsewhere), advanced past those each op uses.
-    Conv2DParams conv_params(int index, std::uint64_t& packed_at) const noexcept;
+    Conv2DParams conv_params(const model::Operator& op, std::uint64_t& packed_at) const noexcept;
     void step(int index, std::uint64_t& packed_at) noexcept;
-    void run_whole(int index, std::uint64_t& packed_at) const noexcept;
-    void run_chain(int index, std::uint64_t& packed_at) const noexcept;
 };
 
 // The semantic checks alone (load() calls this): the structure (as FlatBuffers' Verifier checks
