@@ -97,8 +97,8 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     register std::uint32_t a1 __asm__("r5");
     register std::uint32_t a2 __asm__("r6");
     register std::uint32_t a3 __asm__("r8");
+    register const std::int16_t* c __asm__("r7");  // a low register: 16-bit LDM encodings
     std::uint32_t v, t, end;
-    const std::int16_t* c;
     const std::int32_t bytes = 4 * groups, entry = groups & 3;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
