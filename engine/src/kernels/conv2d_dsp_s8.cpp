@@ -186,8 +186,8 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
             const std::int32_t n = end - r < len - t ? end - r : len - t;
             any |= src != nullptr;
             std::int32_t m = 0;
-            if ((t & 3) == 0) {  // whole groups: one word each
-                const std::int32_t words = (t + n <= full ? n : full - t) >> 2;
+            if ((t & 3) == 0) {  // whole groups (t + n <= len: none in the K % 4 tail): one word each
+                const std::int32_t words = n >> 2;
                 widen(src, col + t * kPixels, words, minus_z);
                 m = 4 * words;
             }
