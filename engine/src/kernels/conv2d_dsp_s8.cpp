@@ -227,7 +227,9 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
     return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
 }
 
-// Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
+// Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
+// (every output starts at -128, pooled or not: one store rule, and a value stored twice,
+// as a short last block's repeated pixel is, stays the same).
 // The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
 // pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
@@ -237,7 +239,6 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
                                       std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
     const Requant& rq = p.requant;
     const std::int32_t n = rq.shift[o];
-    const bool pooled = p.pool_h != 0;
     if (n <= 32 || !simple) {
         for (std::int32_t j = 0; j < pixels; ++j) {
             const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
@@ -245,7 +246,7 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
             for (std::int32_t r = 0; r < t.rows; ++r)
                 for (std::int32_t c = 0; c < t.cols; ++c) {
                     std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-                    if (!pooled || y > *d) *d = y;
+                    if (y > *d) *d = y;
                 }
         }
         return;
@@ -260,7 +261,7 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
         if (y < lo) y = lo;
         if (y > hi) y = hi;
         std::int8_t* const d = targets[j].first + o;
-        if (!pooled || y > *d) *d = static_cast<std::int8_t>(y);
+        if (y > *d) *d = static_cast<std::int8_t>(y);
     }
 }
 
@@ -280,7 +281,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
     const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
     const detail::ConvSweep sweep(p);
-    if (p.pool_h != 0) std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity
+    std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
         const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;
