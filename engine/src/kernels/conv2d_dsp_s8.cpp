@@ -229,18 +229,18 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
 
 // Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
 // (every output starts at -128, pooled or not: one store rule, and a value stored twice,
-// as a short last block's repeated pixel is, stays the same).
+// as a short last block's repeated pixel is, stays the same, so all 4 pixels are stored).
 // The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
 // pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
 // (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
 // floor of the quotient. Otherwise the shared out-of-line requantize and every pooled output.
-__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple,
-                                      std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
+__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple, std::int32_t o,
+                                      const std::int32_t* sums) {
     const Requant& rq = p.requant;
     const std::int32_t n = rq.shift[o];
     if (n <= 32 || !simple) {
-        for (std::int32_t j = 0; j < pixels; ++j) {
+        for (std::int32_t j = 0; j < kPixels; ++j) {
             const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
             const Target& t = targets[j];
             for (std::int32_t r = 0; r < t.rows; ++r)
@@ -254,7 +254,7 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
     // Locals first: an int8 store may alias any field, which would then be loaded again.
     const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
     const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
-    for (std::int32_t j = 0; j < pixels; ++j) {
+    for (std::int32_t j = 0; j < kPixels; ++j) {
         const std::int32_t acc = wrapping_add(bias, sums[j]);
         const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
         std::int32_t y = ((high + round) >> (n - 32)) + zp;
@@ -284,7 +284,6 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;
         std::int32_t pixel[kPixels];  // a short last block repeats its last pixel
         Target targets[kPixels];
         bool simple = true;  // every pixel goes to one output
@@ -313,7 +312,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                             sums[kPixels * o + j] += tail[4 * j + r] * w[o * k + 4 * groups + r];
             }
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, pixels, o, s);
+            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, o, s);
         }
     }
 }
