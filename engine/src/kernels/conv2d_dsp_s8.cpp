@@ -4,8 +4,9 @@
 // however many pixels share it, so the pass covers as many pixels as registers allow: four
 // accumulators, four column words (one LDM per two pixels), the unpacked weight pair and
 // the pointers (14 registers). Per group of 4 reduction steps (16 MACs): LDR + 2 SXTB16 +
-// 2 LDM + 8 SMLAD = 13 instructions; 4 groups per loop iteration (0.84 per MAC with CMP +
-// BNE). 8 channels x 2 pixels or 3 pixels x 2 channels would need more registers than
+// 2 LDM + 8 SMLAD = 13 instructions; 2 groups per loop iteration (0.875 per MAC with CMP +
+// BNE; 4 groups took 0.84 for 104 bytes more flash, which the M4 image's engine .text limit
+// weighs more: seed 0.905 -> 0.935 per MAC). 8 channels x 2 pixels or 3 pixels x 2 channels would need more registers than
 // exist unless two channels' weights were interleaved in the file (a model-format change).
 //
 // The column of 4 pixels over the whole reduction would take 8 x K bytes, twice the planned
@@ -83,8 +84,8 @@ Plan plan_of(const Conv2DParams& p) {
 // chunk, for c in [0, channels): channel c's chunk starts at w + c * stride. col holds
 // `groups` >= 1 groups in the interleaved layout. The channel loop is in the asm too (16
 // instructions per channel instead of about 30 around a per-channel call). The loop body
-// does 4 groups; its first pass enters the body through a TBB table so that it does
-// groups % 4 of them (one copy of the body, no separate loop for the odd groups).
+// does 2 groups; for an odd count its first pass enters at the second (one copy of the
+// body, no separate loop for the odd group).
 __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
                                             std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
     // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
@@ -99,7 +100,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     register std::uint32_t a3 __asm__("r8");
     register const std::int16_t* c __asm__("r7");  // a low register: 16-bit LDM encodings
     std::uint32_t v, t, end;
-    const std::int32_t bytes = 4 * groups, entry = groups & 3;
+    const std::int32_t bytes = 4 * groups, entry = groups & 1;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
     __asm__ volatile(
@@ -109,12 +110,9 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         "ldr    %[end], %[bytes]\n\t"
         "adds   %[end], %[w], %[end]\n\t"
         "ldr    %[t], %[entry]\n\t"
-        "tbb    [pc, %[t]]\n\t"
-        "0:\n\t"
-        ".byte  (4f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2, (5f - 0b) / 2\n\t"
+        "cmp    %[t], #0\n\t"
+        "bne    7f\n\t"
         "4:\n\t" TD_DSP_GROUP
-        "5:\n\t" TD_DSP_GROUP
-        "6:\n\t" TD_DSP_GROUP
         "7:\n\t" TD_DSP_GROUP
         "cmp    %[w], %[end]\n\t"
         "bne    4b\n\t"
