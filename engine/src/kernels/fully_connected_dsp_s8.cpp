@@ -1,7 +1,9 @@
 // FullyConnected for Cortex-M4/M7/M33: the input once as int16 pairs (x - z_in) in SMLAD pair
-// order, then 2 outputs per pass sharing each column word: per group of 4 inputs, 2 weight
-// LDRs, one LDRD of the column, 4 SXTB16 and 4 SMLAD (13 instructions per 8 MACs with the
-// loop). The loop is asm for its size: at -Os GCC spills the two sums in it.
+// order, then one output per pass: per group of 4 inputs, a weight LDR, one LDRD of the
+// column, 2 SXTB16 and 2 SMLAD (8 instructions per 4 MACs with the loop). Two outputs per
+// pass sharing each LDRD took 13 per 8 MACs for 60 bytes more flash; a network's dense
+// layers are a small share of its MACs (seed 0.6 %), so flash wins. The loop is asm: at -Os
+// GCC keeps no better than this.
 #if defined(__ARM_FEATURE_DSP)
 
 #include "dsp_support.hpp"
@@ -21,41 +23,28 @@ void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in
         const std::int32_t at = j < full ? detail::pair_slot(j) : j;
         col[at] = static_cast<std::int16_t>(in[j] - p.in_zero_point);
     }
-    for (std::int32_t o = 0; o < p.out_count; o += 2) {
-        // The second output of the pass; an odd count's last pass computes its output twice.
-        const std::int32_t ob = o + 1 < p.out_count ? o + 1 : o;
-        const std::int8_t* wa = p.weights + o * k;
-        const std::int8_t* wb = p.weights + ob * k;
-        std::int32_t sa = 0, sb = 0;
+    const std::int8_t* w = p.weights;  // row o follows row o - 1
+    for (std::int32_t o = 0; o < p.out_count; ++o) {
+        std::int32_t sum = 0;
         const std::int16_t* c = col;
-        std::uint32_t x0, x1, t, va, vb;
+        std::uint32_t x0, x1, t, v;
         __asm__ volatile(
             "b      2f\n\t"  // no group at all when k < 4
             "1:\n\t"
-            "ldr    %[va], [%[wa]], #4\n\t"
-            "ldr    %[vb], [%[wb]], #4\n\t"
+            "ldr    %[v], [%[w]], #4\n\t"
             "ldrd   %[x0], %[x1], [%[c]], #8\n\t"
-            "sxtb16 %[t], %[va]\n\t"
-            "sxtb16 %[va], %[va], ror #8\n\t"
-            "smlad  %[sa], %[x0], %[t], %[sa]\n\t"
-            "smlad  %[sa], %[x1], %[va], %[sa]\n\t"
-            "sxtb16 %[t], %[vb]\n\t"
-            "sxtb16 %[vb], %[vb], ror #8\n\t"
-            "smlad  %[sb], %[x0], %[t], %[sb]\n\t"
-            "smlad  %[sb], %[x1], %[vb], %[sb]\n\t"
+            "sxtb16 %[t], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad  %[sum], %[x0], %[t], %[sum]\n\t"
+            "smlad  %[sum], %[x1], %[v], %[sum]\n\t"
             "2:\n\t"
             "cmp    %[c], %[end]\n\t"
             "bne    1b"
-            : [wa] "+r"(wa), [wb] "+r"(wb), [c] "+r"(c), [sa] "+r"(sa), [sb] "+r"(sb), [x0] "=&r"(x0),
-              [x1] "=&r"(x1), [t] "=&r"(t), [va] "=&r"(va), [vb] "=&r"(vb)
+            : [w] "+r"(w), [c] "+r"(c), [sum] "+r"(sum), [x0] "=&r"(x0), [x1] "=&r"(x1), [t] "=&r"(t), [v] "=&r"(v)
             : [end] "r"(col + full)
             : "cc", "memory");
-        for (; c < col + k; ++c) {  // the k % 4 last inputs, in plain order
-            sa += *c * *wa++;
-            sb += *c * *wb++;
-        }
-        out[o] = detail::requantize_channel(p.requant, p.bias, o, sa);
-        out[ob] = detail::requantize_channel(p.requant, p.bias, ob, sb);
+        for (; c < col + k; ++c) sum += *c * *w++;  // the k % 4 last inputs, in plain order
+        out[o] = detail::requantize_channel(p.requant, p.bias, o, sum);
     }
 }
 
