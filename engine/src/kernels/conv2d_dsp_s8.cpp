@@ -98,7 +98,9 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     register std::uint32_t a1 __asm__("r5");
     register std::uint32_t a2 __asm__("r6");
     register std::uint32_t a3 __asm__("r8");
-    register const std::int16_t* c __asm__("r7");  // a low register: 16-bit LDM encodings
+    // A low register for 16-bit LDM encodings (r7: the asm needs 14 registers, so the frame
+    // pointer is omitted anyway, as every optimized build does).
+    register const std::int16_t* c __asm__("r7");
     std::uint32_t v, t, end;
     const std::int32_t bytes = 4 * groups, entry = groups & 1;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
