@@ -102,18 +102,17 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     // pointer is omitted anyway, as every optimized build does).
     register const std::int16_t* c __asm__("r7");
     std::uint32_t v, t, end;
-    const std::int32_t bytes = 4 * groups, entry = groups & 1;
+    const std::int32_t bytes = 4 * groups;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
     __asm__ volatile(
         "2:\n\t"
         "ldmia  %[s], {%[a0], %[a1], %[a2], %[a3]}\n\t"
         "ldr    %[c], %[col]\n\t"
-        "ldr    %[end], %[bytes]\n\t"
-        "adds   %[end], %[w], %[end]\n\t"
-        "ldr    %[t], %[entry]\n\t"
-        "cmp    %[t], #0\n\t"
-        "bne    7f\n\t"
+        "ldr    %[t], %[bytes]\n\t"
+        "adds   %[end], %[w], %[t]\n\t"
+        "lsls   %[t], %[t], #29\n\t"  // groups & 1, bit 2 of bytes, to the sign
+        "bmi    7f\n\t"
         "4:\n\t" TD_DSP_GROUP
         "7:\n\t" TD_DSP_GROUP
         "cmp    %[w], %[end]\n\t"
@@ -127,7 +126,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
           [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
           [x3] "=&r"(x3), [end] "=&r"(end)
-        : [col] "m"(col), [bytes] "m"(bytes), [entry] "m"(entry), [skip] "m"(skip), [sums_end] "m"(sums_end)
+        : [col] "m"(col), [bytes] "m"(bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
         : "cc", "memory");
 }
 
