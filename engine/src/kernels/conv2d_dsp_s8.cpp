@@ -5,9 +5,10 @@
 // accumulators, four column words (one LDM per two pixels), the unpacked weight pair and
 // the pointers (14 registers). Per group of 4 reduction steps (16 MACs): LDR + 2 SXTB16 +
 // 2 LDM + 8 SMLAD = 13 instructions; 2 groups per loop iteration (0.875 per MAC with CMP +
-// BNE; 4 groups took 0.84 for 104 bytes more flash, which the M4 image's engine .text limit
-// weighs more: seed 0.905 -> 0.935 per MAC). 8 channels x 2 pixels or 3 pixels x 2 channels would need more registers than
-// exist unless two channels' weights were interleaved in the file (a model-format change).
+// BNE; 4 groups took 0.84 for 98 bytes more flash, which the M4 image's engine .text limit
+// weighs more: seed 0.935 instead of 0.905 per MAC). 8 channels x 2 pixels or 3 pixels x 2
+// channels would need more registers than exist unless two channels' weights were
+// interleaved in the file (a model-format change).
 //
 // The column of 4 pixels over the whole reduction would take 8 x K bytes, twice the planned
 // scratch, so the reduction runs in chunks (a kernel row when kernel_w * in_c % 4 == 0, so a
