@@ -292,6 +292,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
             targets[j] = target_of(p, out, pixel[j], sweep.used_w);
             simple = simple && targets[j].rows * targets[j].cols == 1;  // counts >= 0: both 1
         }
+        bool any = false;  // the chunk's column holds an input cell
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
             const std::int32_t channels = p.out_c - o0 < plan.channels ? p.out_c - o0 : plan.channels;
             std::memset(sums, 0, 4u * kPixels * static_cast<std::uint32_t>(channels));
@@ -299,10 +300,8 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len >> 2, rest = len & 3;
                 // All padding adds nothing (a one-chunk column is gathered for the first block only).
-                if (!one_chunk || o0 == 0) {
-                    const bool any = gather(p, in, pixel, sweep.used_w, col, k0, len);
-                    if (!any && !one_chunk) continue;
-                }
+                if (!one_chunk || o0 == 0) any = gather(p, in, pixel, sweep.used_w, col, k0, len);
+                if (!any) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
                 const std::int16_t* tail = col + groups * 4 * kPixels;
