@@ -243,11 +243,10 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
         for (std::int32_t j = 0; j < kPixels; ++j) {
             const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
             const Target& t = targets[j];
-            for (std::int32_t r = 0; r < t.rows; ++r)
-                for (std::int32_t c = 0; c < t.cols; ++c) {
-                    std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-                    if (y > *d) *d = y;
-                }
+            for (std::int32_t q = 0; q < t.rows * t.cols; ++q) {  // row q / cols, column q % cols
+                std::int8_t* d = t.first + (q / t.cols * p.out_w + q % t.cols) * p.out_c + o;
+                if (y > *d) *d = y;
+            }
         }
         return;
     }
