@@ -38,7 +38,7 @@ constexpr std::int32_t kPixels = 4;
 // then the column of one chunk of `chunk` reduction steps (a multiple of 4, or all of K).
 struct Plan {
     std::int32_t chunk, channels;
-    std::uint32_t column_bytes;  // one chunk's column, 16-byte multiple
+    std::uint32_t bytes;  // the sums, then one chunk's column (a 16-byte multiple)
 };
 
 // conv2d_scratch_bytes() of a verified conv (K and out_c >= 1, K <= 65,536), in 32-bit
@@ -61,8 +61,8 @@ Plan plan_of(const Conv2DParams& p) {
     const std::uint32_t channels_needed = chunk == k ? 1 : min_channels;
     if (8 * (chunk & ~3u) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
     const std::uint32_t column = 8 * (chunk & ~3u) + tail;
-    const std::uint32_t fit = (budget - column) / (4 * kPixels);
-    return Plan{static_cast<std::int32_t>(chunk), static_cast<std::int32_t>(fit < out_c ? fit : out_c), column};
+    const std::uint32_t fit = (budget - column) / (4 * kPixels), channels = fit < out_c ? fit : out_c;
+    return Plan{static_cast<std::int32_t>(chunk), static_cast<std::int32_t>(channels), column + 4 * kPixels * channels};
 }
 
 // One group of 4 reduction steps for 4 pixels of one channel (16 MACs, 13 instructions).
@@ -269,8 +269,7 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
 // Accumulators for a block of output channels, then one chunk's column (plan_of: at most
 // the planned conv2d_scratch_bytes).
 std::uint64_t conv2d_dsp_s8_scratch_bytes(const Conv2DParams& p) {
-    const Plan plan = plan_of(p);
-    return plan.column_bytes + 4u * kPixels * static_cast<std::uint32_t>(plan.channels);
+    return plan_of(p).bytes;
 }
 
 void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
