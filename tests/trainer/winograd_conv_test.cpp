@@ -12,6 +12,7 @@
 
 #include "gradient_check.hpp"
 #include "tinydigit/trainer/counter_rng.hpp"
+#include "tinydigit/trainer/conv_layer.hpp"
 #include "tinydigit/trainer/winograd_conv.hpp"
 
 using namespace tinydigit::trainer;
@@ -143,4 +144,33 @@ TEST_CASE("Winograd convolution gives the same results on two threads as on one"
     check_close("diff_src", both.diff_src, one.diff_src);
     check_close("diff_weights", both.diff_weights, one.diff_weights);
     check_close("diff_bias", both.diff_bias, one.diff_bias);
+}
+
+TEST_CASE("a conv layer on the own Winograd computes what it computes on oneDNN (blocked input, as in the network)") {
+    Device device;
+    const dnnl::memory::desc src({3, 16, 9, 9}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw8c);
+    ConvLayer ours(device, "ours", src, 24, 3, 1, true, ConvChoice::kOwnWinograd);
+    ConvLayer theirs(device, "theirs", src, 24, 3, 1, true, ConvChoice::kOneDnn);
+    REQUIRE(ours.uses_own_winograd());
+    REQUIRE(!theirs.uses_own_winograd());
+    const auto ours_params = ours.parameters(), theirs_params = theirs.parameters();
+    for (std::size_t i = 0; i < ours_params.size(); ++i) {
+        const auto values = random_values(ours_params[i]->user_desc.get_size() / sizeof(float), 40 + i);
+        testing::write_plain(device, values, ours_params[i]->value);
+        testing::write_plain(device, values, theirs_params[i]->value);
+    }
+    dnnl::memory x(src, device.engine);
+    testing::write_plain(device, random_values(src.get_size() / sizeof(float), 50), x);
+    check_close("forward", testing::read_plain(device, ours.forward(x, Mode::kTrain)),
+                testing::read_plain(device, theirs.forward(x, Mode::kTrain)));
+    const auto dy_values = random_values(ours.dst_desc().get_size() / sizeof(float), 60);
+    dnnl::memory dy_ours(ours.dst_desc(), device.engine), dy_theirs(theirs.dst_desc(), device.engine);
+    testing::write_plain(device, dy_values, dy_ours);
+    testing::write_plain(device, dy_values, dy_theirs);
+    check_close("diff_src", testing::read_plain(device, ours.backward(dy_ours)),
+                testing::read_plain(device, theirs.backward(dy_theirs)));
+    for (std::size_t i = 0; i < ours_params.size(); ++i) {
+        check_close(ours_params[i]->name.c_str(), testing::read_plain(device, ours_params[i]->grad),
+                    testing::read_plain(device, theirs_params[i]->grad));
+    }
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "tinydigit/trainer/cpu_isa.hpp"
+
 namespace tinydigit::trainer {
 
 using dnnl::memory;
@@ -266,15 +268,10 @@ TINYDIGIT_WINOGRAD_KERNELS(avx2, [[gnu::target("avx2,fma")]])
 TINYDIGIT_WINOGRAD_KERNELS(baseline, )
 #undef TINYDIGIT_WINOGRAD_KERNELS
 
-bool onednn_has(dnnl::cpu_isa isa) {
-    const auto effective = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-    return (effective & static_cast<unsigned>(isa)) == static_cast<unsigned>(isa);
-}
-
 const Kernels& kernels() {
-    static const Kernels& chosen = onednn_has(dnnl::cpu_isa::avx512_core) ? avx512_kernels
-                                   : onednn_has(dnnl::cpu_isa::avx2)      ? avx2_kernels
-                                                                          : baseline_kernels;
+    static const Kernels& chosen = avx512_supported() ? avx512_kernels
+                                   : avx2_supported() ? avx2_kernels
+                                                      : baseline_kernels;
     return chosen;
 }
 
