@@ -39,11 +39,14 @@ double best_ms(const std::function<void()>& step, int repeats) {
 
 // oneDNN's three training convolutions for the shape; nullopt when alg is not implemented.
 std::optional<std::function<void()>> onednn_step(dnnl::engine& engine, dnnl::stream& stream, int batch, const Shape& s,
-                                                 algorithm alg, std::string& impl) {
+                                                 algorithm alg, std::string& impl,
+                                                 memory::data_type type = memory::data_type::f32) {
     const int out = s.size + 2 * s.pad - 2;
     const memory::dims src_dims{batch, s.ic, s.size, s.size}, w_dims{s.oc, s.ic, 3, 3}, b_dims{s.oc},
         dst_dims{batch, s.oc, out, out}, strides{1, 1}, pad{s.pad, s.pad};
-    auto any = [](const memory::dims& d) { return memory::desc(d, memory::data_type::f32, memory::format_tag::any); };
+    auto any = [&](const memory::dims& d) { return memory::desc(d, type, memory::format_tag::any); };
+    // Weight gradients in f32, as the trainer keeps them.
+    auto any_f32 = [](const memory::dims& d) { return memory::desc(d, memory::data_type::f32, memory::format_tag::any); };
     const memory::desc bias(b_dims, memory::data_type::f32, memory::format_tag::a);
     try {
         dnnl::convolution_forward::primitive_desc fwd(
@@ -52,11 +55,11 @@ std::optional<std::function<void()>> onednn_step(dnnl::engine& engine, dnnl::str
         dnnl::convolution_backward_data::primitive_desc bd(
             {alg, fwd.src_desc(), any(w_dims), fwd.dst_desc(), strides, pad, pad}, engine, fwd);
         dnnl::convolution_backward_weights::primitive_desc bw(
-            {alg, fwd.src_desc(), any(w_dims), bias, fwd.dst_desc(), strides, pad, pad}, engine, fwd);
+            {alg, fwd.src_desc(), any_f32(w_dims), bias, fwd.dst_desc(), strides, pad, pad}, engine, fwd);
         impl = std::string(fwd.impl_info_str()) + " / " + bd.impl_info_str() + " / " + bw.impl_info_str();
         auto mem = [&](const memory::desc& d) {
             memory m(d, engine);
-            std::fill_n(static_cast<float*>(m.get_data_handle()), d.get_size() / sizeof(float), 0.01f);
+            std::fill_n(static_cast<char*>(m.get_data_handle()), d.get_size(), 0);
             return m;
         };
         memory src = mem(fwd.src_desc()), w = mem(fwd.weights_desc()), b = mem(bias), dst = mem(fwd.dst_desc()),
@@ -78,6 +81,34 @@ std::optional<std::function<void()>> onednn_step(dnnl::engine& engine, dnnl::str
         if (e.status != dnnl_unimplemented) throw;
         return std::nullopt;
     }
+}
+
+// The three batched GEMMs of WinogradConv (forward, backward-weights, backward-data) for
+// `tiles` tiles, inputs of type `type`, f32 results.
+double gemms_ms(dnnl::engine& engine, dnnl::stream& stream, memory::dim tiles, memory::dim ic, memory::dim oc,
+                memory::data_type type, int repeats) {
+    using tag = memory::format_tag;
+    const memory::dim p = WinogradConv::kPoints;
+    auto md = [&](memory::dim r, memory::dim c, memory::data_type t, tag g = tag::abc) {
+        return memory::desc({p, r, c}, t, g);
+    };
+    const auto f32 = memory::data_type::f32;
+    const dnnl::matmul fwd({{md(tiles, ic, type), md(ic, oc, type), md(tiles, oc, f32)}, engine});
+    const dnnl::matmul bwd_w({{md(ic, tiles, type, tag::acb), md(tiles, oc, type), md(ic, oc, f32)}, engine});
+    const dnnl::matmul bwd_d({{md(tiles, oc, type), md(oc, ic, type, tag::acb), md(tiles, ic, f32)}, engine});
+    memory v(md(tiles, ic, type), engine), vt(md(ic, tiles, type, tag::acb), engine, v.get_data_handle()),
+        u(md(ic, oc, type), engine), ut(md(oc, ic, type, tag::acb), engine, u.get_data_handle()),
+        m(md(tiles, oc, type), engine), m_out(md(tiles, oc, f32), engine), du(md(ic, oc, f32), engine),
+        dv(md(tiles, ic, f32), engine);
+    for (const memory* x : {&v, &u, &m}) std::fill_n(static_cast<char*>(x->get_data_handle()), x->get_desc().get_size(), 0);
+    return best_ms(
+        [&] {
+            fwd.execute(stream, {{DNNL_ARG_SRC, v}, {DNNL_ARG_WEIGHTS, u}, {DNNL_ARG_DST, m_out}});
+            bwd_w.execute(stream, {{DNNL_ARG_SRC, vt}, {DNNL_ARG_WEIGHTS, m}, {DNNL_ARG_DST, du}});
+            bwd_d.execute(stream, {{DNNL_ARG_SRC, m}, {DNNL_ARG_WEIGHTS, ut}, {DNNL_ARG_DST, dv}});
+            stream.wait();
+        },
+        repeats);
 }
 
 }  // namespace
@@ -117,6 +148,19 @@ int main(int argc, char** argv) {
         if (onednn_wino) std::printf("  oneDNN winograd %7.2f (ours %.2fx of it)", w_ms, w_ms / o_ms);
         std::printf("\n    direct: %s\n", direct_impl.c_str());
         if (onednn_wino) std::printf("    oneDNN winograd: %s\n", wino_impl.c_str());
+        if (bf16_native()) {
+            // What ours could gain in bf16 (its GEMMs in bf16, transforms in f32) against
+            // oneDNN's bf16 direct kernels: the same three batched GEMMs timed in both types.
+            std::string bf16_impl;
+            auto bf16_direct = onednn_step(engine, stream, batch, s, algorithm::convolution_direct, bf16_impl,
+                                           memory::data_type::bf16);
+            const memory::dim tiles = ours.tiles();
+            const double f32_gemms = gemms_ms(engine, stream, tiles, s.ic, s.oc, memory::data_type::f32, repeats),
+                         bf16_gemms = gemms_ms(engine, stream, tiles, s.ic, s.oc, memory::data_type::bf16, repeats);
+            std::printf("    bf16: oneDNN direct %7.2f (%s); ours' GEMMs f32 %.2f, bf16 %.2f: ours in bf16 about %.2f\n",
+                        best_ms(*bf16_direct, repeats), bf16_impl.c_str(), f32_gemms, bf16_gemms,
+                        o_ms - f32_gemms + bf16_gemms);
+        }
     }
     return 0;
 }

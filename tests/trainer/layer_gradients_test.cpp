@@ -131,6 +131,22 @@ TEST_CASE("dropout masks are the stream's draws in order, whichever thread fills
     }
 }
 
+TEST_CASE("dropout drops the same activations whatever their layout") {
+    Device device;
+    std::vector<std::vector<float>> outputs;
+    for (const auto tag : {dnnl::memory::format_tag::nchw, dnnl::memory::format_tag::nhwc,
+                           dnnl::memory::format_tag::nChw8c}) {
+        const dnnl::memory::desc src({2, 12, 3, 5}, dnnl::memory::data_type::f32, tag);
+        DropoutLayer dropout(device, src, 0.5f);
+        dropout.set_key(77);
+        dnnl::memory x(src, device.engine);
+        write_plain(device, random_values(2 * 12 * 3 * 5, 78), x);
+        outputs.push_back(tinydigit::trainer::testing::read_plain(device, dropout.forward(x, Mode::kTrain)));
+    }
+    CHECK(outputs[1] == outputs[0]);
+    CHECK(outputs[2] == outputs[0]);
+}
+
 TEST_CASE("zero padding backward takes the interior of the gradient") {
     Device device;
     const dnnl::memory::desc src({2, 16, 3, 3}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw16c);
