@@ -120,6 +120,24 @@ TileOrigin tile_origin(const Geometry& g, Index t) {
     return {t / per_image, in_image / g.tiles_x * kT, in_image % g.tiles_x * kT};
 }
 
+// window[r][s][c] = channel c0 + c of pixel (y0 + r, x0 + s) of image `image` (height x width,
+// channels-last), zero outside the image; c < n.
+template <int kSize>
+[[gnu::always_inline]] inline void gather_window(const float* images, Index image, int height, int width, int channels,
+                                                 int y0, int x0, int c0, int n, float (&window)[kSize][kSize][kBlock]) {
+    for (int r = 0; r < kSize; ++r) {
+        const int y = y0 + r;
+        for (int s = 0; s < kSize; ++s) {
+            const int x = x0 + s;
+            if (y >= 0 && y < height && x >= 0 && x < width) {
+                std::memcpy(window[r][s], images + ((image * height + y) * width + x) * channels + c0, sizeof(float) * n);
+            } else {
+                std::fill_n(window[r][s], n, 0.0f);
+            }
+        }
+    }
+}
+
 // V[xi][t][ic] = (B^T d B)[xi] for tile t's 6x6 input window d (zeros outside the image).
 [[gnu::always_inline]] inline void input_tile(const Geometry& g, const float* src, Index t, float* v) {
     const TileOrigin o = tile_origin(g, t);
@@ -127,18 +145,8 @@ TileOrigin tile_origin(const Geometry& g, Index t) {
     float d[kI][kI][kBlock], rows[kI][kI][kBlock];
     for (int c0 = 0; c0 < g.ic; c0 += kBlock) {
         const int n = std::min(kBlock, g.ic - c0);
-        for (int r = 0; r < kI; ++r) {
-            const int y = o.y - g.pad + r;
-            for (int s = 0; s < kI; ++s) {
-                const int x = o.x - g.pad + s;
-                if (y >= 0 && y < g.h && x >= 0 && x < g.w) {
-                    std::memcpy(d[r][s], src + ((o.image * g.h + y) * g.w + x) * g.ic + c0, sizeof(float) * n);
-                } else {
-                    std::fill_n(d[r][s], n, 0.0f);
-                }
-            }
-            input_1d(d[r][0], kBlock, rows[r][0], kBlock, n);
-        }
+        gather_window(src, o.image, g.h, g.w, g.ic, o.y - g.pad, o.x - g.pad, c0, n, d);
+        for (int r = 0; r < kI; ++r) input_1d(d[r][0], kBlock, rows[r][0], kBlock, n);
         for (int j = 0; j < kI; ++j) input_1d(rows[0][j], kI * kBlock, v + j * plane + t * g.ic + c0, kI * plane, n);
     }
 }
@@ -170,17 +178,8 @@ TileOrigin tile_origin(const Geometry& g, Index t) {
     float dy[kT][kT][kBlock], rows[kT][kI][kBlock];
     for (int c0 = 0; c0 < g.oc; c0 += kBlock) {
         const int n = std::min(kBlock, g.oc - c0);
-        for (int p = 0; p < kT; ++p) {
-            for (int q = 0; q < kT; ++q) {
-                if (o.y + p < g.out_h && o.x + q < g.out_w) {
-                    std::memcpy(dy[p][q], diff_dst + ((o.image * g.out_h + o.y + p) * g.out_w + o.x + q) * g.oc + c0,
-                                sizeof(float) * n);
-                } else {
-                    std::fill_n(dy[p][q], n, 0.0f);
-                }
-            }
-            output_adjoint_1d(dy[p][0], kBlock, rows[p][0], kBlock, n);
-        }
+        gather_window(diff_dst, o.image, g.out_h, g.out_w, g.oc, o.y, o.x, c0, n, dy);
+        for (int p = 0; p < kT; ++p) output_adjoint_1d(dy[p][0], kBlock, rows[p][0], kBlock, n);
         for (int j = 0; j < kI; ++j) {
             output_adjoint_1d(rows[0][j], kI * kBlock, dm + j * plane + t * g.oc + c0, kI * plane, n);
         }
