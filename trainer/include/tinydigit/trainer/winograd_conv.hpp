@@ -30,8 +30,8 @@ public:
     int out_height() const { return out_h_; }
     int out_width() const { return out_w_; }
     std::ptrdiff_t tiles() const { return tiles_; }  // 4x4 output tiles over the batch
-    // The implementations oneDNN chose for the three matmuls ("what (impl)" where one is a
-    // reference kernel), for the layer's check that nothing runs oneDNN's slow reference code.
+    // The three matmuls' primitive descriptors, for the layer's check that none of them runs
+    // one of oneDNN's slow reference implementations.
     std::vector<const dnnl::primitive_desc_base*> matmul_descs() const { return {&fwd_pd_, &bwd_w_pd_, &bwd_d_pd_}; }
 
     // src [n][h][w][ic], weights [ic][3][3][oc], bias [oc], dst [n][oh][ow][oc].
