@@ -74,7 +74,7 @@ done
 echo
 echo "means of $rounds alternating rounds; GFLOP/s at 525 MFLOP per image, % of the peak"
 echo "(bf16 against twice the FP32 peak: vdpbf16ps does two multiply-adds per FP32 lane;"
-echo " where ours f32 runs the 3x3 convs as Winograd (AVX-512) it executes fewer multiplies than"
+echo " ours f32 runs the 3x3 convs as Winograd (oneDNN's or its own) and executes fewer multiplies than"
 echo " counted, so its figure is direct-convolution-equivalent and can pass 100 %)"
 for batch in 32 128; do
     args=()

@@ -66,16 +66,17 @@ TEST_CASE("bf16 network: same weights give the f32 network's logits and gradient
     MESSAGE("logits: relative error " << logit_error);
     CHECK(logit_error < 0.03);
     CHECK(logit_error > 0.0);  // it did compute in bf16
-    // Measured: 1-4 % for the dense layers, growing to 10-24 % towards the input as each BN
-    // backward subtracts nearly equal bf16 terms. A wrong mask, layout or missing term gives
-    // errors near 100 %. The conv biases are left out: BN cancels them, their f32 gradient is
+    // Measured: 1-8 % for the dense layers, growing to 10-36 % towards the input as each BN
+    // backward subtracts nearly equal bf16 terms (24 % at most with the dropout masks of
+    // before they were drawn in logical order: the figure depends on which units drop). A
+    // wrong mask, layout or missing term gives errors near 100 %. The conv biases are left out: BN cancels them, their f32 gradient is
     // rounding noise around zero.
     for (std::size_t k = 0; k < f32.grads.size(); ++k) {
         const std::string& name = f32.names[k];
         if (name.starts_with("conv") && name.ends_with(".bias")) continue;
         const double error = relative_error(bf16.grads[k], f32.grads[k]);
         INFO(name << ": relative error " << error);
-        CHECK(error < 0.3);
+        CHECK(error < 0.5);
     }
 }
 

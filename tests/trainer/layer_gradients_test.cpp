@@ -28,12 +28,17 @@ void randomize_parameters(Device& device, Layer& layer, std::uint64_t key) {
 
 TEST_CASE("convolution backward (data, weights, bias) matches finite differences") {
     Device device;
-    for (const int padding : {1, 2}) {
-        CAPTURE(padding);
-        const auto src = plain_desc({2, 3, 6, 6});
-        ConvLayer conv(device, "conv", src, 4, 3, padding, true);
-        randomize_parameters(device, conv, 10);
-        GradientCheck(device, conv, src, 1).check(1e-2f, 2e-3);
+    // oneDNN's kernels and the trainer's own Winograd; 7x5 maps give Winograd edge tiles.
+    for (const ConvChoice choice : {ConvChoice::kOneDnn, ConvChoice::kOwnWinograd}) {
+        for (const int padding : {0, 1, 2}) {
+            CAPTURE(padding);
+            CAPTURE(choice == ConvChoice::kOwnWinograd);
+            const auto src = plain_desc({2, 3, 7, 5});
+            ConvLayer conv(device, "conv", src, 4, 3, padding, true, choice);
+            CHECK(conv.uses_own_winograd() == (choice == ConvChoice::kOwnWinograd));
+            randomize_parameters(device, conv, 10);
+            GradientCheck(device, conv, src, 1).check(1e-2f, 2e-3);
+        }
     }
 }
 
@@ -48,10 +53,12 @@ TEST_CASE("the first convolution (one input channel, 5x5) gets weight gradients 
 TEST_CASE("batch normalization with fused ReLU backward matches finite differences") {
     Device device;
     // Blocked channels as in the network (the conv before it chooses them).
-    const dnnl::memory::desc src({4, 16, 3, 3}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nChw16c);
-    BnReluLayer bn(device, "bn", src);
-    randomize_parameters(device, bn, 30);
-    GradientCheck(device, bn, src, 3).check(1e-3f, 1e-2);
+    for (const auto tag : {dnnl::memory::format_tag::nChw16c, dnnl::memory::format_tag::nhwc}) {
+        const dnnl::memory::desc src({4, 16, 3, 3}, dnnl::memory::data_type::f32, tag);
+        BnReluLayer bn(device, "bn", src);
+        randomize_parameters(device, bn, 30);
+        GradientCheck(device, bn, src, 3).check(1e-3f, 1e-2);
+    }
 }
 
 TEST_CASE("max pooling backward routes the gradient to the maximum (odd size drops the last row)") {
@@ -122,6 +129,22 @@ TEST_CASE("dropout masks are the stream's draws in order, whichever thread fills
         const bool keep = (bits & 0xFFFFu) >= static_cast<std::uint32_t>(rate * 65536.0f);
         REQUIRE(y[j] == (keep ? 1.0f / (1.0f - rate) : 0.0f));
     }
+}
+
+TEST_CASE("dropout drops the same activations whatever their layout") {
+    Device device;
+    std::vector<std::vector<float>> outputs;
+    for (const auto tag : {dnnl::memory::format_tag::nchw, dnnl::memory::format_tag::nhwc,
+                           dnnl::memory::format_tag::nChw8c}) {
+        const dnnl::memory::desc src({2, 12, 3, 5}, dnnl::memory::data_type::f32, tag);
+        DropoutLayer dropout(device, src, 0.5f);
+        dropout.set_key(77);
+        dnnl::memory x(src, device.engine);
+        write_plain(device, random_values(2 * 12 * 3 * 5, 78), x);
+        outputs.push_back(tinydigit::trainer::testing::read_plain(device, dropout.forward(x, Mode::kTrain)));
+    }
+    CHECK(outputs[1] == outputs[0]);
+    CHECK(outputs[2] == outputs[0]);
 }
 
 TEST_CASE("zero padding backward takes the interior of the gradient") {

@@ -1,5 +1,9 @@
 #include "tinydigit/trainer/conv_layer.hpp"
 
+#include <stdexcept>
+
+#include "tinydigit/trainer/cpu_isa.hpp"
+
 namespace tinydigit::trainer {
 
 using dnnl::algorithm;
@@ -12,8 +16,9 @@ namespace {
 // of the direct kernels' time (oneDNN 2.6 on Zen4, f32, 2 threads, batch 32, forward +
 // backward-data + backward-weights: 256->256 at 8x8 15.3 -> 7.9 ms, 64->64 at 17x17 5.1 -> 2.7
 // ms, 32->32 at 17x17 about 0.9x); with 16 it was slower (1.2-1.6x). oneDNN has it for f32 on
-// AVX-512 only, so bf16, AVX2 and the 5x5 convs stay direct. Taken only when all three passes
-// have it and agree on the layouts the forward chose, which the layer's backward relies on.
+// AVX-512 only (below AVX-512 the 3x3 convs run the trainer's own, own_winograd_fastest). Taken
+// only when all three passes have it and agree on the layouts the forward chose, which the
+// layer's backward relies on.
 constexpr memory::dim kWinogradMinChannels = 32;
 
 algorithm winograd_if_available(const dnnl::engine& engine, const dnnl::convolution_forward::desc& winograd_forward,
@@ -32,14 +37,35 @@ algorithm winograd_if_available(const dnnl::engine& engine, const dnnl::convolut
     }
 }
 
+// The trainer's Winograd (WinogradConv) against oneDNN, ms per forward + backward-data +
+// backward-weights at batch 32 (benchmarks/train_speed/conv3x3_speed, Zen4, 1 thread):
+//   AVX2 (oneDNN capped; direct kernels only): conv3 32->64 15x15 pad 2 11.0 -> 5.6, conv4 64->64
+//   17x17 15.9 -> 9.8, conv5 64->256 8x8 13.8 -> 5.5, conv6 256->256 8x8 56.5 -> 21.4;
+//   AVX-512, against oneDNN's Winograd: conv5 4.6 -> 3.3, conv6 15.3 -> 12.8, but conv4 (17x17:
+//   25 tiles of 4x4 cover 20x20) 6.2 -> 7.1.
+// So ours takes every f32 3x3 convolution below AVX-512 and those with maps up to 8x8 (whole
+// tiles) on AVX-512. bf16 stays with oneDNN (WinogradConv is f32).
+bool own_winograd_fastest(const Device& device, int kernel, memory::dim out_height, memory::dim out_width) {
+    if (kernel != 3 || device.activations != memory::data_type::f32) return false;
+    return !avx512_supported() || (out_height <= 8 && out_width <= 8);
+}
+
 }  // namespace
 
 ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc& src_desc,
-                     int out_channels, int kernel, int padding, bool need_diff_src)
+                     int out_channels, int kernel, int padding, bool need_diff_src, ConvChoice choice)
     : WeightedLayer(device), src_desc_(src_desc) {
     const auto in = src_desc.dims();
     const memory::dim n = in[0], c = in[1], h = in[2], w = in[3];
     const memory::dim oh = h + 2 * padding - kernel + 1, ow = w + 2 * padding - kernel + 1;
+    if (choice == ConvChoice::kOwnWinograd ||
+        (choice == ConvChoice::kFastest && own_winograd_fastest(device, kernel, oh, ow))) {
+        if (kernel != 3 || device.activations != memory::data_type::f32) {
+            throw std::invalid_argument(name + ": the own Winograd convolution is for 3x3 kernels in f32");
+        }
+        set_up_own_winograd(name, out_channels, padding, need_diff_src);
+        return;
+    }
     const memory::dims weight_dims{out_channels, c, kernel, kernel}, bias_dims{out_channels};
     const memory::dims strides{1, 1}, pad{padding, padding};
     const auto bias_desc = plain_desc(bias_dims);
@@ -95,12 +121,7 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     // The f32 master weights Adam updates. In f32 they are what the forward computes with; in
     // bf16 they take the layout the gradients arrive in and each forward converts them.
     const memory::desc master = act == memory::data_type::f32 ? fwd_pd.weights_desc() : bw_pd.diff_weights_desc();
-    const int fan = static_cast<int>(kernel * kernel);
-    weight_ = {name + ".weight", {out_channels, static_cast<int>(c), kernel, kernel}, plain_desc(weight_dims),
-               memory(master, device.engine), memory(master, device.engine),
-               static_cast<int>(c) * fan, out_channels * fan, 0.0f};
-    bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device.engine),
-             memory(bias_desc, device.engine), 0, 0, 0.0f};
+    set_parameters(name, master);
     if (fwd_pd.weights_desc() != master) fwd_weight_ = memory(fwd_pd.weights_desc(), device.engine);
     if (bw_pd.diff_weights_desc() != master) grad_weight_raw_ = memory(bw_pd.diff_weights_desc(), device.engine);
 
@@ -116,16 +137,64 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     }
 }
 
+void ConvLayer::set_parameters(const std::string& name, const memory::desc& master) {
+    const memory::dims dims = master.dims();
+    const auto bias_desc = plain_desc({dims[0]});
+    const int out_channels = static_cast<int>(dims[0]), in_channels = static_cast<int>(dims[1]),
+              kernel = static_cast<int>(dims[2]), fan = kernel * kernel;
+    weight_ = {name + ".weight", {out_channels, in_channels, kernel, kernel}, plain_desc(dims),
+               memory(master, device_.engine), memory(master, device_.engine), in_channels * fan, out_channels * fan,
+               0.0f};
+    bias_ = {name + ".bias", {out_channels}, bias_desc, memory(bias_desc, device_.engine),
+             memory(bias_desc, device_.engine), 0, 0, 0.0f};
+}
+
+void ConvLayer::set_up_own_winograd(const std::string& name, int out_channels, int padding, bool need_diff_src) {
+    const auto in = src_desc_.dims();
+    winograd_ = std::make_unique<WinogradConv>(device_.engine, static_cast<int>(in[0]), static_cast<int>(in[1]),
+                                               static_cast<int>(in[2]), static_cast<int>(in[3]), out_channels,
+                                               padding);
+    for (const auto* pd : winograd_->matmul_descs()) check_implementation(device_, *pd, name + " Winograd matmul");
+    const auto nhwc = [](const memory::dims& dims) {
+        return memory::desc(dims, memory::data_type::f32, memory::format_tag::nhwc);
+    };
+    dst_desc_ = nhwc({in[0], out_channels, winograd_->out_height(), winograd_->out_width()});
+    dst_ = memory(dst_desc_, device_.engine);
+    const memory::desc conv_src_desc = nhwc(in);
+    src_reordered_ = conv_src_desc != src_desc_;
+    if (src_reordered_) conv_src_ = memory(conv_src_desc, device_.engine);
+    // Weights as [ic][ky][kx][oc]: the transforms run along contiguous output channels.
+    set_parameters(name, memory::desc({out_channels, in[1], 3, 3}, memory::data_type::f32, memory::format_tag::bcda));
+    if (need_diff_src) {
+        computed_diff_src_ = memory(conv_src_desc, device_.engine);
+        diff_src_ = src_reordered_ ? memory(src_desc_, device_.engine) : computed_diff_src_;
+    }
+}
+
 const memory& ConvLayer::forward(const memory& src, Mode) {
     if (src_reordered_) reorder_into(device_, src, conv_src_);
     const memory& conv_src = src_reordered_ ? conv_src_ : src;
     computed_src_ = &conv_src;
+    if (winograd_) {
+        device_.stream.wait();
+        winograd_->forward(device_.stream, data_of(conv_src), data_of(weight_.value), data_of(bias_.value),
+                           data_of(dst_));
+        return dst_;
+    }
     if (fwd_weight_) reorder_into(device_, weight_.value, fwd_weight_);
     fwd_.execute(device_.stream, {{DNNL_ARG_SRC, conv_src},
                                   {DNNL_ARG_WEIGHTS, fwd_weight_ ? fwd_weight_ : weight_.value},
                                   {DNNL_ARG_BIAS, bias_.value},
                                   {DNNL_ARG_DST, dst_}});
     return dst_;
+}
+
+const memory& ConvLayer::backward(const memory& diff_dst) {
+    if (!winograd_) return WeightedLayer::backward(diff_dst);
+    winograd_->backward(device_.stream, data_of(diff_dst), data_of(weight_.grad), data_of(bias_.grad),
+                        computed_diff_src_ ? data_of(computed_diff_src_) : nullptr);
+    if (diff_src_ != computed_diff_src_) reorder_into(device_, computed_diff_src_, diff_src_);
+    return diff_src_;
 }
 
 }  // namespace tinydigit::trainer

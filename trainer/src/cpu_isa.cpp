@@ -31,7 +31,11 @@ std::string_view onednn_isa_name() {
     return "no SIMD";
 }
 
-bool bf16_supported() { return has(dnnl::cpu_isa::avx512_core); }
+bool avx512_supported() { return has(dnnl::cpu_isa::avx512_core); }
+
+bool avx2_supported() { return has(dnnl::cpu_isa::avx2); }
+
+bool bf16_supported() { return avx512_supported(); }
 
 bool bf16_native() { return has(dnnl::cpu_isa::avx512_core_bf16); }
 

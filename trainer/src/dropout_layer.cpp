@@ -32,8 +32,13 @@ DropoutLayer::DropoutLayer(Device& device, const memory::desc& src_desc, float r
     : device_(device), desc_(src_desc), rate_(rate), dst_(src_desc, device.engine),
       diff_src_(src_desc, device.engine) {
     // The mask has the activations' layout in f32, so mask element i scales physical element i.
+    // It is drawn in their logical (row-major NCHW) order and reordered into that layout where
+    // it differs: which activations drop depends on the key, not on the layout the layers
+    // before chose (f32 and bf16 networks, channels-last around the own Winograd convs).
     const memory::desc mask_desc = with_type(src_desc, memory::data_type::f32);
     mask_ = memory(mask_desc, device.engine);
+    const memory::desc logical = plain_desc(src_desc.dims());
+    drawn_mask_ = logical == mask_desc ? mask_ : memory(logical, device.engine);
     const dnnl::binary::primitive_desc apply_pd({dnnl::algorithm::binary_mul, src_desc, mask_desc, src_desc},
                                                 device.engine);
     check_implementation(device, apply_pd, "dropout " + dims_text(src_desc));
@@ -45,8 +50,8 @@ const memory& DropoutLayer::forward(const memory& src, Mode mode) {
     // Four 16-bit uniforms per 64-bit draw; a rate's resolution of 2^-16 is plenty.
     const auto threshold = static_cast<std::uint32_t>(rate_ * 65536.0f);
     const float keep_scale = 1.0f / (1.0f - rate_);
-    float* mask = data_of(mask_);
-    const std::size_t n = element_count(mask_), whole_draws = n / 4;
+    float* mask = data_of(drawn_mask_);
+    const std::size_t n = element_count(drawn_mask_), whole_draws = n / 4;
     for_each_thread_range(std::array{whole_draws}, [&](std::size_t, std::size_t begin, std::size_t end) {
         fill_mask(mask + 4 * begin, key_, begin, end - begin, threshold, keep_scale);
     });
@@ -54,6 +59,7 @@ const memory& DropoutLayer::forward(const memory& src, Mode mode) {
     for (std::size_t j = 4 * whole_draws; j < n; ++j, bits >>= 16) {
         mask[j] = (bits & 0xFFFFu) >= threshold ? keep_scale : 0.0f;
     }
+    if (drawn_mask_ != mask_) reorder_into(device_, drawn_mask_, mask_);
     multiply(src, dst_);
     return dst_;
 }

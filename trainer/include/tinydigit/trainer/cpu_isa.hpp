@@ -9,6 +9,10 @@ namespace tinydigit::trainer {
 // oneDNN's name of the instruction set it dispatches to, e.g. "avx2" or "avx512_core_bf16".
 std::string_view onednn_isa_name();
 
+// Whether oneDNN runs AVX-512 (avx512_core) or AVX2 kernels here.
+bool avx512_supported();
+bool avx2_supported();
+
 // Whether oneDNN has bf16 training kernels on this CPU (AVX-512 and up).
 bool bf16_supported();
 

@@ -28,6 +28,7 @@ private:
     float rate_;
     std::uint64_t key_ = 0;
     dnnl::memory mask_;  // f32, 0 or 1 / (1 - rate) per physical element
+    dnnl::memory drawn_mask_;  // the mask in row-major NCHW order (mask_ where that is its layout)
     dnnl::binary apply_;
     dnnl::memory dst_, diff_src_;
 };

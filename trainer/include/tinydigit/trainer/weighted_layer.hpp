@@ -14,7 +14,7 @@ namespace tinydigit::trainer {
 class WeightedLayer : public Layer {
 public:
     const dnnl::memory::desc& dst_desc() const final { return dst_desc_; }
-    const dnnl::memory& backward(const dnnl::memory& diff_dst) final;
+    const dnnl::memory& backward(const dnnl::memory& diff_dst) override;
     std::vector<Parameter*> parameters() final { return {&weight_, &bias_}; }
 
 protected:
