@@ -183,17 +183,21 @@ void decode_tail(const model::Model& m, const model::Operator& op, std::int32_t 
 }
 }  // namespace
 
-const char* operator_kind(const model::Operator& op) {
+const char* kind_name(std::uint32_t type, bool pooled) {
     // By union type (schema/model.fbs order), then a pooled conv; a table, not a switch of returns.
     static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D",
                                              "FullyConnected", "Pad", "Conv2D+MaxPool"};
     using T = model::OpParams;
     static_assert(int(T::Conv2D) == 1 && int(T::MaxPool2D) == 2 && int(T::FullyConnected) == 3 && int(T::Pad) == 4 &&
                   T::MAX == T::Pad);
-    auto kind = static_cast<std::uint32_t>(op.params_type());
-    if (op.params() == nullptr || kind > static_cast<std::uint32_t>(T::MAX)) kind = 0;
-    if (kind == 1 && conv_fields(op).pool_h > 0) kind = 5;
-    return kKinds[kind];
+    if (type > static_cast<std::uint32_t>(T::MAX)) type = 0;
+    if (type == 1 && pooled) type = 5;
+    return kKinds[type];
+}
+
+const char* operator_kind(const model::Operator& op) {
+    const auto type = op.params() != nullptr ? static_cast<std::uint32_t>(op.params_type()) : 0;
+    return kind_name(type, type == static_cast<std::uint32_t>(model::OpParams::Conv2D) && conv_fields(op).pool_h > 0);
 }
 
 // The parameter structs are filled by member runs (dimensions, fields in schema order) where

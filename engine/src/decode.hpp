@@ -68,6 +68,9 @@ PadFields pad_fields(const model::Operator& op);
 // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad"; "unknown" for any other
 // type or missing parameters (the names OperatorInfo and VerifyFailure give).
 const char* operator_kind(const model::Operator& op);
+// The same name from the union type (0 or past the union: "unknown") and, for a Conv2D, whether
+// it has a fused pool: for callers that have read the parameters already (the operator view).
+const char* kind_name(std::uint32_t type, bool pooled);
 
 // Kernel parameters of a verified operator (out of line: the verifier and run() share them).
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op);

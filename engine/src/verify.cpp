@@ -496,10 +496,11 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
 
 }  // namespace
 
-Status verify_model(const void* bytes, std::size_t size) noexcept { return verify_model(bytes, size, nullptr); }
-
-Status verify_model(const void* bytes, std::size_t size, VerifyFailure* failure) noexcept {
-    if (failure != nullptr) *failure = VerifyFailure{};
+namespace {
+// Everything verify_model checks, with the site where it stopped: load() calls this and not
+// verify_model(..., failure), so firmware that never asks where links none of the failure's
+// look-ups (operator kind, tensor name).
+Status check_model(const void* bytes, std::size_t size, Site& site) {
     if (bytes == nullptr) return Status::kNullArgument;
     if (reinterpret_cast<std::uintptr_t>(bytes) % 16 != 0) return Status::kMisalignedModel;
     const auto* data = static_cast<const std::uint8_t*>(bytes);
@@ -507,11 +508,22 @@ Status verify_model(const void* bytes, std::size_t size, VerifyFailure* failure)
     if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
     // Called here, not from verify(): its frames then never stack on verify()'s.
     if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
+    return verify(data, size, site);
+}
+}  // namespace
+
+Status verify_model(const void* bytes, std::size_t size) noexcept {
     Site site;
-    const Status status = verify(data, size, site);
+    return check_model(bytes, size, site);
+}
+
+Status verify_model(const void* bytes, std::size_t size, VerifyFailure* failure) noexcept {
+    if (failure != nullptr) *failure = VerifyFailure{};
+    Site site;
+    const Status status = check_model(bytes, size, site);
     // A site is only ever set after the structure was verified, to an index in range.
     if (status != Status::kOk && failure != nullptr) {
-        const model::Model& m = *model::GetModel(data);
+        const model::Model& m = *model::GetModel(bytes);
         if (site.op >= 0) {
             failure->operator_index = site.op;
             failure->operator_kind = detail::operator_kind(*m.operators()->Get(static_cast<flatbuffers::uoffset_t>(site.op)));
