@@ -224,6 +224,18 @@ TINYDIGIT_PARAM_IS(kPoolStrideW, VT_POOL_STRIDE_W);
 #undef TINYDIGIT_PARAM_IS
 static_assert(kParamCount == detail::kTableLayouts[detail::kConv2D].count);
 
+// conv2d_scratch_bytes or fully_connected_scratch_bytes (scratch.hpp) of an op whose reduction
+// (1..kMaxReductionLength) and channels (>= 1) are checked: the same sizes, the rounding in 32
+// bits (their guards and 64-bit rounding cost 40 bytes of Cortex-M code here).
+constexpr std::uint64_t verified_scratch_bytes(bool conv, std::uint32_t reduction, std::int32_t channels) {
+    return (conv ? 4u : 2u) * ((reduction + 63) & ~63u) + 4 * std::uint64_t(channels);
+}
+static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(5, 5, 32, 32) &&
+              verified_scratch_bytes(true, 65536, 0x7fffffff) == conv2d_scratch_bytes(1, 256, 256, 0x7fffffff) &&
+              verified_scratch_bytes(true, 1, 1) == conv2d_scratch_bytes(1, 1, 1, 1) &&
+              verified_scratch_bytes(false, 65536, 0x7fffffff) == fully_connected_scratch_bytes(65536, 0x7fffffff) &&
+              verified_scratch_bytes(false, 65, 10) == fully_connected_scratch_bytes(65, 10));
+
 // The rules of one operator (schema/model.fbs; engine/README.md's status table), in this order:
 // - Conv2D and FullyConnected ("weighted"): constant weights, INT8, rank 4 (Conv2D) or 2, and a
 //   constant bias, INT32, rank 1, both with zero point 0 (check_constant, at that tensor);
@@ -288,7 +300,7 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
                 const std::int32_t size = p[size_at + axis], stride = p[size_at + 2 + axis];
                 if (size == 0) continue;  // no pool
                 if (std::uint32_t(size) > extent) return Status::kKernelTooLarge;
-                extent = static_cast<std::uint32_t>(detail::sweep(extent, size, stride));
+                extent = detail::sweep(extent, size, stride);
             }
             out[axis] = extent;
         }
@@ -300,8 +312,7 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     if (weighted) {
         if (Status s = check_requant(op, channels); s != Status::kOk) return s;
         // A conv's reduction is kernel_h * kernel_w * in_channels (its weights' shape, checked).
-        scratch = type == OpParams::Conv2D ? conv2d_scratch_bytes(reduction, 1, 1, channels)
-                                           : fully_connected_scratch_bytes(reduction, channels);
+        scratch = verified_scratch_bytes(type == OpParams::Conv2D, static_cast<std::uint32_t>(reduction), channels);
     }
     return Status::kOk;
 }
