@@ -9,7 +9,7 @@
 // The rules are templates over where they record the operator and tensor being checked, and
 // each of their two users instantiates them once in its own file: verify.cpp (load(), nothing
 // recorded) and verify_report.cpp (verify_model(..., failure)). Firmware that never asks where a
-// model failed then links no code that records it (M4: 100 bytes), and each file's compiler
+// model failed then links no code that records it (M4: 56 bytes), and each file's compiler
 // sees one caller of every rule, so it inlines them as it did before the split.
 #pragma once
 
