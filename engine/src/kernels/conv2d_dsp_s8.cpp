@@ -4,9 +4,11 @@
 // however many pixels share it, so the pass covers as many pixels as registers allow: four
 // accumulators, four column words (one LDM per two pixels), the unpacked weight pair and
 // the pointers (14 registers). Per group of 4 reduction steps (16 MACs): LDR + 2 SXTB16 +
-// 2 LDM + 8 SMLAD = 13 instructions; 4 groups per loop iteration (0.84 per MAC with CMP +
-// BNE). 8 channels x 2 pixels or 3 pixels x 2 channels would need more registers than
-// exist unless two channels' weights were interleaved in the file (a model-format change).
+// 2 LDM + 8 SMLAD = 13 instructions; 2 groups per loop iteration (0.875 per MAC with CMP +
+// BNE; 4 groups took 0.84 for 98 bytes more flash, which the M4 image's engine .text limit
+// weighs more: seed 0.935 instead of 0.905 per MAC). 8 channels x 2 pixels or 3 pixels x 2
+// channels would need more registers than exist unless two channels' weights were
+// interleaved in the file (a model-format change).
 //
 // The column of 4 pixels over the whole reduction would take 8 x K bytes, twice the planned
 // scratch, so the reduction runs in chunks (a kernel row when kernel_w * in_c % 4 == 0, so a
@@ -36,7 +38,7 @@ constexpr std::int32_t kPixels = 4;
 // then the column of one chunk of `chunk` reduction steps (a multiple of 4, or all of K).
 struct Plan {
     std::int32_t chunk, channels;
-    std::uint32_t column_bytes;  // one chunk's column, 16-byte multiple
+    std::uint32_t bytes;  // the sums, then one chunk's column (a 16-byte multiple)
 };
 
 // conv2d_scratch_bytes() of a verified conv (K and out_c >= 1, K <= 65,536), in 32-bit
@@ -59,8 +61,8 @@ Plan plan_of(const Conv2DParams& p) {
     const std::uint32_t channels_needed = chunk == k ? 1 : min_channels;
     if (8 * (chunk & ~3u) + tail + 16 * channels_needed > budget) chunk = (budget - tail - 16 * min_channels) / 32 * 4;
     const std::uint32_t column = 8 * (chunk & ~3u) + tail;
-    const std::uint32_t fit = (budget - column) / (4 * kPixels);
-    return Plan{static_cast<std::int32_t>(chunk), static_cast<std::int32_t>(fit < out_c ? fit : out_c), column};
+    const std::uint32_t fit = (budget - column) / (4 * kPixels), channels = fit < out_c ? fit : out_c;
+    return Plan{static_cast<std::int32_t>(chunk), static_cast<std::int32_t>(channels), column + 4 * kPixels * channels};
 }
 
 // One group of 4 reduction steps for 4 pixels of one channel (16 MACs, 13 instructions).
@@ -83,8 +85,8 @@ Plan plan_of(const Conv2DParams& p) {
 // chunk, for c in [0, channels): channel c's chunk starts at w + c * stride. col holds
 // `groups` >= 1 groups in the interleaved layout. The channel loop is in the asm too (16
 // instructions per channel instead of about 30 around a per-channel call). The loop body
-// does 4 groups; its first pass enters the body through a TBB table so that it does
-// groups % 4 of them (one copy of the body, no separate loop for the odd groups).
+// does 2 groups; for an odd count its first pass enters at the second (one copy of the
+// body, no separate loop for the odd group).
 __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
                                             std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
     // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
@@ -97,24 +99,22 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
     register std::uint32_t a1 __asm__("r5");
     register std::uint32_t a2 __asm__("r6");
     register std::uint32_t a3 __asm__("r8");
+    // A low register for 16-bit LDM encodings (r7: the asm needs 14 registers, so the frame
+    // pointer is omitted anyway, as every optimized build does).
+    register const std::int16_t* c __asm__("r7");
     std::uint32_t v, t, end;
-    const std::int16_t* c;
-    const std::int32_t bytes = 4 * groups, entry = groups & 3;
+    const std::int32_t bytes = 4 * groups;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
     __asm__ volatile(
         "2:\n\t"
         "ldmia  %[s], {%[a0], %[a1], %[a2], %[a3]}\n\t"
         "ldr    %[c], %[col]\n\t"
-        "ldr    %[end], %[bytes]\n\t"
-        "adds   %[end], %[w], %[end]\n\t"
-        "ldr    %[t], %[entry]\n\t"
-        "tbb    [pc, %[t]]\n\t"
-        "0:\n\t"
-        ".byte  (4f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2, (5f - 0b) / 2\n\t"
+        "ldr    %[t], %[bytes]\n\t"
+        "adds   %[end], %[w], %[t]\n\t"
+        "lsls   %[t], %[t], #29\n\t"  // groups & 1, bit 2 of bytes, to the sign
+        "bmi    7f\n\t"
         "4:\n\t" TD_DSP_GROUP
-        "5:\n\t" TD_DSP_GROUP
-        "6:\n\t" TD_DSP_GROUP
         "7:\n\t" TD_DSP_GROUP
         "cmp    %[w], %[end]\n\t"
         "bne    4b\n\t"
@@ -127,7 +127,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
           [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
           [x3] "=&r"(x3), [end] "=&r"(end)
-        : [col] "m"(col), [bytes] "m"(bytes), [entry] "m"(entry), [skip] "m"(skip), [sums_end] "m"(sums_end)
+        : [col] "m"(col), [bytes] "m"(bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
         : "cc", "memory");
 }
 
@@ -186,8 +186,8 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
             const std::int32_t n = end - r < len - t ? end - r : len - t;
             any |= src != nullptr;
             std::int32_t m = 0;
-            if ((t & 3) == 0) {  // whole groups: one word each
-                const std::int32_t words = (t + n <= full ? n : full - t) >> 2;
+            if ((t & 3) == 0) {  // whole groups (t + n <= len: none in the K % 4 tail): one word each
+                const std::int32_t words = n >> 2;
                 widen(src, col + t * kPixels, words, minus_z);
                 m = 4 * words;
             }
@@ -227,40 +227,40 @@ Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::i
     return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
 }
 
-// Requantizes the 4 pixels' sums of channel o and stores them (max-updates, when pooled).
+// Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
+// (every output starts at -128, pooled or not: one store rule, and a value stored twice,
+// as a short last block's repeated pixel is, stays the same, so all 4 pixels are stored).
 // The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
 // pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
 // (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
 // floor of the quotient. Otherwise the shared out-of-line requantize and every pooled output.
-__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple,
-                                      std::int32_t pixels, std::int32_t o, const std::int32_t* sums) {
+__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple, std::int32_t o,
+                                      const std::int32_t* sums) {
     const Requant& rq = p.requant;
     const std::int32_t n = rq.shift[o];
-    const bool pooled = p.pool_h != 0;
     if (n <= 32 || !simple) {
-        for (std::int32_t j = 0; j < pixels; ++j) {
+        for (std::int32_t j = 0; j < kPixels; ++j) {
             const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
             const Target& t = targets[j];
-            for (std::int32_t r = 0; r < t.rows; ++r)
-                for (std::int32_t c = 0; c < t.cols; ++c) {
-                    std::int8_t* d = t.first + (r * p.out_w + c) * p.out_c + o;
-                    if (!pooled || y > *d) *d = y;
-                }
+            for (std::int32_t q = 0; q < t.rows * t.cols; ++q) {  // row q / cols, column q % cols
+                std::int8_t* d = t.first + (q / t.cols * p.out_w + q % t.cols) * p.out_c + o;
+                if (y > *d) *d = y;
+            }
         }
         return;
     }
     // Locals first: an int8 store may alias any field, which would then be loaded again.
     const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
     const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
-    for (std::int32_t j = 0; j < pixels; ++j) {
+    for (std::int32_t j = 0; j < kPixels; ++j) {
         const std::int32_t acc = wrapping_add(bias, sums[j]);
         const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
         std::int32_t y = ((high + round) >> (n - 32)) + zp;
         if (y < lo) y = lo;
         if (y > hi) y = hi;
         std::int8_t* const d = targets[j].first + o;
-        if (!pooled || y > *d) *d = static_cast<std::int8_t>(y);
+        if (y > *d) *d = static_cast<std::int8_t>(y);
     }
 }
 
@@ -269,8 +269,7 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
 // Accumulators for a block of output channels, then one chunk's column (plan_of: at most
 // the planned conv2d_scratch_bytes).
 std::uint64_t conv2d_dsp_s8_scratch_bytes(const Conv2DParams& p) {
-    const Plan plan = plan_of(p);
-    return plan.column_bytes + 4u * kPixels * static_cast<std::uint32_t>(plan.channels);
+    return plan_of(p).bytes;
 }
 
 void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
@@ -280,10 +279,9 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
     const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
     const detail::ConvSweep sweep(p);
-    if (p.pool_h != 0) std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity
+    std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
-        const std::int32_t pixels = n - i < kPixels ? n - i : kPixels;
         std::int32_t pixel[kPixels];  // a short last block repeats its last pixel
         Target targets[kPixels];
         bool simple = true;  // every pixel goes to one output
@@ -292,6 +290,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
             targets[j] = target_of(p, out, pixel[j], sweep.used_w);
             simple = simple && targets[j].rows * targets[j].cols == 1;  // counts >= 0: both 1
         }
+        bool any = false;  // the chunk's column holds an input cell
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
             const std::int32_t channels = p.out_c - o0 < plan.channels ? p.out_c - o0 : plan.channels;
             std::memset(sums, 0, 4u * kPixels * static_cast<std::uint32_t>(channels));
@@ -299,10 +298,8 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len >> 2, rest = len & 3;
                 // All padding adds nothing (a one-chunk column is gathered for the first block only).
-                if (!one_chunk || o0 == 0) {
-                    const bool any = gather(p, in, pixel, sweep.used_w, col, k0, len);
-                    if (!any && !one_chunk) continue;
-                }
+                if (!one_chunk || o0 == 0) any = gather(p, in, pixel, sweep.used_w, col, k0, len);
+                if (!any) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
                 const std::int16_t* tail = col + groups * 4 * kPixels;
@@ -312,7 +309,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                             sums[kPixels * o + j] += tail[4 * j + r] * w[o * k + 4 * groups + r];
             }
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, pixels, o, s);
+            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, o, s);
         }
     }
 }

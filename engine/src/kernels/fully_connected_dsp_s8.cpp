@@ -1,7 +1,10 @@
-// FullyConnected for Cortex-M4/M7/M33: the input once as int16 pairs (x - z_in) in SMLAD pair
-// order, then 2 outputs per pass sharing each column word: per group of 4 inputs, 2 weight
-// LDRs, one LDRD of the column, 4 SXTB16 and 4 SMLAD (13 instructions per 8 MACs with the
-// loop). The loop is asm for its size: at -Os GCC spills the two sums in it.
+// FullyConnected for Cortex-M4/M7/M33, written for flash: one output per pass over the input
+// in place, no scratch. Per group of 4 inputs: an LDR of input and one of weights, 2 SXTAB16
+// making the input's (x - z_in) pairs, 2 SXTB16 the weights' pairs (dsp_support.hpp), 2 SMLAD:
+// 10 instructions per 4 MACs with the loop. The dense layers are a small share of a
+// network's MACs (seed 0.6 %), so flash weighs more: an int16 pair-order copy of the input in
+// scratch took 8 per 4 MACs (13 per 8 with 2 outputs per pass) for 46 (106) bytes more. The
+// loop is asm: GCC's plain loop at -Os takes 8 instructions per MAC.
 #if defined(__ARM_FEATURE_DSP)
 
 #include "dsp_support.hpp"
@@ -9,53 +12,36 @@
 
 namespace tinydigit::engine {
 
-// The input once as int16, in pair order.
-std::uint64_t fully_connected_dsp_s8_scratch_bytes(const FullyConnectedParams& p) {
-    return 2 * static_cast<std::uint64_t>(p.in_count);
-}
+std::uint64_t fully_connected_dsp_s8_scratch_bytes(const FullyConnectedParams&) { return 0; }
 
-void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void* scratch) {
-    const std::int32_t k = p.in_count, full = k & ~3;
-    auto* const col = static_cast<std::int16_t*>(scratch);  // 16-byte aligned (arena): LDRD may read it
-    for (std::int32_t j = 0; j < k; ++j) {
-        const std::int32_t at = j < full ? detail::pair_slot(j) : j;
-        col[at] = static_cast<std::int16_t>(in[j] - p.in_zero_point);
-    }
-    for (std::int32_t o = 0; o < p.out_count; o += 2) {
-        // The second output of the pass; an odd count's last pass computes its output twice.
-        const std::int32_t ob = o + 1 < p.out_count ? o + 1 : o;
-        const std::int8_t* wa = p.weights + o * k;
-        const std::int8_t* wb = p.weights + ob * k;
-        std::int32_t sa = 0, sb = 0;
-        const std::int16_t* c = col;
-        std::uint32_t x0, x1, t, va, vb;
+void fully_connected_dsp_s8(const FullyConnectedParams& p, const std::int8_t* in, std::int8_t* out, void*) {
+    const std::int32_t k = p.in_count, z = p.in_zero_point;
+    const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
+    const std::int8_t* const full_end = in + (k & ~3);
+    const std::int8_t* w = p.weights;  // row o follows row o - 1
+    for (std::int32_t o = 0; o < p.out_count; ++o) {
+        std::int32_t sum = 0;
+        const std::int8_t* x = in;
+        std::uint32_t lo, hi, t, v;
         __asm__ volatile(
-            "b      2f\n\t"  // no group at all when k < 4
+            "b       2f\n\t"  // no group at all when k < 4
             "1:\n\t"
-            "ldr    %[va], [%[wa]], #4\n\t"
-            "ldr    %[vb], [%[wb]], #4\n\t"
-            "ldrd   %[x0], %[x1], [%[c]], #8\n\t"
-            "sxtb16 %[t], %[va]\n\t"
-            "sxtb16 %[va], %[va], ror #8\n\t"
-            "smlad  %[sa], %[x0], %[t], %[sa]\n\t"
-            "smlad  %[sa], %[x1], %[va], %[sa]\n\t"
-            "sxtb16 %[t], %[vb]\n\t"
-            "sxtb16 %[vb], %[vb], ror #8\n\t"
-            "smlad  %[sb], %[x0], %[t], %[sb]\n\t"
-            "smlad  %[sb], %[x1], %[vb], %[sb]\n\t"
+            "ldr     %[hi], [%[x]], #4\n\t"
+            "ldr     %[v], [%[w]], #4\n\t"
+            "sxtab16 %[lo], %[mz], %[hi]\n\t"
+            "sxtab16 %[hi], %[mz], %[hi], ror #8\n\t"
+            "sxtb16  %[t], %[v]\n\t"
+            "sxtb16  %[v], %[v], ror #8\n\t"
+            "smlad   %[sum], %[lo], %[t], %[sum]\n\t"
+            "smlad   %[sum], %[hi], %[v], %[sum]\n\t"
             "2:\n\t"
-            "cmp    %[c], %[end]\n\t"
-            "bne    1b"
-            : [wa] "+r"(wa), [wb] "+r"(wb), [c] "+r"(c), [sa] "+r"(sa), [sb] "+r"(sb), [x0] "=&r"(x0),
-              [x1] "=&r"(x1), [t] "=&r"(t), [va] "=&r"(va), [vb] "=&r"(vb)
-            : [end] "r"(col + full)
+            "cmp     %[x], %[end]\n\t"
+            "bne     1b"
+            : [x] "+r"(x), [w] "+r"(w), [sum] "+r"(sum), [lo] "=&r"(lo), [hi] "=&r"(hi), [t] "=&r"(t), [v] "=&r"(v)
+            : [end] "r"(full_end), [mz] "r"(minus_z)
             : "cc", "memory");
-        for (; c < col + k; ++c) {  // the k % 4 last inputs, in plain order
-            sa += *c * *wa++;
-            sb += *c * *wb++;
-        }
-        out[o] = detail::requantize_channel(p.requant, p.bias, o, sa);
-        out[ob] = detail::requantize_channel(p.requant, p.bias, ob, sb);
+        for (; x < in + k; ++x) sum += (*x - z) * *w++;  // the k % 4 last inputs
+        out[o] = detail::requantize_channel(p.requant, p.bias, o, sum);
     }
 }
 
