@@ -333,14 +333,14 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     return Status::kOk;
 }
 
-// Op i with band_rows, or reading a windowed tensor: the consumer of a banded chain (rules in
-// schema/model.fbs). Called after the op's own checks passed. first[in] == i - 1: op i - 1
-// wrote the window, so no earlier op read it (that op would have been refused
-// kReadBeforeWrite); that no later op reads it verify() checks after the loop. Out of line:
-// 20 bytes less code than inlined into verify() (which would take 60 bytes off the load stack).
+// Op i (`op`, which the caller has looked up) with band_rows, or reading a windowed tensor: the
+// consumer of a banded chain (rules in schema/model.fbs). Called after the op's own checks
+// passed. first[in] == i - 1: op i - 1 wrote the window, so no earlier op read it (that op
+// would have been refused kReadBeforeWrite); that no later op reads it verify() checks after
+// the loop. Out of line: 20 bytes less code than inlined into verify() (which would take 60
+// bytes off the load stack).
 __attribute__((noinline)) Status check_band(const model::Model& m, const Operators& ops, std::uint32_t i,
-                                            const Operands& o, const std::int8_t* first) {
-    const model::Operator& op = *ops.Get(i);
+                                            const model::Operator& op, const Operands& o, const std::int8_t* first) {
     const std::int32_t in = detail::op_input(op, 0);
     const std::int32_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D ||
@@ -408,7 +408,7 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         o.out = shape_of(out_tensor);
         if (Status s = check_op(m, op, type, o, site, scratch); s != Status::kOk) return s;
         if (op.band_rows() != 0 || in_tensor->window_rows() != 0)
-            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), o, first); s != Status::kOk) return s;
+            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first); s != Status::kOk) return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
