@@ -477,9 +477,15 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
     const std::uint32_t arena = m.plan()->arena_bytes();
+    // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
+    static_assert(kMaxOperators < 127);
+    std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
+    std::int8_t last[kMaxTensors];   // -1 = not read (yet)
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         site.at_tensor(t);
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
+        first[t] = kMaxOperators;
+        last[t] = -1;
     }
     site.at_tensor(-1);
 
@@ -492,14 +498,6 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     site.at_tensor(out);
     if (!is_activation(output)) return Status::kBadInputOutput;
 
-    // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
-    static_assert(kMaxOperators < 127);
-    std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
-    std::int8_t last[kMaxTensors];   // -1 = not read (yet)
-    for (std::int32_t t = 0; t < n_tensors; ++t) {
-        first[t] = kMaxOperators;
-        last[t] = -1;
-    }
     first[in] = -1;
     // Sets the site anew for each op (there is at least one), as check_lifetimes does.
     if (Status s = check_operators(m, ops, n_tensors, arena, first, last, site); s != Status::kOk) return s;
