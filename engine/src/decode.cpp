@@ -36,9 +36,8 @@ const model::Tensor* output_tensor(const model::Model& m, const model::Operator&
     return tensor(m, op_output(op));
 }
 
-// Not inlined into decode_conv2d either: each copy there is 30 bytes of 64-bit arithmetic.
-__attribute__((noinline)) std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride) {
-    return (extent - window) / stride + 1;
+std::uint32_t sweep(std::uint32_t extent, std::int32_t window, std::int32_t stride) {
+    return (extent - static_cast<std::uint32_t>(window)) / static_cast<std::uint32_t>(stride) + 1;
 }
 
 Shape shape_of(const model::Tensor* t) {
@@ -141,12 +140,6 @@ void copy_dims(const model::Tensor* t, std::int32_t* to, std::size_t n) {
     std::memcpy(to, present(t->shape())->data(), 4 * n);
 }
 
-// The conv map's extent along one axis: the input and both pads, swept by the kernel.
-__attribute__((noinline)) std::int32_t conv_extent(std::int32_t in, std::int32_t pad_before, std::int32_t pad_after,
-                                                   std::int32_t kernel, std::int32_t stride) {
-    return static_cast<std::int32_t>(sweep(std::int64_t{in} + pad_before + pad_after, kernel, stride));
-}
-
 // Conv2DParams and FullyConnectedParams end in the same members, filled by one function:
 // the input's zero point, the constant weights and bias, the requantization.
 struct WeightedTail {
@@ -183,17 +176,21 @@ void decode_tail(const model::Model& m, const model::Operator& op, std::int32_t 
 }
 }  // namespace
 
-const char* operator_kind(const model::Operator& op) {
+const char* kind_name(std::uint32_t type, bool pooled) {
     // By union type (schema/model.fbs order), then a pooled conv; a table, not a switch of returns.
     static constexpr const char* kKinds[] = {"unknown", "Conv2D", "MaxPool2D",
                                              "FullyConnected", "Pad", "Conv2D+MaxPool"};
     using T = model::OpParams;
     static_assert(int(T::Conv2D) == 1 && int(T::MaxPool2D) == 2 && int(T::FullyConnected) == 3 && int(T::Pad) == 4 &&
                   T::MAX == T::Pad);
-    auto kind = static_cast<std::uint32_t>(op.params_type());
-    if (op.params() == nullptr || kind > static_cast<std::uint32_t>(T::MAX)) kind = 0;
-    if (kind == 1 && conv_fields(op).pool_h > 0) kind = 5;
-    return kKinds[kind];
+    if (type > static_cast<std::uint32_t>(T::MAX)) type = 0;
+    if (type == 1 && pooled) type = 5;
+    return kKinds[type];
+}
+
+const char* operator_kind(const model::Operator& op) {
+    const auto type = op.params() != nullptr ? static_cast<std::uint32_t>(op.params_type()) : 0;
+    return kind_name(type, type == static_cast<std::uint32_t>(model::OpParams::Conv2D) && conv_fields(op).pool_h > 0);
 }
 
 // The parameter structs are filled by member runs (dimensions, fields in schema order) where
@@ -212,8 +209,10 @@ Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {
     std::memcpy(&p.kernel_h, &f.kernel_h, 16);
     p.pad_top = f.pad_top;
     p.pad_left = f.pad_left;
-    p.conv_h = conv_extent(p.in_h, f.pad_top, f.pad_bottom, f.kernel_h, f.stride_h);
-    p.conv_w = conv_extent(p.in_w, f.pad_left, f.pad_right, f.kernel_w, f.stride_w);
+    // The conv map: the input and both pads, swept by the kernel.
+    using U = std::uint32_t;
+    p.conv_h = static_cast<std::int32_t>(sweep(U(p.in_h) + U(f.pad_top) + U(f.pad_bottom), f.kernel_h, f.stride_h));
+    p.conv_w = static_cast<std::int32_t>(sweep(U(p.in_w) + U(f.pad_left) + U(f.pad_right), f.kernel_w, f.stride_w));
     TINYDIGIT_RUN(Conv2DParams, pool_h, pool_stride_w, 4);
     TINYDIGIT_RUN(ConvFields, pool_h, pool_stride_w, 4);
     if (f.pool_h > 0) std::memcpy(&p.pool_h, &f.pool_h, 16);  // verified: pool_h > 0 exactly when pooled

@@ -23,9 +23,10 @@ std::int32_t op_output(const model::Operator& op);
 const model::Tensor* input_tensor(const model::Model& m, const model::Operator& op, std::uint32_t i);
 const model::Tensor* output_tensor(const model::Model& m, const model::Operator& op);
 
-// Output size of a window sweep; callers guarantee extent >= window and stride >= 1.
-// Out of line: a 64-bit division is a libgcc call sequence on Cortex-M, wanted once.
-std::int64_t sweep(std::int64_t extent, std::int32_t window, std::int32_t stride);
+// Output size of a window sweep; callers guarantee 1 <= window <= extent and stride >= 1. 32-bit
+// unsigned: an extent is a dimension and two pads (each < 2^31), under 3 * 2^31, so one UDIV on
+// Cortex-M (M3 and up) where 64 bits took a libgcc division.
+std::uint32_t sweep(std::uint32_t extent, std::int32_t window, std::int32_t stride);
 
 // A tensor's shape read once: rank (0 when absent or longer than 4) and dimensions.
 struct Shape {
@@ -68,6 +69,9 @@ PadFields pad_fields(const model::Operator& op);
 // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad"; "unknown" for any other
 // type or missing parameters (the names OperatorInfo and VerifyFailure give).
 const char* operator_kind(const model::Operator& op);
+// The same name from the union type (0 or past the union: "unknown") and, for a Conv2D, whether
+// it has a fused pool: for callers that have read the parameters already (the operator view).
+const char* kind_name(std::uint32_t type, bool pooled);
 
 // Kernel parameters of a verified operator (out of line: the verifier and run() share them).
 Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op);

@@ -96,12 +96,12 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     info.output_offset = o->arena_offset();
     info.scratch_offset = op.scratch_offset();
     info.scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());
-    info.kind = detail::operator_kind(op);
     info.weights_tensor = info.bias_tensor = -1;
     const auto type = static_cast<int>(op.params_type()) - 1;  // verified: 0..3
     detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D + type),
                         reinterpret_cast<std::uint8_t*>(&info) + kFirstParam[type]);
     if (op.params_type() == model::OpParams::Pad) info.pad_value = info.act_min, info.act_min = 0;
+    info.kind = detail::kind_name(static_cast<std::uint32_t>(type + 1), info.pool_h > 0);
     // Multiply-accumulates per output element: the kernel's taps (a conv's kernel_h x kernel_w x
     // in_c, an FC's in_count: the weights' shape past the output channel), times the conv
     // positions a floor-mode pool reads (all of them without a pool).
