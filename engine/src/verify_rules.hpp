@@ -256,9 +256,9 @@ static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(
 // - Conv2D, MaxPool2D and Pad ("window" ops): input and output of rank 3, [H, W, C];
 // - kernel and stride >= 1, pads >= 0, act_min <= act_max, and with a fused pool (pool_h or
 //   pool_w not 0) its window and stride >= 1: kBadParameter;
-// - window ops: each padded map (H + pads, W + pads) fits int32, or kBadParameter;
 // - weighted: bias [O]; Conv2D weights [O, kernel_h, kernel_w, input C], FC weights [O, input
 //   element count] and an output of O elements; reduction length <= kMaxReductionLength;
+// - window ops: each padded map (H + pads, W + pads) fits int32, or kBadParameter;
 // - window ops: each window (the conv's, then a fused pool's) at most the extent it sweeps
 //   (kKernelTooLarge); the output [swept H, swept W, O or input C];
 // - MaxPool2D: input and output share the zero point;
