@@ -24,8 +24,9 @@ const model::Tensor* input_tensor(const model::Model& m, const model::Operator& 
 const model::Tensor* output_tensor(const model::Model& m, const model::Operator& op);
 
 // Output size of a window sweep; callers guarantee 1 <= window <= extent and stride >= 1. 32-bit
-// unsigned: an extent is a dimension and two pads (each < 2^31), under 3 * 2^31, so one UDIV on
-// Cortex-M (M3 and up) where 64 bits took a libgcc division.
+// unsigned: an extent is a dimension and two pads, which the verifier bounds by int32 (so it
+// fits int32 as a conv map too), so one UDIV on Cortex-M (M3 and up) where 64 bits took a
+// libgcc division.
 std::uint32_t sweep(std::uint32_t extent, std::int32_t window, std::int32_t stride);
 
 // A tensor's shape read once: rank (0 when absent or longer than 4) and dimensions.

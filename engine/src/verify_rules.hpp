@@ -258,6 +258,7 @@ static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(
 //   pool_w not 0) its window and stride >= 1: kBadParameter;
 // - weighted: bias [O]; Conv2D weights [O, kernel_h, kernel_w, input C], FC weights [O, input
 //   element count] and an output of O elements; reduction length <= kMaxReductionLength;
+// - window ops: each padded map (H + pads, W + pads) fits int32, or kBadParameter;
 // - window ops: each window (the conv's, then a fused pool's) at most the extent it sweeps
 //   (kKernelTooLarge); the output [swept H, swept W, O or input C];
 // - MaxPool2D: input and output share the zero point;
@@ -307,11 +308,16 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
         if (reduction > kMaxReductionLength) return Status::kReductionTooLong;
     }
     if (window) {
-        // 32-bit unsigned: in_h + pads < 3 * 2^31, and each sweep only shrinks it.
         std::uint32_t out[2];
         for (int axis = 0; axis < 2; ++axis) {  // rows, then columns
-            std::uint32_t extent = std::uint32_t(o.in.dim[axis]) + std::uint32_t(p[kPadTop + 2 * axis]) +
-                                   std::uint32_t(p[kPadBottom + 2 * axis]);
+            // The padded map must fit int32: the kernels index its rows and columns (stride
+            // times output row, minus the pad) and the conv map in int32, and in_h + pads
+            // (< 3 * 2^31) would wrap even 32 unsigned bits. Each sweep only shrinks it.
+            std::int32_t padded;
+            if (__builtin_add_overflow(o.in.dim[axis], p[kPadTop + 2 * axis], &padded) ||
+                __builtin_add_overflow(padded, p[kPadBottom + 2 * axis], &padded))
+                return Status::kBadParameter;
+            auto extent = std::uint32_t(padded);
             for (const int size_at : {kKernelH, kPoolH}) {  // the conv's window, then its fused pool's
                 const std::int32_t size = p[size_at + axis], stride = p[size_at + 2 + axis];
                 if (size == 0) continue;  // no pool
@@ -360,7 +366,7 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
     if (!pads_below_kernel(c)) return Status::kBadBand;
     // The input rows one band reads. 32-bit unsigned: with band <= the output's height, which
     // check_op matched to the sweep, each step is at most the extent it swept (the conv map,
-    // then the padded input), and in_h + pads < 3 * 2^31.
+    // then the padded input), and check_op bounded in_h + pads by int32.
     using U = std::uint32_t;
     const U conv_rows = c.pool_h > 0 ? U(band - 1) * U(c.pool_stride_h) + U(c.pool_h) : U(band);
     const U need = (conv_rows - 1) * U(c.stride_h) + U(c.kernel_h);

@@ -570,3 +570,46 @@ TEST_CASE("operator view: parameters, weights and requantization of a conv with 
     CHECK(info.weights_tensor == 7);
     CHECK(info.pool_h == 0);
 }
+
+namespace {
+// Padding so large that the padded map passes int32 (issue 17's verifier hole): the kernels
+// index rows and columns of the padded map, and the conv map, in int32.
+// A pooled conv (op1 of tiny, 8 rows, kernel 3) whose conv map has 2^31 + 6 rows: a pool of
+// window and stride 429,496,730 still sweeps it to the 5 rows of its output.
+std::unique_ptr<fbm::ModelT> pooled_conv_map_past_int32() {
+    auto m = tiny();
+    conv(*m, 1).pad_top = conv(*m, 1).pad_bottom = 1 << 30;
+    conv(*m, 1).pool_h = conv(*m, 1).pool_stride_h = 429496730;
+    return m;
+}
+// A conv (op0 of tiny, 8 rows, kernel 3) with 2^32 - 8 padded rows swept by stride 613,566,755
+// into its 8 output rows: the last row's top, 7 * stride, is past int32.
+std::unique_ptr<fbm::ModelT> conv_rows_past_int32() {
+    auto m = tiny();
+    conv(*m, 0).pad_top = conv(*m, 0).pad_bottom = 0x7ffffff8;
+    conv(*m, 0).stride_h = 613566755;
+    return m;
+}
+// A Pad (op0 of pads(), 4 rows or columns) with pads of 2^31 - 1 each: 4 + 2^32 - 2 wraps
+// 32 bits to 2, the height (or width) its output then claims.
+std::unique_ptr<fbm::ModelT> pad_wrapping_32_bits(bool columns) {
+    auto m = pads();
+    auto& p = *op(*m, 0).params.AsPad();
+    (columns ? p.pad_left : p.pad_top) = (columns ? p.pad_right : p.pad_bottom) = 0x7fffffff;
+    tensor(*m, 1).shape = columns ? std::vector<std::int32_t>{6, 2, 1} : std::vector<std::int32_t>{2, 6, 1};
+    tensor(*m, 3).shape = columns ? std::vector<std::int32_t>{8, 4, 1} : std::vector<std::int32_t>{4, 8, 1};
+    return m;
+}
+}  // namespace
+
+TEST_CASE("attack: padding that takes the padded map past int32") {
+    CHECK(verify(*pooled_conv_map_past_int32()) == Status::kBadParameter);
+    CHECK(verify(*conv_rows_past_int32()) == Status::kBadParameter);
+    CHECK(verify(*pad_wrapping_32_bits(false)) == Status::kBadParameter);
+    CHECK(verify(*pad_wrapping_32_bits(true)) == Status::kBadParameter);
+    // The bound is int32's own: a padded map of 2^31 - 1 rows (conv map 2^31 - 3) still loads.
+    auto m = pooled_conv_map_past_int32();
+    conv(*m, 1).pad_bottom = (1 << 30) - 9;
+    conv(*m, 1).pool_h = conv(*m, 1).pool_stride_h = 429496729;
+    CHECK(verify(*m) == Status::kOk);
+}
