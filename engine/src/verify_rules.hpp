@@ -255,7 +255,7 @@ static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(
 //   constant bias, INT32, rank 1, both with zero point 0 (check_constant, at that tensor);
 // - Conv2D, MaxPool2D and Pad ("window" ops): input and output of rank 3, [H, W, C];
 // - kernel and stride >= 1, pads >= 0, act_min <= act_max, and with a fused pool (pool_h or
-//   pool_w not 0) its window and stride >= 1: kBadParameter;
+//   pool_w not 0) its window and stride >= 1, a Conv2D's pads below its kernel: kBadParameter;
 // - weighted: bias [O]; Conv2D weights [O, kernel_h, kernel_w, input C], FC weights [O, input
 //   element count] and an output of O elements; reduction length <= kMaxReductionLength;
 // - window ops: each padded map (H + pads, W + pads) fits int32, or kBadParameter;
@@ -295,6 +295,13 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     if (p[kPoolH] != 0 || p[kPoolW] != 0)  // a fused pool: its window and stride >= 1
         for (int k = kPoolH; k <= kPoolStrideW; ++k)
             if (p[k] < 1) return Status::kBadParameter;
+    // A conv's pads stay below its kernel (the quantizer moves wider padding into a Pad op): a
+    // pad of a kernel or more only adds output of zeros, and unbounded it would let a model of a
+    // few hundred bytes make a conv and its fused pool sweep 2^30 rows per output row (hours of
+    // run()). So bounded, a conv's work is bounded by its input and weights.
+    if (type == OpParams::Conv2D)
+        for (int k = kPadTop; k <= kPadRight; ++k)  // top, bottom against kernel_h; left, right kernel_w
+            if (p[k] >= p[kKernelH + (k - kPadTop) / 2]) return Status::kBadParameter;
 
     const std::int32_t channels = weighted ? o.weights.dim[0] : o.in.dim[2];
     // Conv2D's weights are [O, KH, KW, I], FC's [O, I] (dimensions past the rank read 1).
@@ -355,15 +362,11 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
         return Status::kBadBand;
     const model::Operator& producer = *ops.Get(i - 1);
     if (producer.params_type() != OpParams::Conv2D || producer.band_rows() != 0) return Status::kBadBand;
-    // Pads below the kernel keep every band's input view at least one row, pad_top >= 0. One
-    // 56-byte field block on the stack, the producer's then the consumer's, not two at once.
-    auto pads_below_kernel = [](const detail::ConvFields& f) {
-        return f.pad_top < f.kernel_h && f.pad_bottom < f.kernel_h;
-    };
+    // check_op has kept both convs' pads below their kernels, so every band's input view is at
+    // least one row. One 56-byte field block on the stack, the producer's then the consumer's.
     detail::ConvFields c = detail::conv_fields(producer);
-    if (c.pool_h != 0 || !pads_below_kernel(c)) return Status::kBadBand;
+    if (c.pool_h != 0) return Status::kBadBand;
     c = detail::conv_fields(op);
-    if (!pads_below_kernel(c)) return Status::kBadBand;
     // The input rows one band reads. 32-bit unsigned: with band <= the output's height, which
     // check_op matched to the sweep, each step is at most the extent it swept (the conv map,
     // then the padded input), and check_op bounded in_h + pads by int32.

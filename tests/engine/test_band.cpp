@@ -187,10 +187,10 @@ TEST_CASE("band: the verifier refuses broken band plans") {
         plan_disjoint(*m);
         CHECK(verify(*m) == Status::kBadBand);
     }
-    SUBCASE("a pad as large as the kernel") {
+    SUBCASE("a pad as large as the kernel (refused for any conv, banded or not)") {
         auto m = valid();
         op(*m, 1).params.AsConv2D()->pad_bottom = 3;  // 8 + 2 + 3 - 3 + 1 = 11 conv rows, pool 5
-        CHECK(verify(*m) == Status::kBadBand);
+        CHECK(verify(*m) == Status::kBadParameter);
     }
     SUBCASE("a window on the model output, on a constant, on the model input") {
         auto m = valid();
