@@ -1,11 +1,14 @@
 // One training step's worth of each 3x3 convolution of the seed network (forward +
 // backward-data + backward-weights, f32): oneDNN's direct kernels (layouts of its choice, as the
 // trainer's ConvLayer asks), oneDNN's Winograd where it has one (AVX-512), and the trainer's own
-// Winograd (WinogradConv, channels-last). Same process, alternating, milliseconds per step.
+// Winograd (WinogradConv, channels-last). Where the CPU has AVX-512 BF16, the same in bf16:
+// oneDNN's direct kernels (it has no bf16 Winograd) and ours with bf16 activations, its GEMM
+// operands in f32 or in bf16. Same process, one after the other, milliseconds per step.
 // usage: conv3x3_speed [BATCH] [REPEATS]   (ONEDNN_MAX_CPU_ISA=AVX2 shows an AVX2-only CPU)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -83,30 +86,17 @@ std::optional<std::function<void()>> onednn_step(dnnl::engine& engine, dnnl::str
     }
 }
 
-// The three batched GEMMs of WinogradConv (forward, backward-weights, backward-data) for
-// `tiles` tiles, inputs of type `type`, f32 results.
-double gemms_ms(dnnl::engine& engine, dnnl::stream& stream, memory::dim tiles, memory::dim ic, memory::dim oc,
-                memory::data_type type, int repeats) {
-    using tag = memory::format_tag;
-    const memory::dim p = WinogradConv::kPoints;
-    auto md = [&](memory::dim r, memory::dim c, memory::data_type t, tag g = tag::abc) {
-        return memory::desc({p, r, c}, t, g);
-    };
-    const auto f32 = memory::data_type::f32;
-    const dnnl::matmul fwd({{md(tiles, ic, type), md(ic, oc, type), md(tiles, oc, f32)}, engine});
-    const dnnl::matmul bwd_w({{md(ic, tiles, type, tag::acb), md(tiles, oc, type), md(ic, oc, f32)}, engine});
-    const dnnl::matmul bwd_d({{md(tiles, oc, type), md(oc, ic, type, tag::acb), md(tiles, ic, f32)}, engine});
-    memory v(md(tiles, ic, type), engine), vt(md(ic, tiles, type, tag::acb), engine, v.get_data_handle()),
-        u(md(ic, oc, type), engine), ut(md(oc, ic, type, tag::acb), engine, u.get_data_handle()),
-        m(md(tiles, oc, type), engine), m_out(md(tiles, oc, f32), engine), du(md(ic, oc, f32), engine),
-        dv(md(tiles, ic, f32), engine);
-    for (const memory* x : {&v, &u, &m}) std::fill_n(static_cast<char*>(x->get_data_handle()), x->get_desc().get_size(), 0);
+// Forward + backward of `conv` on constant inputs of element type T (float, or uint16_t for bf16).
+template <typename T>
+double winograd_ms(dnnl::stream& stream, WinogradConv& conv, int batch, const Shape& s, T value, int repeats) {
+    const auto count = [](auto... dims) { return (std::size_t{1} * ... * static_cast<std::size_t>(dims)); };
+    std::vector<T> src(count(batch, s.size, s.size, s.ic), value),
+        dst(count(batch, conv.out_height(), conv.out_width(), s.oc), value), dsrc(src.size());
+    std::vector<float> w(count(s.ic, 9, s.oc), 0.01f), b(count(s.oc)), dw(w.size()), db(b.size());
     return best_ms(
         [&] {
-            fwd.execute(stream, {{DNNL_ARG_SRC, v}, {DNNL_ARG_WEIGHTS, u}, {DNNL_ARG_DST, m_out}});
-            bwd_w.execute(stream, {{DNNL_ARG_SRC, vt}, {DNNL_ARG_WEIGHTS, m}, {DNNL_ARG_DST, du}});
-            bwd_d.execute(stream, {{DNNL_ARG_SRC, m}, {DNNL_ARG_WEIGHTS, ut}, {DNNL_ARG_DST, dv}});
-            stream.wait();
+            conv.forward(stream, src.data(), w.data(), b.data(), dst.data());
+            conv.backward(stream, dst.data(), dw.data(), db.data(), dsrc.data());
         },
         repeats);
 }
@@ -133,33 +123,26 @@ int main(int argc, char** argv) {
         auto direct = onednn_step(engine, stream, batch, s, algorithm::convolution_direct, direct_impl);
         auto onednn_wino = onednn_step(engine, stream, batch, s, algorithm::convolution_winograd, wino_impl);
         WinogradConv ours(engine, batch, s.ic, s.size, s.size, s.oc, s.pad);
-        const auto out = static_cast<std::size_t>(ours.out_height()) * static_cast<std::size_t>(ours.out_width());
-        std::vector<float> src(static_cast<std::size_t>(batch) * static_cast<std::size_t>(s.size * s.size * s.ic), 0.01f),
-            w(static_cast<std::size_t>(s.ic * 9 * s.oc), 0.01f), b(static_cast<std::size_t>(s.oc), 0.0f),
-            dst(static_cast<std::size_t>(batch) * out * static_cast<std::size_t>(s.oc)), dw(w.size()), db(b.size()),
-            dsrc(src.size());
-        const auto ours_step = [&] {
-            ours.forward(stream, src.data(), w.data(), b.data(), dst.data());
-            ours.backward(stream, dst.data(), dw.data(), db.data(), dsrc.data());
-        };
-        const double d_ms = best_ms(*direct, repeats), o_ms = best_ms(ours_step, repeats);
+        const double d_ms = best_ms(*direct, repeats), o_ms = winograd_ms(stream, ours, batch, s, 0.01f, repeats);
         const double w_ms = onednn_wino ? best_ms(*onednn_wino, repeats) : 0.0;
         std::printf("%-26s direct %7.2f  ours %7.2f (%.2fx)", s.name, d_ms, o_ms, d_ms / o_ms);
         if (onednn_wino) std::printf("  oneDNN winograd %7.2f (ours %.2fx of it)", w_ms, w_ms / o_ms);
         std::printf("\n    direct: %s\n", direct_impl.c_str());
         if (onednn_wino) std::printf("    oneDNN winograd: %s\n", wino_impl.c_str());
         if (bf16_native()) {
-            // What ours could gain in bf16 (its GEMMs in bf16, transforms in f32) against
-            // oneDNN's bf16 direct kernels: the same three batched GEMMs timed in both types.
             std::string bf16_impl;
             auto bf16_direct = onednn_step(engine, stream, batch, s, algorithm::convolution_direct, bf16_impl,
                                            memory::data_type::bf16);
-            const memory::dim tiles = ours.tiles();
-            const double f32_gemms = gemms_ms(engine, stream, tiles, s.ic, s.oc, memory::data_type::f32, repeats),
-                         bf16_gemms = gemms_ms(engine, stream, tiles, s.ic, s.oc, memory::data_type::bf16, repeats);
-            std::printf("    bf16: oneDNN direct %7.2f (%s); ours' GEMMs f32 %.2f, bf16 %.2f: ours in bf16 about %.2f\n",
-                        best_ms(*bf16_direct, repeats), bf16_impl.c_str(), f32_gemms, bf16_gemms,
-                        o_ms - f32_gemms + bf16_gemms);
+            const auto bf16 = memory::data_type::bf16;
+            WinogradConv ours_f32_operands(engine, batch, s.ic, s.size, s.size, s.oc, s.pad, bf16),
+                ours_bf16_operands(engine, batch, s.ic, s.size, s.size, s.oc, s.pad, bf16, bf16);
+            const std::uint16_t bf16_one_percent = 0x3c24;  // 0.01
+            const double bd_ms = best_ms(*bf16_direct, repeats),
+                         f32_ops_ms = winograd_ms(stream, ours_f32_operands, batch, s, bf16_one_percent, repeats),
+                         bf16_ops_ms = winograd_ms(stream, ours_bf16_operands, batch, s, bf16_one_percent, repeats);
+            std::printf("    bf16: oneDNN direct %7.2f  ours, f32 GEMMs %7.2f (%.2fx), bf16 GEMMs %7.2f (%.2fx)"
+                        "  (%s)\n",
+                        bd_ms, f32_ops_ms, bd_ms / f32_ops_ms, bf16_ops_ms, bd_ms / bf16_ops_ms, bf16_impl.c_str());
         }
     }
     return 0;

@@ -44,10 +44,20 @@ algorithm winograd_if_available(const dnnl::engine& engine, const dnnl::convolut
 //   AVX-512, against oneDNN's Winograd: conv5 4.6 -> 3.3, conv6 15.3 -> 12.8, but conv4 (17x17:
 //   25 tiles of 4x4 cover 20x20) 6.2 -> 7.1.
 // So ours takes every f32 3x3 convolution below AVX-512 and those with maps up to 8x8 (whole
-// tiles) on AVX-512. bf16 stays with oneDNN (WinogradConv is f32).
+// tiles) on AVX-512.
+// In bf16 (oneDNN 2.6 has no bf16 Winograd) against oneDNN's bf16 direct kernels, same bench, 2
+// threads, Zen4: ours with bf16 activations and f32 GEMMs conv5 1.98 -> 1.47 ms, conv6 7.56 ->
+// 6.10, but conv4 2.08 -> 2.69; train_speed at batch 32 1,408-1,412 -> 1,491-1,505 img/s. So in
+// bf16 ours takes the 8x8 maps where the CPU has AVX-512 BF16 (elsewhere oneDNN emulates bf16).
+// With bf16 GEMM operands ours would be faster still (conv5 1.06, conv6 4.10 ms; 1,723-1,744
+// img/s) but its results are about 20x further from the exact convolution than oneDNN's
+// (winograd_conv.hpp), and in short bf16 runs (20,000 images, 2 epochs, seeds 1-3) one seed
+// of three trained to 62 % validation accuracy where oneDNN's reached 97.6 %: not taken.
 bool own_winograd_fastest(const Device& device, int kernel, memory::dim out_height, memory::dim out_width) {
-    if (kernel != 3 || device.activations != memory::data_type::f32) return false;
-    return !avx512_supported() || (out_height <= 8 && out_width <= 8);
+    if (kernel != 3) return false;
+    const bool small_maps = out_height <= 8 && out_width <= 8;
+    if (device.activations == memory::data_type::bf16) return bf16_native() && small_maps;
+    return !avx512_supported() || small_maps;
 }
 
 }  // namespace
@@ -60,9 +70,7 @@ ConvLayer::ConvLayer(Device& device, const std::string& name, const memory::desc
     const memory::dim oh = h + 2 * padding - kernel + 1, ow = w + 2 * padding - kernel + 1;
     if (choice == ConvChoice::kOwnWinograd ||
         (choice == ConvChoice::kFastest && own_winograd_fastest(device, kernel, oh, ow))) {
-        if (kernel != 3 || device.activations != memory::data_type::f32) {
-            throw std::invalid_argument(name + ": the own Winograd convolution is for 3x3 kernels in f32");
-        }
+        if (kernel != 3) throw std::invalid_argument(name + ": the own Winograd convolution is for 3x3 kernels");
         set_up_own_winograd(name, out_channels, padding, need_diff_src);
         return;
     }
@@ -153,17 +161,18 @@ void ConvLayer::set_up_own_winograd(const std::string& name, int out_channels, i
     const auto in = src_desc_.dims();
     winograd_ = std::make_unique<WinogradConv>(device_.engine, static_cast<int>(in[0]), static_cast<int>(in[1]),
                                                static_cast<int>(in[2]), static_cast<int>(in[3]), out_channels,
-                                               padding);
+                                               padding, device_.activations);
     for (const auto* pd : winograd_->matmul_descs()) check_implementation(device_, *pd, name + " Winograd matmul");
-    const auto nhwc = [](const memory::dims& dims) {
-        return memory::desc(dims, memory::data_type::f32, memory::format_tag::nhwc);
+    const auto nhwc = [&](const memory::dims& dims) {
+        return memory::desc(dims, device_.activations, memory::format_tag::nhwc);
     };
     dst_desc_ = nhwc({in[0], out_channels, winograd_->out_height(), winograd_->out_width()});
     dst_ = memory(dst_desc_, device_.engine);
     const memory::desc conv_src_desc = nhwc(in);
     src_reordered_ = conv_src_desc != src_desc_;
     if (src_reordered_) conv_src_ = memory(conv_src_desc, device_.engine);
-    // Weights as [ic][ky][kx][oc]: the transforms run along contiguous output channels.
+    // f32 master weights as [ic][ky][kx][oc]: the transforms run along contiguous output
+    // channels (and in bf16 round only their Winograd transforms).
     set_parameters(name, memory::desc({out_channels, in[1], 3, 3}, memory::data_type::f32, memory::format_tag::bcda));
     if (need_diff_src) {
         computed_diff_src_ = memory(conv_src_desc, device_.engine);
@@ -177,8 +186,8 @@ const memory& ConvLayer::forward(const memory& src, Mode) {
     computed_src_ = &conv_src;
     if (winograd_) {
         device_.stream.wait();
-        winograd_->forward(device_.stream, data_of(conv_src), data_of(weight_.value), data_of(bias_.value),
-                           data_of(dst_));
+        winograd_->forward(device_.stream, conv_src.get_data_handle(), data_of(weight_.value), data_of(bias_.value),
+                           dst_.get_data_handle());
         return dst_;
     }
     if (fwd_weight_) reorder_into(device_, weight_.value, fwd_weight_);
@@ -191,8 +200,8 @@ const memory& ConvLayer::forward(const memory& src, Mode) {
 
 const memory& ConvLayer::backward(const memory& diff_dst) {
     if (!winograd_) return WeightedLayer::backward(diff_dst);
-    winograd_->backward(device_.stream, data_of(diff_dst), data_of(weight_.grad), data_of(bias_.grad),
-                        computed_diff_src_ ? data_of(computed_diff_src_) : nullptr);
+    winograd_->backward(device_.stream, diff_dst.get_data_handle(), data_of(weight_.grad), data_of(bias_.grad),
+                        computed_diff_src_ ? computed_diff_src_.get_data_handle() : nullptr);
     if (diff_src_ != computed_diff_src_) reorder_into(device_, computed_diff_src_, diff_src_);
     return diff_src_;
 }

@@ -1,7 +1,10 @@
 #include "tinydigit/trainer/winograd_conv.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <bit>
+#include <cstdint>
+#include <stdexcept>
+#include <type_traits>
 
 #include "tinydigit/trainer/cpu_isa.hpp"
 
@@ -17,6 +20,29 @@ constexpr int kT = WinogradConv::kTile, kI = WinogradConv::kInputTile;
 constexpr int kBlock = 16;
 using Index = std::ptrdiff_t;
 
+// A bf16 value: the upper half of an f32's bits.
+struct Bf16 {
+    std::uint16_t bits;
+};
+
+[[gnu::always_inline]] inline float widen(float x) { return x; }
+[[gnu::always_inline]] inline float widen(Bf16 x) { return std::bit_cast<float>(std::uint32_t{x.bits} << 16); }
+
+template <typename T>
+[[gnu::always_inline]] inline T narrow(float x);
+template <>
+[[gnu::always_inline]] inline float narrow<float>(float x) {
+    return x;
+}
+// Rounded to nearest, ties to even, as oneDNN's f32 -> bf16 conversions; a NaN stays a NaN
+// (rounding could carry it into infinity).
+template <>
+[[gnu::always_inline]] inline Bf16 narrow<Bf16>(float x) {
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
+    const std::uint32_t rounded = x != x ? bits | 0x400000u : bits + 0x7fffu + ((bits >> 16) & 1u);
+    return {static_cast<std::uint16_t>(rounded >> 16)};
+}
+
 struct Geometry {
     int ic, h, w, oc, pad, out_h, out_w, tiles_y, tiles_x;
     Index tiles;  // all images
@@ -24,20 +50,22 @@ struct Geometry {
 
 // The 1-D transforms of F(4x4, 3x3) (Lavin and Gray's matrices), applied to n channels at
 // once: element k of the input vector is x[k * xs + c], of the output y[k * ys + c]. Each 2-D
-// transform is one of them along the rows, then one along the columns.
+// transform is one of them along the rows, then one along the columns. Those whose results
+// feed a GEMM write them in its operand type.
 #define TINYDIGIT_CHANNELS _Pragma("omp simd") for (int c = 0; c < n; ++c)
 
 // y = B^T x (6 -> 6), the input transform.
-[[gnu::always_inline]] inline void input_1d(const float* x, Index xs, float* y, Index ys, int n) {
+template <typename Out>
+[[gnu::always_inline]] inline void input_1d(const float* x, Index xs, Out* y, Index ys, int n) {
     TINYDIGIT_CHANNELS {
         const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
                     x5 = x[5 * xs + c];
-        y[c] = 4.0f * x0 - 5.0f * x2 + x4;
-        y[ys + c] = -4.0f * (x1 + x2) + x3 + x4;
-        y[2 * ys + c] = 4.0f * (x1 - x2) - x3 + x4;
-        y[3 * ys + c] = 2.0f * (x3 - x1) - x2 + x4;
-        y[4 * ys + c] = 2.0f * (x1 - x3) - x2 + x4;
-        y[5 * ys + c] = 4.0f * x1 - 5.0f * x3 + x5;
+        y[c] = narrow<Out>(4.0f * x0 - 5.0f * x2 + x4);
+        y[ys + c] = narrow<Out>(-4.0f * (x1 + x2) + x3 + x4);
+        y[2 * ys + c] = narrow<Out>(4.0f * (x1 - x2) - x3 + x4);
+        y[3 * ys + c] = narrow<Out>(2.0f * (x3 - x1) - x2 + x4);
+        y[4 * ys + c] = narrow<Out>(2.0f * (x1 - x3) - x2 + x4);
+        y[5 * ys + c] = narrow<Out>(4.0f * x1 - 5.0f * x3 + x5);
     }
 }
 
@@ -56,16 +84,17 @@ struct Geometry {
 }
 
 // y = G x (3 -> 6), the weight transform.
-[[gnu::always_inline]] inline void weight_1d(const float* x, Index xs, float* y, Index ys, int n) {
+template <typename Out>
+[[gnu::always_inline]] inline void weight_1d(const float* x, Index xs, Out* y, Index ys, int n) {
     TINYDIGIT_CHANNELS {
         const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c];
         const float even = x0 + x2, quarter = x0 * (1.0f / 24.0f) + x2 * (1.0f / 6.0f);
-        y[c] = x0 * 0.25f;
-        y[ys + c] = (even + x1) * (-1.0f / 6.0f);
-        y[2 * ys + c] = (even - x1) * (-1.0f / 6.0f);
-        y[3 * ys + c] = quarter + x1 * (1.0f / 12.0f);
-        y[4 * ys + c] = quarter - x1 * (1.0f / 12.0f);
-        y[5 * ys + c] = x2;
+        y[c] = narrow<Out>(x0 * 0.25f);
+        y[ys + c] = narrow<Out>((even + x1) * (-1.0f / 6.0f));
+        y[2 * ys + c] = narrow<Out>((even - x1) * (-1.0f / 6.0f));
+        y[3 * ys + c] = narrow<Out>(quarter + x1 * (1.0f / 12.0f));
+        y[4 * ys + c] = narrow<Out>(quarter - x1 * (1.0f / 12.0f));
+        y[5 * ys + c] = narrow<Out>(x2);
     }
 }
 
@@ -94,16 +123,17 @@ struct Geometry {
 }
 
 // y = A x (4 -> 6), the output transform's adjoint.
-[[gnu::always_inline]] inline void output_adjoint_1d(const float* x, Index xs, float* y, Index ys, int n) {
+template <typename Out>
+[[gnu::always_inline]] inline void output_adjoint_1d(const float* x, Index xs, Out* y, Index ys, int n) {
     TINYDIGIT_CHANNELS {
         const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c];
         const float even = x0 + x2, odd = x1 + x3, even4 = x0 + 4.0f * x2, odd8 = 2.0f * x1 + 8.0f * x3;
-        y[c] = x0;
-        y[ys + c] = even + odd;
-        y[2 * ys + c] = even - odd;
-        y[3 * ys + c] = even4 + odd8;
-        y[4 * ys + c] = even4 - odd8;
-        y[5 * ys + c] = x3;
+        y[c] = narrow<Out>(x0);
+        y[ys + c] = narrow<Out>(even + odd);
+        y[2 * ys + c] = narrow<Out>(even - odd);
+        y[3 * ys + c] = narrow<Out>(even4 + odd8);
+        y[4 * ys + c] = narrow<Out>(even4 - odd8);
+        y[5 * ys + c] = narrow<Out>(x3);
     }
 }
 
@@ -122,15 +152,17 @@ TileOrigin tile_origin(const Geometry& g, Index t) {
 
 // window[r][s][c] = channel c0 + c of pixel (y0 + r, x0 + s) of image `image` (height x width,
 // channels-last), zero outside the image; c < n.
-template <int kSize>
-[[gnu::always_inline]] inline void gather_window(const float* images, Index image, int height, int width, int channels,
+template <int kSize, typename T>
+[[gnu::always_inline]] inline void gather_window(const T* images, Index image, int height, int width, int channels,
                                                  int y0, int x0, int c0, int n, float (&window)[kSize][kSize][kBlock]) {
     for (int r = 0; r < kSize; ++r) {
         const int y = y0 + r;
         for (int s = 0; s < kSize; ++s) {
             const int x = x0 + s;
             if (y >= 0 && y < height && x >= 0 && x < width) {
-                std::memcpy(window[r][s], images + ((image * height + y) * width + x) * channels + c0, sizeof(float) * n);
+                const T* pixel = images + ((image * height + y) * width + x) * channels + c0;
+#pragma omp simd
+                for (int c = 0; c < n; ++c) window[r][s][c] = widen(pixel[c]);
             } else {
                 std::fill_n(window[r][s], n, 0.0f);
             }
@@ -139,7 +171,8 @@ template <int kSize>
 }
 
 // V[xi][t][ic] = (B^T d B)[xi] for tile t's 6x6 input window d (zeros outside the image).
-[[gnu::always_inline]] inline void input_tile(const Geometry& g, const float* src, Index t, float* v) {
+template <typename A, typename O>
+[[gnu::always_inline]] inline void input_tile(const Geometry& g, const A* src, Index t, O* v) {
     const TileOrigin o = tile_origin(g, t);
     const Index plane = g.tiles * g.ic;
     float d[kI][kI][kBlock], rows[kI][kI][kBlock];
@@ -152,8 +185,8 @@ template <int kSize>
 }
 
 // dst tile = A^T M A + bias, clipped to the output.
-[[gnu::always_inline]] inline void output_tile(const Geometry& g, const float* m, const float* bias, Index t,
-                                               float* dst) {
+template <typename T>
+[[gnu::always_inline]] inline void output_tile(const Geometry& g, const float* m, const float* bias, Index t, T* dst) {
     const TileOrigin o = tile_origin(g, t);
     const Index plane = g.tiles * g.oc;
     float rows[kI][kT][kBlock], y[kT][kT][kBlock];
@@ -163,16 +196,17 @@ template <int kSize>
         for (int q = 0; q < kT; ++q) output_1d(rows[0][q], kT * kBlock, y[0][q], kT * kBlock, n);
         for (int p = 0; p < kT && o.y + p < g.out_h; ++p) {
             for (int q = 0; q < kT && o.x + q < g.out_w; ++q) {
-                float* out = dst + ((o.image * g.out_h + o.y + p) * g.out_w + o.x + q) * g.oc + c0;
+                T* out = dst + ((o.image * g.out_h + o.y + p) * g.out_w + o.x + q) * g.oc + c0;
 #pragma omp simd
-                for (int c = 0; c < n; ++c) out[c] = y[p][q][c] + bias[c0 + c];
+                for (int c = 0; c < n; ++c) out[c] = narrow<T>(y[p][q][c] + bias[c0 + c]);
             }
         }
     }
 }
 
 // dM[xi][t][oc] = (A dy A^T)[xi] for the tile's 4x4 output gradient dy (zeros outside).
-[[gnu::always_inline]] inline void output_adjoint_tile(const Geometry& g, const float* diff_dst, Index t, float* dm) {
+template <typename A, typename O>
+[[gnu::always_inline]] inline void output_adjoint_tile(const Geometry& g, const A* diff_dst, Index t, O* dm) {
     const TileOrigin o = tile_origin(g, t);
     const Index plane = g.tiles * g.oc;
     float dy[kT][kT][kBlock], rows[kT][kI][kBlock];
@@ -186,7 +220,8 @@ template <int kSize>
     }
 }
 
-// Adds the tile's B dV B^T into diff_src inside the image (the padding's share is dropped).
+// Adds the tile's B dV B^T into diff_src (f32 in both precisions) inside the image (the
+// padding's share is dropped).
 [[gnu::always_inline]] inline void input_adjoint_tile(const Geometry& g, const float* dv, Index t, float* diff_src) {
     const TileOrigin o = tile_origin(g, t);
     const Index plane = g.tiles * g.ic;
@@ -210,7 +245,8 @@ template <int kSize>
 }
 
 // U[xi][ic][oc] = (G g G^T)[xi] for input channel ic's 3x3 kernels (weights [ic][3][3][oc]).
-[[gnu::always_inline]] inline void weight_channel(const Geometry& g, const float* weights, int ic, float* u) {
+template <typename T>
+[[gnu::always_inline]] inline void weight_channel(const Geometry& g, const float* weights, int ic, T* u) {
     const Index plane = Index{g.ic} * g.oc;
     const float* k = weights + Index{ic} * 9 * g.oc;
     float rows[3][kI][kBlock];
@@ -233,84 +269,180 @@ template <int kSize>
     }
 }
 
+// diff_bias[oc] = sum of diff_dst over all pixels, for the channels [c0, c0 + n).
+template <typename T>
+[[gnu::always_inline]] inline void bias_gradient(const T* diff_dst, Index pixels, int oc, int c0, int n,
+                                                 float* diff_bias) {
+    float sum[kBlock] = {};
+    for (Index p = 0; p < pixels; ++p) {
+#pragma omp simd
+        for (int c = 0; c < n; ++c) sum[c] += widen(diff_dst[p * oc + c0 + c]);
+    }
+    std::copy_n(sum, n, diff_bias + c0);
+}
+
+template <typename T>
+[[gnu::always_inline]] inline void round_to(const float* x, Index count, T* y) {
+#pragma omp simd
+    for (Index i = 0; i < count; ++i) y[i] = narrow<T>(x[i]);
+}
+
 // The transforms compiled for each instruction set; the one for oneDNN's effective ISA runs,
-// so that capping oneDNN (ONEDNN_MAX_CPU_ISA=AVX2) shows what an AVX2-only CPU runs.
+// so that capping oneDNN (ONEDNN_MAX_CPU_ISA=AVX2) shows what an AVX2-only CPU runs. A is the
+// activations' type, O the GEMM operands'.
+template <typename A, typename O>
 struct Kernels {
-    void (*input)(const Geometry&, const float*, Index, float*);
-    void (*output)(const Geometry&, const float*, const float*, Index, float*);
-    void (*output_adjoint)(const Geometry&, const float*, Index, float*);
+    void (*input)(const Geometry&, const A*, Index, O*);
+    void (*output)(const Geometry&, const float*, const float*, Index, A*);
+    void (*output_adjoint)(const Geometry&, const A*, Index, O*);
     void (*input_adjoint)(const Geometry&, const float*, Index, float*);
-    void (*weight)(const Geometry&, const float*, int, float*);
+    void (*weight)(const Geometry&, const float*, int, O*);
     void (*weight_adjoint)(const Geometry&, const float*, int, float*);
+    void (*bias_gradient)(const A*, Index, int, int, int, float*);
+    void (*round)(const float*, Index, A*);
 };
 
-#define TINYDIGIT_WINOGRAD_KERNELS(name, target)                                                                  \
-    target void name##_input(const Geometry& g, const float* s, Index t, float* v) { input_tile(g, s, t, v); } \
-    target void name##_output(const Geometry& g, const float* m, const float* b, Index t, float* d) {           \
-        output_tile(g, m, b, t, d);                                                                             \
-    }                                                                                                           \
-    target void name##_output_adjoint(const Geometry& g, const float* dy, Index t, float* dm) {                \
-        output_adjoint_tile(g, dy, t, dm);                                                                      \
-    }                                                                                                           \
-    target void name##_input_adjoint(const Geometry& g, const float* dv, Index t, float* dx) {                 \
-        input_adjoint_tile(g, dv, t, dx);                                                                       \
-    }                                                                                                           \
-    target void name##_weight(const Geometry& g, const float* w, int ic, float* u) { weight_channel(g, w, ic, u); } \
-    target void name##_weight_adjoint(const Geometry& g, const float* du, int ic, float* dw) {                 \
-        weight_adjoint_channel(g, du, ic, dw);                                                                  \
-    }                                                                                                           \
-    constexpr Kernels name##_kernels{name##_input,         name##_output, name##_output_adjoint,               \
-                                     name##_input_adjoint, name##_weight, name##_weight_adjoint};
+#define TINYDIGIT_WINOGRAD_KERNELS(name, target)                                                                    \
+    template <typename A, typename O>                                                                             \
+    target void name##_input(const Geometry& g, const A* s, Index t, O* v) {                                      \
+        input_tile(g, s, t, v);                                                                                   \
+    }                                                                                                             \
+    template <typename A>                                                                                         \
+    target void name##_output(const Geometry& g, const float* m, const float* b, Index t, A* d) {                 \
+        output_tile(g, m, b, t, d);                                                                               \
+    }                                                                                                             \
+    template <typename A, typename O>                                                                             \
+    target void name##_output_adjoint(const Geometry& g, const A* dy, Index t, O* dm) {                           \
+        output_adjoint_tile(g, dy, t, dm);                                                                        \
+    }                                                                                                             \
+    target void name##_input_adjoint(const Geometry& g, const float* dv, Index t, float* dx) {                   \
+        input_adjoint_tile(g, dv, t, dx);                                                                         \
+    }                                                                                                             \
+    template <typename O>                                                                                         \
+    target void name##_weight(const Geometry& g, const float* w, int ic, O* u) {                                  \
+        weight_channel(g, w, ic, u);                                                                              \
+    }                                                                                                             \
+    target void name##_weight_adjoint(const Geometry& g, const float* du, int ic, float* dw) {                   \
+        weight_adjoint_channel(g, du, ic, dw);                                                                    \
+    }                                                                                                             \
+    template <typename A>                                                                                         \
+    target void name##_bias_gradient(const A* dy, Index pixels, int oc, int c0, int n, float* db) {               \
+        bias_gradient(dy, pixels, oc, c0, n, db);                                                                 \
+    }                                                                                                             \
+    template <typename A>                                                                                         \
+    target void name##_round(const float* x, Index count, A* y) {                                                 \
+        round_to(x, count, y);                                                                                    \
+    }                                                                                                             \
+    template <typename A, typename O>                                                                             \
+    constexpr Kernels<A, O> name##_kernels{name##_input<A, O>,        name##_output<A>, name##_output_adjoint<A, O>, \
+                                           name##_input_adjoint,      name##_weight<O>, name##_weight_adjoint,     \
+                                           name##_bias_gradient<A>,   name##_round<A>};
 
 TINYDIGIT_WINOGRAD_KERNELS(avx512, [[gnu::target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")]])
 TINYDIGIT_WINOGRAD_KERNELS(avx2, [[gnu::target("avx2,fma")]])
 TINYDIGIT_WINOGRAD_KERNELS(baseline, )
 #undef TINYDIGIT_WINOGRAD_KERNELS
 
-const Kernels& kernels() {
-    static const Kernels& chosen = avx512_supported() ? avx512_kernels
-                                   : avx2_supported() ? avx2_kernels
-                                                      : baseline_kernels;
+template <typename A, typename O>
+const Kernels<A, O>& kernels() {
+    static const Kernels<A, O>& chosen = avx512_supported() ? avx512_kernels<A, O>
+                                         : avx2_supported() ? avx2_kernels<A, O>
+                                                            : baseline_kernels<A, O>;
     return chosen;
 }
 
-memory::desc matrices(memory::dim rows, memory::dim cols, memory::format_tag tag = memory::format_tag::abc) {
-    return memory::desc({WinogradConv::kPoints, rows, cols}, memory::data_type::f32, tag);
+// 36 matrices of rows x cols; transposed: read as rows x cols from a cols x rows buffer.
+memory::desc matrices(memory::dim rows, memory::dim cols, memory::data_type type, bool transposed = false) {
+    return memory::desc({WinogradConv::kPoints, rows, cols}, type,
+                        transposed ? memory::format_tag::acb : memory::format_tag::abc);
 }
-
-// The same 36 matrices read transposed (rows x cols of a cols x rows buffer).
-memory::desc transposed(memory::dim rows, memory::dim cols) { return matrices(rows, cols, memory::format_tag::acb); }
 
 dnnl::matmul::primitive_desc matmul_pd(const dnnl::engine& engine, const memory::desc& a, const memory::desc& b,
                                        const memory::desc& c) {
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), engine);
 }
 
+memory::data_type checked(memory::data_type type) {
+    if (type != memory::data_type::f32 && type != memory::data_type::bf16) {
+        throw std::invalid_argument("WinogradConv: activations and GEMM operands must be f32 or bf16");
+    }
+    return type;
+}
+
+// Calls f(A{}, O{}) with the C++ types of the activations and the GEMM operands.
+template <typename F>
+void with_types(memory::data_type activations, memory::data_type operands, F&& f) {
+    const auto with_operands = [&](auto a) {
+        if (operands == memory::data_type::bf16) {
+            f(a, Bf16{});
+        } else {
+            f(a, float{});
+        }
+    };
+    if (activations == memory::data_type::bf16) {
+        with_operands(Bf16{});
+    } else {
+        with_operands(float{});
+    }
+}
+
 Geometry geometry_of(int ic, int h, int w, int oc, int pad, int out_h, int out_w, int ty, int tx, Index tiles) {
     return {ic, h, w, oc, pad, out_h, out_w, ty, tx, tiles};
+}
+
+// A buffer of `desc`, or, where the types allow, `shared`'s bytes (which must be large enough).
+memory reuse_or_allocate(const memory::desc& desc, const memory& shared, const dnnl::engine& engine) {
+    return desc.data_type() == shared.get_desc().data_type() ? memory(desc, engine, shared.get_data_handle())
+                                                             : memory(desc, engine);
 }
 
 }  // namespace
 
 WinogradConv::WinogradConv(const dnnl::engine& engine, int batch, int in_channels, int height, int width,
-                           int out_channels, int padding)
+                           int out_channels, int padding, memory::data_type activations, memory::data_type operands)
     : n_(batch), ic_(in_channels), h_(height), w_(width), oc_(out_channels), pad_(padding),
       out_h_(height + 2 * padding - 2), out_w_(width + 2 * padding - 2), tiles_y_((out_h_ + kTile - 1) / kTile),
-      tiles_x_((out_w_ + kTile - 1) / kTile), tiles_(Index{batch} * tiles_y_ * tiles_x_), engine_(engine),
-      fwd_pd_(matmul_pd(engine, matrices(tiles_, ic_), matrices(ic_, oc_), matrices(tiles_, oc_))),
-      bwd_w_pd_(matmul_pd(engine, transposed(ic_, tiles_), matrices(tiles_, oc_), matrices(ic_, oc_))),
-      bwd_d_pd_(matmul_pd(engine, matrices(tiles_, oc_), transposed(oc_, ic_), matrices(tiles_, ic_))),
-      fwd_(fwd_pd_), bwd_w_(bwd_w_pd_), bwd_d_(bwd_d_pd_),
-      v_(matrices(tiles_, ic_), engine), u_(matrices(ic_, oc_), engine), m_(matrices(tiles_, oc_), engine),
-      du_(matrices(ic_, oc_), engine) {}
+      tiles_x_((out_w_ + kTile - 1) / kTile), tiles_(Index{batch} * tiles_y_ * tiles_x_),
+      activations_(checked(activations)), operands_(checked(operands)), engine_(engine),
+      fwd_pd_(matmul_pd(engine, matrices(tiles_, ic_, operands_), matrices(ic_, oc_, operands_),
+                        matrices(tiles_, oc_, memory::data_type::f32))),
+      bwd_w_pd_(matmul_pd(engine, matrices(ic_, tiles_, operands_, true), matrices(tiles_, oc_, operands_),
+                          matrices(ic_, oc_, memory::data_type::f32))),
+      bwd_d_pd_(matmul_pd(engine, matrices(tiles_, oc_, operands_), matrices(oc_, ic_, operands_, true),
+                          matrices(tiles_, ic_, memory::data_type::f32))),
+      fwd_(fwd_pd_), bwd_w_(bwd_w_pd_), bwd_d_(bwd_d_pd_), v_(matrices(tiles_, ic_, operands_), engine),
+      u_(matrices(ic_, oc_, operands_), engine), m_(matrices(tiles_, oc_, memory::data_type::f32), engine),
+      dm_(reuse_or_allocate(matrices(tiles_, oc_, operands_), m_, engine)),
+      du_(matrices(ic_, oc_, memory::data_type::f32), engine),
+      dv_(reuse_or_allocate(matrices(tiles_, ic_, memory::data_type::f32), v_, engine)) {
+    if (activations_ == memory::data_type::bf16) {
+        diff_src_sum_.resize(static_cast<std::size_t>(Index{n_} * h_ * w_ * ic_));
+    }
+}
 
-void WinogradConv::forward(dnnl::stream& stream, const float* src, const float* weights, const float* bias,
-                           float* dst) {
+void WinogradConv::forward(dnnl::stream& stream, const void* src, const float* weights, const float* bias, void* dst) {
+    with_types(activations_, operands_, [&](auto a, auto o) {
+        using A = decltype(a);
+        forward_in<A, decltype(o)>(stream, static_cast<const A*>(src), weights, bias, static_cast<A*>(dst));
+    });
+}
+
+void WinogradConv::backward(dnnl::stream& stream, const void* diff_dst, float* diff_weights, float* diff_bias,
+                            void* diff_src) {
+    with_types(activations_, operands_, [&](auto a, auto o) {
+        using A = decltype(a);
+        backward_in<A, decltype(o)>(stream, static_cast<const A*>(diff_dst), diff_weights, diff_bias,
+                                    static_cast<A*>(diff_src));
+    });
+}
+
+template <typename A, typename O>
+void WinogradConv::forward_in(dnnl::stream& stream, const A* src, const float* weights, const float* bias, A* dst) {
     const Geometry g = geometry_of(ic_, h_, w_, oc_, pad_, out_h_, out_w_, tiles_y_, tiles_x_, tiles_);
-    const Kernels& k = kernels();
-    auto* v = static_cast<float*>(v_.get_data_handle());
-    auto* u = static_cast<float*>(u_.get_data_handle());
-    auto* m = static_cast<float*>(m_.get_data_handle());
+    const Kernels<A, O>& k = kernels<A, O>();
+    auto* v = static_cast<O*>(v_.get_data_handle());
+    auto* u = static_cast<O*>(u_.get_data_handle());
+    const auto* m = static_cast<const float*>(m_.get_data_handle());
 #pragma omp parallel
     {
 #pragma omp for schedule(static) nowait
@@ -324,12 +456,13 @@ void WinogradConv::forward(dnnl::stream& stream, const float* src, const float* 
     for (Index t = 0; t < tiles_; ++t) k.output(g, m, bias, t, dst);
 }
 
-void WinogradConv::backward(dnnl::stream& stream, const float* diff_dst, float* diff_weights, float* diff_bias,
-                            float* diff_src) {
+template <typename A, typename O>
+void WinogradConv::backward_in(dnnl::stream& stream, const A* diff_dst, float* diff_weights, float* diff_bias,
+                               A* diff_src) {
     const Geometry g = geometry_of(ic_, h_, w_, oc_, pad_, out_h_, out_w_, tiles_y_, tiles_x_, tiles_);
-    const Kernels& k = kernels();
-    auto* dm = static_cast<float*>(m_.get_data_handle());
-    auto* du = static_cast<float*>(du_.get_data_handle());
+    const Kernels<A, O>& k = kernels<A, O>();
+    auto* dm = static_cast<O*>(dm_.get_data_handle());
+    const auto* du = static_cast<const float*>(du_.get_data_handle());
     const Index pixels = Index{n_} * out_h_ * out_w_;
 #pragma omp parallel
     {
@@ -337,24 +470,27 @@ void WinogradConv::backward(dnnl::stream& stream, const float* diff_dst, float* 
         for (Index t = 0; t < tiles_; ++t) k.output_adjoint(g, diff_dst, t, dm);
 #pragma omp for schedule(static)
         for (int c0 = 0; c0 < oc_; c0 += kBlock) {
-            const int n = std::min(kBlock, oc_ - c0);
-            float sum[kBlock] = {};
-            for (Index p = 0; p < pixels; ++p) {
-                for (int c = 0; c < n; ++c) sum[c] += diff_dst[p * oc_ + c0 + c];
-            }
-            std::copy_n(sum, n, diff_bias + c0);
+            k.bias_gradient(diff_dst, pixels, oc_, c0, std::min(kBlock, oc_ - c0), diff_bias);
         }
     }
-    // dU from V before dV overwrites V.
-    const memory v_transposed(transposed(ic_, tiles_), engine_, v_.get_data_handle());
-    bwd_w_.execute(stream, {{DNNL_ARG_SRC, v_transposed}, {DNNL_ARG_WEIGHTS, m_}, {DNNL_ARG_DST, du_}});
+    // dU from V before dV may overwrite V.
+    const memory v_transposed(matrices(ic_, tiles_, operands_, true), engine_, v_.get_data_handle());
+    bwd_w_.execute(stream, {{DNNL_ARG_SRC, v_transposed}, {DNNL_ARG_WEIGHTS, dm_}, {DNNL_ARG_DST, du_}});
     if (diff_src) {
-        const memory u_transposed(transposed(oc_, ic_), engine_, u_.get_data_handle());
-        bwd_d_.execute(stream, {{DNNL_ARG_SRC, m_}, {DNNL_ARG_WEIGHTS, u_transposed}, {DNNL_ARG_DST, v_}});
+        const memory u_transposed(matrices(oc_, ic_, operands_, true), engine_, u_.get_data_handle());
+        bwd_d_.execute(stream, {{DNNL_ARG_SRC, dm_}, {DNNL_ARG_WEIGHTS, u_transposed}, {DNNL_ARG_DST, dv_}});
     }
     stream.wait();
-    const auto* dv = static_cast<const float*>(v_.get_data_handle());
+    const auto* dv = static_cast<const float*>(dv_.get_data_handle());
     const Index tiles_per_image = Index{tiles_y_} * tiles_x_, image_size = Index{h_} * w_ * ic_;
+    // In bf16 the overlapping tiles are summed in f32 and the sum rounded once.
+    constexpr bool kF32 = std::is_same_v<A, float>;
+    float* sum = nullptr;
+    if constexpr (kF32) {
+        sum = diff_src;
+    } else {
+        sum = diff_src_sum_.data();
+    }
 #pragma omp parallel
     {
 #pragma omp for schedule(static) nowait
@@ -363,10 +499,12 @@ void WinogradConv::backward(dnnl::stream& stream, const float* diff_dst, float* 
         if (diff_src) {
 #pragma omp for schedule(static)
             for (int image = 0; image < n_; ++image) {
-                std::fill_n(diff_src + image * image_size, image_size, 0.0f);
+                float* image_sum = sum + image * image_size;
+                std::fill_n(image_sum, image_size, 0.0f);
                 for (Index t = image * tiles_per_image; t < (image + 1) * tiles_per_image; ++t) {
-                    k.input_adjoint(g, dv, t, diff_src);
+                    k.input_adjoint(g, dv, t, sum);
                 }
+                if constexpr (!kF32) k.round(image_sum, image_size, diff_src + image * image_size);
             }
         }
     }

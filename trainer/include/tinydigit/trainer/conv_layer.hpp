@@ -1,7 +1,7 @@
 // Convolution, stride 1, square kernel, symmetric zero padding, with bias; activations and
 // the weights it computes with in the device's precision, master weights and gradients f32.
-// oneDNN's primitives compute it, or, for 3x3 kernels in f32 where it measured faster, the
-// trainer's own Winograd convolution (winograd_conv.hpp) with channels-last activations.
+// oneDNN's primitives compute it, or, for 3x3 kernels where it measured faster, the trainer's
+// own Winograd convolution (winograd_conv.hpp) with channels-last activations.
 #pragma once
 
 #include <memory>
@@ -14,7 +14,7 @@ namespace tinydigit::trainer {
 enum class ConvChoice {
     kFastest,      // what measured fastest for the shape on this CPU (see conv_layer.cpp)
     kOneDnn,       // oneDNN's primitives (its Winograd or direct kernels)
-    kOwnWinograd,  // WinogradConv; 3x3 f32 only (std::invalid_argument otherwise)
+    kOwnWinograd,  // WinogradConv (f32 GEMMs); 3x3 only (std::invalid_argument otherwise)
 };
 
 class ConvLayer : public WeightedLayer {
