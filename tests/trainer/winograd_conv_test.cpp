@@ -108,6 +108,11 @@ double relative_difference(const std::vector<float>& ours, const std::vector<flo
     return worst / largest;
 }
 
+std::string shape_text(const Shape& s) {
+    return "batch " + std::to_string(s.batch) + ", " + std::to_string(s.ic) + " -> " + std::to_string(s.oc) +
+           " channels, " + std::to_string(s.height) + "x" + std::to_string(s.width) + ", pad " + std::to_string(s.pad);
+}
+
 void check_close(const char* what, const std::vector<float>& ours, const std::vector<float>& reference,
                  double tolerance = 1e-4) {
     const double difference = relative_difference(ours, reference);
@@ -116,12 +121,7 @@ void check_close(const char* what, const std::vector<float>& ours, const std::ve
 }
 
 void compare(Device& device, const Shape& s, std::uint64_t key) {
-    CAPTURE(s.batch);
-    CAPTURE(s.ic);
-    CAPTURE(s.oc);
-    CAPTURE(s.height);
-    CAPTURE(s.width);
-    CAPTURE(s.pad);
+    INFO(shape_text(s));
     WinogradConv ours(device.engine, s.batch, s.ic, s.height, s.width, s.oc, s.pad);
     const auto count = [](auto... dims) { return static_cast<std::size_t>((1 * ... * dims)); };
     const auto src = random_values(count(s.batch, s.height, s.width, s.ic), key);
@@ -147,12 +147,7 @@ void compare(Device& device, const Shape& s, std::uint64_t key) {
 // difference over the four results.
 std::pair<double, double> compare_bf16(Device& device, const Shape& s, std::uint64_t key, memory::data_type operands,
                                        double tolerance) {
-    CAPTURE(s.batch);
-    CAPTURE(s.ic);
-    CAPTURE(s.oc);
-    CAPTURE(s.height);
-    CAPTURE(s.width);
-    CAPTURE(s.pad);
+    INFO(shape_text(s));
     WinogradConv ours(device.engine, s.batch, s.ic, s.height, s.width, s.oc, s.pad, memory::data_type::bf16, operands);
     const auto count = [](auto... dims) { return static_cast<std::size_t>((1 * ... * dims)); };
     const memory src = to_bf16(device, random_values(count(s.batch, s.height, s.width, s.ic), key));
