@@ -350,10 +350,11 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
 // consumer of a banded chain (rules in schema/model.fbs). Called after the op's own checks
 // passed. first[in] == i - 1: op i - 1 wrote the window, so no earlier op read it (that op
 // would have been refused kReadBeforeWrite); that no later op reads it verify() checks after
-// the loop. Out of line: 20 bytes less code than inlined into verify() (which would take 60
-// bytes off the load stack).
+// the loop. A good chain's lifetimes are widened here (below). Out of line: 20 bytes less code
+// than inlined into verify() (which would take 60 bytes off the load stack).
 __attribute__((noinline)) Status check_band(const model::Model& m, const Operators& ops, std::uint32_t i,
-                                            const model::Operator& op, const Operands& o, const std::int8_t* first) {
+                                            const model::Operator& op, const Operands& o, std::int8_t* first,
+                                            std::int8_t* last) {
     const std::int32_t in = detail::op_input(op, 0);
     const std::int32_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D ||
@@ -374,6 +375,11 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
     const U conv_rows = c.pool_h > 0 ? U(band - 1) * U(c.pool_stride_h) + U(c.pool_h) : U(band);
     const U need = (conv_rows - 1) * U(c.stride_h) + U(c.kernel_h);
     if (U(window) < (need < U(o.in.dim[0]) ? need : U(o.in.dim[0]))) return Status::kBadBand;
+    // The chain's two ops run interleaved: its input and output are alive during both. Later
+    // readers of either only move `last` further (the caller sets the window's).
+    last[detail::op_input(producer, 0)] = static_cast<std::int8_t>(i);
+    const std::int32_t out = detail::op_output(op);
+    first[out] = static_cast<std::int8_t>(i - 1);
     return Status::kOk;
 }
 
@@ -409,7 +415,7 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.at_tensor(out_index);
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
-        first[out_index] = static_cast<std::int8_t>(i);
+        first[out_index] = last[out_index] = static_cast<std::int8_t>(i);  // a reader moves last on
 
         std::uint64_t scratch = 0;
         Operands o;  // weights and bias: filled for Conv2D and FC only, read only there
@@ -417,7 +423,7 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         o.out = shape_of(out_tensor);
         if (Status s = check_op(m, op, type, o, site, scratch); s != Status::kOk) return s;
         if (op.band_rows() != 0 || in_tensor->window_rows() != 0)
-            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first); s != Status::kOk) return s;
+            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first, last); s != Status::kOk) return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
@@ -517,17 +523,8 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
             site.at_tensor(t);
             return Status::kBadBand;
         }
-        if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
     }
     last[out] = static_cast<std::int8_t>(n_ops);
-    // A chain's two ops run interleaved: its input and output are alive during both.
-    for (std::uint32_t i = 1; i < n_ops; ++i) {
-        const model::Operator& op = *ops.Get(i);
-        if (op.band_rows() == 0) continue;
-        const std::int32_t chain_in = detail::op_input(*ops.Get(i - 1), 0);
-        if (last[chain_in] < static_cast<std::int8_t>(i)) last[chain_in] = static_cast<std::int8_t>(i);
-        first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
-    }
     return check_lifetimes(m, ops, n_tensors, first, last, site);
 }
 
