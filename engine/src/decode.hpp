@@ -61,11 +61,9 @@ struct FullyConnectedFields {
 struct PadFields {
     std::int32_t pad_top, pad_bottom, pad_left, pad_right, value;
 };
-// The parameters of `op`, whose params are of that type (checked by the caller).
+// The parameters of a Conv2D `op` (checked by the caller); the other tables' are read by
+// their decoders alone.
 ConvFields conv_fields(const model::Operator& op);
-MaxPoolFields max_pool_fields(const model::Operator& op);
-FullyConnectedFields fully_connected_fields(const model::Operator& op);
-PadFields pad_fields(const model::Operator& op);
 
 // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad"; "unknown" for any other
 // type or missing parameters (the names OperatorInfo and VerifyFailure give).

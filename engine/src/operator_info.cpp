@@ -106,7 +106,8 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     // in_c, an FC's in_count: the weights' shape past the output channel), times the conv
     // positions a floor-mode pool reads (all of them without a pool).
     std::uint64_t taps = 0;
-    if (op.inputs()->size() == 3) {  // Conv2D and FullyConnected: weights, bias, requantization
+    const auto kind = static_cast<model::OpParams>(type + 1);
+    if (kind == model::OpParams::Conv2D || kind == model::OpParams::FullyConnected) {  // weights, bias, requantization
         info.weights_tensor = detail::op_input(op, 1);
         info.bias_tensor = detail::op_input(op, 2);
         fill_requant(op, info);
