@@ -239,15 +239,20 @@ TINYDIGIT_PARAM_IS(kPoolStrideW, VT_POOL_STRIDE_W);
 static_assert(kParamCount == detail::kTableLayouts[detail::kConv2D].count);
 
 // conv2d_scratch_bytes or fully_connected_scratch_bytes (scratch.hpp) of an op whose reduction
-// (1..kMaxReductionLength) and channels (>= 1) are checked: the same sizes, the rounding in 32
-// bits (their guards and 64-bit rounding cost 40 bytes of Cortex-M code here).
-constexpr std::uint64_t verified_scratch_bytes(bool conv, std::uint32_t reduction, std::int32_t channels) {
-    return (conv ? 4u : 2u) * ((reduction + 63) & ~63u) + 4 * std::uint64_t(channels);
+// (1..kMaxReductionLength) and channels are checked: the same sizes, in 32 bits (their guards
+// and 64-bit arithmetic cost 60 bytes of Cortex-M code here). Channels are >= 1 and below 2^29:
+// check_requant has matched them to a vector of int32 multipliers, which the structural
+// verifier put inside a buffer of less than 2^31 bytes. So the sum is below 2^31 + 2^18.
+constexpr std::uint32_t kMaxVerifiedChannels = (1u << 29) - 1;
+constexpr std::uint32_t verified_scratch_bytes(bool conv, std::uint32_t reduction, std::int32_t channels) {
+    return (conv ? 4u : 2u) * ((reduction + 63) & ~63u) + 4 * std::uint32_t(channels);
 }
 static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(5, 5, 32, 32) &&
-              verified_scratch_bytes(true, 65536, 0x7fffffff) == conv2d_scratch_bytes(1, 256, 256, 0x7fffffff) &&
+              verified_scratch_bytes(true, 65536, kMaxVerifiedChannels) ==
+                  conv2d_scratch_bytes(1, 256, 256, kMaxVerifiedChannels) &&
               verified_scratch_bytes(true, 1, 1) == conv2d_scratch_bytes(1, 1, 1, 1) &&
-              verified_scratch_bytes(false, 65536, 0x7fffffff) == fully_connected_scratch_bytes(65536, 0x7fffffff) &&
+              verified_scratch_bytes(false, 65536, kMaxVerifiedChannels) ==
+                  fully_connected_scratch_bytes(65536, kMaxVerifiedChannels) &&
               verified_scratch_bytes(false, 65, 10) == fully_connected_scratch_bytes(65, 10));
 
 // The rules of one operator (schema/model.fbs; engine/README.md's status table), in this order:
@@ -265,7 +270,7 @@ static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(
 // - weighted: the requantization (check_requant); `scratch` gets the op's scratch need.
 template <typename Site>
 Status check_op(const model::Model& m, const model::Operator& op, OpParams type, Operands& o, Site& site,
-                std::uint64_t& scratch) {
+                std::uint32_t& scratch) {
     const bool weighted = type == OpParams::Conv2D || type == OpParams::FullyConnected;
     if (weighted) {
         for (std::uint32_t slot = 1; slot < 3; ++slot) {  // weights, then bias
@@ -417,7 +422,7 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
         first[out_index] = last[out_index] = static_cast<std::int8_t>(i);  // a reader moves last on
 
-        std::uint64_t scratch = 0;
+        std::uint32_t scratch = 0;
         Operands o;  // weights and bias: filled for Conv2D and FC only, read only there
         o.in = shape_of(in_tensor);
         o.out = shape_of(out_tensor);
@@ -427,7 +432,7 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
-        if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
+        if (static_cast<std::uint32_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
         if (scratch_bytes > 0)
             if (Status s = check_arena_region(op.scratch_offset(), static_cast<std::uint32_t>(scratch_bytes), arena);
                 s != Status::kOk)
