@@ -212,11 +212,11 @@ void Engine::step(int index, std::uint64_t& packed_at) noexcept {
     void* producer_scratch = this->scratch(index - 1, producer);
     std::int8_t* const window = in;  // op index - 1 writes it, op index reads it
     std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
+    const std::int32_t row = cp.in_w * cp.in_c;  // < 2^31: a tensor's bytes (verified)
     for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
         const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
         std::int32_t first, end;  // row_band sets both
         detail::row_band(cp, window_h, consumer_pad, o0, o1, first, end);
-        const std::int32_t row = cp.in_w * cp.in_c;  // < 2^31: a tensor's bytes (verified)
         if (first > base) {
             if (have > first)
                 std::memmove(window, window + (first - base) * row, static_cast<std::size_t>((have - first) * row));
