@@ -404,12 +404,14 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         const OpParams type = op.params_type();
         // params itself is required: verify_structure refused a model without it.
         if (type == OpParams::NONE || type > OpParams::MAX) return Status::kUnknownOperator;
-        if (op.inputs()->size() != expected_inputs(type) || op.outputs()->size() != 1) return Status::kBadOperator;
-        for (auto index : *op.inputs())
+        const auto& inputs = *op.inputs();
+        const auto& outputs = *op.outputs();
+        if (inputs.size() != expected_inputs(type) || outputs.size() != 1) return Status::kBadOperator;
+        for (auto index : inputs)
             if (!is_index(index, n_tensors)) return Status::kBadTensorIndex;
-        const std::int32_t out_index = detail::op_output(op);
+        const std::int32_t out_index = outputs.Get(0);
         if (!is_index(out_index, n_tensors)) return Status::kBadTensorIndex;
-        const std::int32_t in_index = detail::op_input(op, 0);
+        const std::int32_t in_index = inputs.Get(0);
         for (const std::int32_t index : {in_index, out_index}) {
             site.at_tensor(index);
             if (!is_activation(tensor(m, index))) return Status::kBadTensorKind;
