@@ -469,14 +469,18 @@ Status check_lifetimes(const model::Model& m, const Operators& ops, std::int32_t
     return Status::kOk;
 }
 
+// Four characters as the little-endian word they make in a file: a tag compared in one load.
+constexpr std::uint32_t tag_word(const char (&tag)[4]) {
+    return std::uint32_t{std::uint8_t(tag[0])} | std::uint32_t{std::uint8_t(tag[1])} << 8 |
+           std::uint32_t{std::uint8_t(tag[2])} << 16 | std::uint32_t{std::uint8_t(tag[3])} << 24;
+}
+
 Status check_footer(const std::uint8_t* data, std::size_t size) {
     if (size % 16 != 0 || size < kFooterBytes + 16) return Status::kBadFileLength;
     // 16-byte aligned (as the model and its size are): each word one little-endian load.
     const std::uint8_t* footer = data + size - kFooterBytes;
     auto le32 = [footer](std::size_t at) { return flatbuffers::ReadScalar<std::uint32_t>(footer + at); };
-    constexpr std::uint32_t tag = std::uint32_t{kFooterTag[0]} | std::uint32_t{kFooterTag[1]} << 8 |
-                                  std::uint32_t{kFooterTag[2]} << 16 | std::uint32_t{kFooterTag[3]} << 24;
-    if (le32(0) != tag || le32(4) != size || le32(12) != 0) return Status::kBadFileLength;
+    if (le32(0) != tag_word(kFooterTag) || le32(4) != size || le32(12) != 0) return Status::kBadFileLength;
     if (le32(8) != crc32(data, size - kFooterBytes)) return Status::kBadChecksum;
     return Status::kOk;
 }
@@ -542,7 +546,11 @@ Status check_model(const void* bytes, std::size_t size, Site& site) {
     if (reinterpret_cast<std::uintptr_t>(bytes) % 16 != 0) return Status::kMisalignedModel;
     const auto* data = static_cast<const std::uint8_t*>(bytes);
     // The structure walk takes sizes below 2^31 - 1, as FlatBuffers does; no model is that large.
-    if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
+    // The file identifier as one word, as FlatBuffers' BufferHasIdentifier compares it but
+    // without its strncmp call (the model is 16-byte aligned).
+    if (size < 8 || size >= 0x7fffffffu ||
+        flatbuffers::ReadScalar<std::uint32_t>(data + 4) != tag_word(detail::kFileIdentifier))
+        return Status::kNotAModel;
     // Called here, not from verify(): its frames then never stack on verify()'s.
     if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
     return verify(data, size, site);
