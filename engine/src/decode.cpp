@@ -7,16 +7,6 @@
 
 namespace tinydigit::engine::detail {
 
-namespace {
-// A field the verifier has checked is present: no code for the absent case (flatc's accessor
-// returns null then, and every use here would dereference it).
-template <typename T>
-const T* present(const T* field) {
-    if (field == nullptr) __builtin_unreachable();
-    return field;
-}
-}  // namespace
-
 const model::Tensor* tensor(const model::Model& m, std::int32_t index) {
     return present(m.tensors())->Get(static_cast<flatbuffers::uoffset_t>(index));
 }

@@ -11,6 +11,14 @@
 
 namespace tinydigit::engine::detail {
 
+// A field the verifier has checked is present (a required one, or one a rule demands): no code
+// for the absent case (flatc's accessor returns null then, and every use would dereference it).
+template <typename T>
+const T* present(const T* field) {
+    if (field == nullptr) __builtin_unreachable();
+    return field;
+}
+
 const model::Tensor* tensor(const model::Model& m, std::int32_t index);
 // These read fields the verifier has checked are present (decode.cpp has no code for their
 // absence): a verified activation's zero point (the first entry), a verified constant's data.

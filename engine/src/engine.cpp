@@ -21,7 +21,7 @@ Status Engine::load(const void* model, std::size_t size, const KernelSet& kernel
     output_offset_ = out->arena_offset();
     input_count_ = static_cast<std::uint32_t>(detail::shape_of(in).count);
     output_count_ = static_cast<std::uint32_t>(detail::shape_of(out).count);
-    arena_bytes_ = static_cast<std::uint32_t>(m->plan()->arena_bytes());
+    arena_bytes_ = static_cast<std::uint32_t>(detail::present(m->plan())->arena_bytes());
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     // Host sets may need more scratch than the plan gives an op: the largest such need goes
     // after the planned arena, 64-byte aligned (microcontroller builds have no such set).

@@ -502,7 +502,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     const std::uint32_t n_ops = ops.size();
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
-    const std::uint32_t arena = m.plan()->arena_bytes();
+    const std::uint32_t arena = detail::present(m.plan())->arena_bytes();
     // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
     static_assert(kMaxOperators < 127);
     std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
