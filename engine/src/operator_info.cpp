@@ -62,7 +62,8 @@ static_assert(detail::kTableLayouts[detail::kConv2D].count == 14 && detail::kTab
 const char* text(const flatbuffers::String* s) { return s != nullptr ? s->c_str() : ""; }
 
 void fill_requant(const model::Operator& op, OperatorInfo& info) {
-    const auto* shifts = op.requant()->shift();  // verified: one per output channel
+    // Verified: a weighted op has requantization, one shift per output channel.
+    const auto* shifts = detail::present(detail::present(op.requant())->shift());
     info.requant_channels = static_cast<std::int32_t>(shifts->size());
     std::int32_t lo = 127, hi = -128;
     for (const std::int8_t n : *shifts) {
@@ -98,7 +99,7 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     info.scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());
     info.weights_tensor = info.bias_tensor = -1;
     const auto type = static_cast<int>(op.params_type()) - 1;  // verified: 0..3
-    detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D + type),
+    detail::read_fields(detail::present(op.params()), static_cast<std::uint8_t>(detail::kConv2D + type),
                         reinterpret_cast<std::uint8_t*>(&info) + kFirstParam[type]);
     if (op.params_type() == model::OpParams::Pad) info.pad_value = info.act_min, info.act_min = 0;
     info.kind = detail::kind_name(static_cast<std::uint32_t>(type + 1), info.pool_h > 0);

@@ -292,7 +292,7 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     p[kKernelH] = p[kKernelW] = p[kStrideH] = p[kStrideW] = 1;
     p[kActMin] = -128;
     p[kActMax] = 127;
-    detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
+    detail::read_fields(detail::present(op.params()), static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
                 p + kParamsAt[static_cast<int>(type)]);
     for (int k = kKernelH; k <= kPadRight; ++k)  // kernel and stride >= 1, pads >= 0
         if (p[k] < (k < kPadTop ? 1 : 0)) return Status::kBadParameter;
