@@ -123,8 +123,9 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t
     const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
     if (constant) {
-        if (static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;  // < 0 wraps past it
-        const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
+        const auto& buffers = *detail::present(m.buffers());  // required
+        if (static_cast<std::uint32_t>(buffer) >= buffers.size()) return Status::kBadBuffer;  // < 0 wraps past it
+        const auto* data = buffers.Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
         // count elements of 1 or 4 bytes, compared without the 64-bit product count * 4.
         const std::uint32_t shift = type == model::ElementType::INT32 ? 2 : 0;
@@ -497,8 +498,8 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     // the semantic checks, so a changed byte is reported as corruption, not as a bad graph.
     if (Status s = check_footer(data, size); s != Status::kOk) return s;
 
-    const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    const Operators& ops = *m.operators();
+    const auto n_tensors = static_cast<std::int32_t>(detail::present(m.tensors())->size());
+    const Operators& ops = *detail::present(m.operators());
     const std::uint32_t n_ops = ops.size();
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
