@@ -112,7 +112,7 @@ std::uint64_t Engine::packed_offset(int index) const noexcept {
 std::uint32_t Engine::layer_view_arena_bytes() const noexcept {
     if (model_ == nullptr) return 0;
     std::uint32_t largest = 0;
-    for (const model::Tensor* t : *model_->tensors()) {
+    for (const model::Tensor* t : *detail::present(model_->tensors())) {
         if (t->window_rows() <= 0) continue;
         const auto bytes = static_cast<std::uint32_t>(detail::shape_of(t).count);
         largest = bytes > largest ? bytes : largest;
