@@ -200,7 +200,7 @@ void Engine::step(int index, std::uint64_t& packed_at) noexcept {
         case model::OpParams::FullyConnected: return k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
         case model::OpParams::MaxPool2D: return k.max_pool2d(detail::decode_max_pool2d(m, op), in, out);
         case model::OpParams::Pad: return k.pad(detail::decode_pad(m, op), in, out);
-        default: return;  // unreachable: load() rejected every other type
+        default: __builtin_unreachable();  // load() rejected every other type
     }
     if (band == 0) return k.conv2d(conv_params(op, packed_at), in, out, scratch);
     const model::Operator& producer = operator_at(index - 1);
