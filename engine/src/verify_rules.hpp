@@ -394,8 +394,9 @@ unsigned expected_inputs(OpParams type) {
 }
 
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
-// every activation: written by op first[t] (-1: the model input, alive from the start),
-// last read by op last[t] (n: the model output, alive to the end).
+// every activation: written by op first[t] (-1: the model input, alive from the start), last
+// read by op last[t], or last[t] == first[t] when no op reads it (verify() makes the model
+// output's n, alive to the end); a banded chain's ops widen both (check_band).
 template <typename Site>
 Status check_operators(const model::Model& m, const Operators& ops, std::int32_t n_tensors, std::uint32_t arena,
                        std::int8_t* first, std::int8_t* last, Site& site) {
@@ -507,7 +508,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
     static_assert(kMaxOperators < 127);
     std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
-    std::int8_t last[kMaxTensors];   // -1 = not read (yet)
+    std::int8_t last[kMaxTensors];   // -1 = neither written nor read (yet)
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         site.at_tensor(t);
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
@@ -530,7 +531,7 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     if (Status s = check_operators(m, ops, n_tensors, arena, first, last, site); s != Status::kOk) return s;
     site.at(-1, out);
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
-    for (std::int32_t t = 0; t < n_tensors; ++t) {
+    for (std::int32_t t = 0; t < n_tensors; ++t) {  // a window: read by the op after its writer, not the output
         if (tensor(m, t)->window_rows() > 0 && (t == out || last[t] != first[t] + 1)) {
             site.at_tensor(t);
             return Status::kBadBand;
