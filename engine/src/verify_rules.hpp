@@ -179,11 +179,6 @@ Status check_requant(const model::Operator& op, std::int32_t channels) {
     return Status::kOk;
 }
 
-// A rank-3 shape (checked before) is [h, w, c].
-bool is_map(const Shape& s, std::uint32_t h, std::uint32_t w, std::int32_t c) {
-    return std::uint32_t(s.dim[0]) == h && std::uint32_t(s.dim[1]) == w && s.dim[2] == c;
-}
-
 // The operands every op type shares: activation in/out shapes, and for Conv2D/FC the
 // weights and bias (constant, typed, ranked).
 struct Operands {
@@ -321,7 +316,7 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
         if (reduction > kMaxReductionLength) return Status::kReductionTooLong;
     }
     if (window) {
-        std::uint32_t out[2];
+        bool swept_out = o.out.dim[2] == channels;  // the output is [swept H, swept W, channels]
         for (int axis = 0; axis < 2; ++axis) {  // rows, then columns
             // The padded map must fit int32: the kernels index its rows and columns (stride
             // times output row, minus the pad) and the conv map in int32, and in_h + pads
@@ -337,9 +332,9 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
                 if (std::uint32_t(size) > extent) return Status::kKernelTooLarge;
                 extent = detail::sweep(extent, size, stride);
             }
-            out[axis] = extent;
+            swept_out = swept_out && extent == std::uint32_t(o.out.dim[axis]);
         }
-        if (!is_map(o.out, out[0], out[1], channels)) return Status::kShapeMismatch;
+        if (!swept_out) return Status::kShapeMismatch;
     }
     if (type == OpParams::MaxPool2D &&
         detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
