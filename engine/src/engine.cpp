@@ -273,7 +273,8 @@ int Engine::argmax() const noexcept {
 
 const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
     if (arena_ == nullptr) return nullptr;
-    if (static_cast<std::uint32_t>(tensor_index) >= detail::present(model_->tensors())->size()) return nullptr;  // < 0 too
+    if (static_cast<std::uint32_t>(tensor_index) >= detail::present(model_->tensors())->size())  // < 0 too
+        return nullptr;
     const auto* t = detail::tensor(*model_, tensor_index);
     if (t->arena_offset() < 0 || (t->window_rows() > 0 && view_offset_ == 0)) return nullptr;
     return activation(tensor_index);

@@ -114,7 +114,8 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
         fill_requant(op, info);
         const detail::Shape w = detail::shape_of(detail::tensor(m, info.weights_tensor));
         taps = static_cast<std::uint64_t>(w.dim[1] * w.dim[2] * w.dim[3]);  // <= 65,536: verified
-        if (info.pool_h > 0) taps *= std::uint64_t{static_cast<std::uint32_t>(info.pool_h)} * static_cast<std::uint32_t>(info.pool_w);
+        if (info.pool_h > 0)
+            taps *= std::uint64_t{static_cast<std::uint32_t>(info.pool_h)} * static_cast<std::uint32_t>(info.pool_w);
     }
     info.macs = taps * static_cast<std::uint32_t>(out_shape.count);
     return Status::kOk;

@@ -288,8 +288,9 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     p[kKernelH] = p[kKernelW] = p[kStrideH] = p[kStrideW] = 1;
     p[kActMin] = -128;
     p[kActMax] = 127;
-    detail::read_fields(detail::present(op.params()), static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
-                p + kParamsAt[static_cast<int>(type)]);
+    detail::read_fields(detail::present(op.params()),
+                        static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
+                        p + kParamsAt[static_cast<int>(type)]);
     for (int k = kKernelH; k <= kPadRight; ++k)  // kernel and stride >= 1, pads >= 0
         if (p[k] < (k < kPadTop ? 1 : 0)) return Status::kBadParameter;
     if (p[kActMin] > p[kActMax]) return Status::kBadParameter;
@@ -379,8 +380,7 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
     // The chain's two ops run interleaved: its input and output are alive during both. Later
     // readers of either only move `last` further (the caller sets the window's).
     last[detail::op_input(producer, 0)] = static_cast<std::int8_t>(i);
-    const std::int32_t out = detail::op_output(op);
-    first[out] = static_cast<std::int8_t>(i - 1);
+    first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
     return Status::kOk;
 }
 
@@ -427,7 +427,8 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         o.out = shape_of(out_tensor);
         if (Status s = check_op(m, op, type, o, site, scratch); s != Status::kOk) return s;
         if (op.band_rows() != 0 || in_tensor->window_rows() != 0)
-            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first, last); s != Status::kOk) return s;
+            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first, last); s != Status::kOk)
+                return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
