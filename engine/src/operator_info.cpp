@@ -10,7 +10,7 @@
 namespace tinydigit::engine {
 namespace {
 
-__attribute__((noinline)) void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)[4]) {
+void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)[4]) {
     rank = s.rank;
     for (int i = 0; i < 4; ++i) dims[i] = s.dim[i];
 }
