@@ -7,16 +7,6 @@
 
 namespace tinydigit::engine::detail {
 
-namespace {
-// A field the verifier has checked is present: no code for the absent case (flatc's accessor
-// returns null then, and every use here would dereference it).
-template <typename T>
-const T* present(const T* field) {
-    if (field == nullptr) __builtin_unreachable();
-    return field;
-}
-}  // namespace
-
 const model::Tensor* tensor(const model::Model& m, std::int32_t index) {
     return present(m.tensors())->Get(static_cast<flatbuffers::uoffset_t>(index));
 }
@@ -125,13 +115,9 @@ static_assert(sizeof(FullyConnectedFields) == 4 * kTableLayouts[kFullyConnected]
 static_assert(sizeof(PadFields) == 4 * kTableLayouts[kPad].count && only_1_or_4_byte_scalars(kPad));
 }  // namespace
 
-// The only calls of fields_of: each struct with its own table's layout (asserted above).
+// Every call of fields_of gives its struct its own table's layout (asserted above). The
+// FullyConnected's and Pad's have one caller each (their decoders), where it is inlined.
 ConvFields conv_fields(const model::Operator& op) { return fields_of<ConvFields>(op, kConv2D); }
-MaxPoolFields max_pool_fields(const model::Operator& op) { return fields_of<MaxPoolFields>(op, kMaxPool2D); }
-FullyConnectedFields fully_connected_fields(const model::Operator& op) {
-    return fields_of<FullyConnectedFields>(op, kFullyConnected);
-}
-PadFields pad_fields(const model::Operator& op) { return fields_of<PadFields>(op, kPad); }
 
 namespace {
 // The first n dimensions of a verified tensor's shape, copied to `to` (consecutive int32
@@ -224,7 +210,7 @@ Conv2DParams decode_conv2d(const model::Model& m, const model::Operator& op) {
 }
 
 FullyConnectedParams decode_fully_connected(const model::Model& m, const model::Operator& op) {
-    const FullyConnectedFields f = fully_connected_fields(op);
+    const auto f = fields_of<FullyConnectedFields>(op, kFullyConnected);
     const auto* dims = input_tensor(m, op, 1)->shape();  // weights [out_count, in_count]
     FullyConnectedParams p;
     p.out_count = dims->Get(0);
@@ -240,14 +226,14 @@ MaxPool2DParams decode_max_pool2d(const model::Model& m, const model::Operator& 
     TINYDIGIT_RUN(MaxPool2DParams, pool_h, stride_w, 4);
     TINYDIGIT_RUN(MaxPoolFields, pool_h, stride_w, 4);
     static_assert(sizeof(MaxPoolFields) == 16);
-    read_fields(op.params(), kMaxPool2D, &p.pool_h);  // max_pool_fields(op), in place
+    read_fields(op.params(), kMaxPool2D, &p.pool_h);  // MaxPoolFields, in place
     TINYDIGIT_RUN(MaxPool2DParams, out_h, out_w, 2);
     copy_dims(output_tensor(m, op), &p.out_h, 2);
     return p;
 }
 
 PadParams decode_pad(const model::Model& m, const model::Operator& op) {
-    const PadFields f = pad_fields(op);
+    const auto f = fields_of<PadFields>(op, kPad);
     PadParams p;
     TINYDIGIT_RUN(PadParams, in_h, channels, 3);
     copy_dims(input_tensor(m, op, 0), &p.in_h, 3);

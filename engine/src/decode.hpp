@@ -11,6 +11,14 @@
 
 namespace tinydigit::engine::detail {
 
+// A field the verifier has checked is present (a required one, or one a rule demands): no code
+// for the absent case (flatc's accessor returns null then, and every use would dereference it).
+template <typename T>
+const T* present(const T* field) {
+    if (field == nullptr) __builtin_unreachable();
+    return field;
+}
+
 const model::Tensor* tensor(const model::Model& m, std::int32_t index);
 // These read fields the verifier has checked are present (decode.cpp has no code for their
 // absence): a verified activation's zero point (the first entry), a verified constant's data.
@@ -61,11 +69,9 @@ struct FullyConnectedFields {
 struct PadFields {
     std::int32_t pad_top, pad_bottom, pad_left, pad_right, value;
 };
-// The parameters of `op`, whose params are of that type (checked by the caller).
+// The parameters of a Conv2D `op` (checked by the caller); the other tables' are read by
+// their decoders alone.
 ConvFields conv_fields(const model::Operator& op);
-MaxPoolFields max_pool_fields(const model::Operator& op);
-FullyConnectedFields fully_connected_fields(const model::Operator& op);
-PadFields pad_fields(const model::Operator& op);
 
 // "Conv2D", "Conv2D+MaxPool", "FullyConnected", "MaxPool2D", "Pad"; "unknown" for any other
 // type or missing parameters (the names OperatorInfo and VerifyFailure give).

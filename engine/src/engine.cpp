@@ -21,7 +21,7 @@ Status Engine::load(const void* model, std::size_t size, const KernelSet& kernel
     output_offset_ = out->arena_offset();
     input_count_ = static_cast<std::uint32_t>(detail::shape_of(in).count);
     output_count_ = static_cast<std::uint32_t>(detail::shape_of(out).count);
-    arena_bytes_ = static_cast<std::uint32_t>(m->plan()->arena_bytes());
+    arena_bytes_ = static_cast<std::uint32_t>(detail::present(m->plan())->arena_bytes());
 #if defined(TINYDIGIT_ENGINE_X86_KERNELS)
     // Host sets may need more scratch than the plan gives an op: the largest such need goes
     // after the planned arena, 64-byte aligned (microcontroller builds have no such set).
@@ -112,7 +112,7 @@ std::uint64_t Engine::packed_offset(int index) const noexcept {
 std::uint32_t Engine::layer_view_arena_bytes() const noexcept {
     if (model_ == nullptr) return 0;
     std::uint32_t largest = 0;
-    for (const model::Tensor* t : *model_->tensors()) {
+    for (const model::Tensor* t : *detail::present(model_->tensors())) {
         if (t->window_rows() <= 0) continue;
         const auto bytes = static_cast<std::uint32_t>(detail::shape_of(t).count);
         largest = bytes > largest ? bytes : largest;
@@ -200,7 +200,7 @@ void Engine::step(int index, std::uint64_t& packed_at) noexcept {
         case model::OpParams::FullyConnected: return k.fully_connected(detail::decode_fully_connected(m, op), in, out, scratch);
         case model::OpParams::MaxPool2D: return k.max_pool2d(detail::decode_max_pool2d(m, op), in, out);
         case model::OpParams::Pad: return k.pad(detail::decode_pad(m, op), in, out);
-        default: return;  // unreachable: load() rejected every other type
+        default: __builtin_unreachable();  // load() rejected every other type
     }
     if (band == 0) return k.conv2d(conv_params(op, packed_at), in, out, scratch);
     const model::Operator& producer = operator_at(index - 1);
@@ -212,11 +212,11 @@ void Engine::step(int index, std::uint64_t& packed_at) noexcept {
     void* producer_scratch = this->scratch(index - 1, producer);
     std::int8_t* const window = in;  // op index - 1 writes it, op index reads it
     std::int32_t base = 0, have = 0;  // the window holds producer output rows [base, have)
+    const std::int32_t row = cp.in_w * cp.in_c;  // < 2^31: a tensor's bytes (verified)
     for (std::int32_t o0 = 0; o0 < out_h; o0 += band) {
         const std::int32_t o1 = out_h - o0 > band ? o0 + band : out_h;
         std::int32_t first, end;  // row_band sets both
         detail::row_band(cp, window_h, consumer_pad, o0, o1, first, end);
-        const std::int32_t row = cp.in_w * cp.in_c;  // < 2^31: a tensor's bytes (verified)
         if (first > base) {
             if (have > first)
                 std::memmove(window, window + (first - base) * row, static_cast<std::size_t>((have - first) * row));
@@ -272,7 +272,8 @@ int Engine::argmax() const noexcept {
 }
 
 const std::int8_t* Engine::tensor_data(int tensor_index) const noexcept {
-    if (arena_ == nullptr || static_cast<std::uint32_t>(tensor_index) >= model_->tensors()->size())  // < 0 too
+    if (arena_ == nullptr) return nullptr;
+    if (static_cast<std::uint32_t>(tensor_index) >= detail::present(model_->tensors())->size())  // < 0 too
         return nullptr;
     const auto* t = detail::tensor(*model_, tensor_index);
     if (t->arena_offset() < 0 || (t->window_rows() > 0 && view_offset_ == 0)) return nullptr;

@@ -30,6 +30,9 @@ struct FieldLayout {
     std::int8_t absent = 0;
 };
 
+// The schema's file_identifier, bytes 4 to 7 of every model.
+inline constexpr char kFileIdentifier[4] = {'T', 'D', 'M', '8'};
+
 // Layout indices; a union's members are consecutive, in the union's order.
 enum LayoutIndex : std::uint8_t {
     kModel, kTensor, kQuantization, kBuffer, kOperator, kConv2D, kMaxPool2D, kFullyConnected, kPad,

@@ -10,7 +10,7 @@
 namespace tinydigit::engine {
 namespace {
 
-__attribute__((noinline)) void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)[4]) {
+void copy_shape(const detail::Shape& s, std::int32_t& rank, std::int32_t (&dims)[4]) {
     rank = s.rank;
     for (int i = 0; i < 4; ++i) dims[i] = s.dim[i];
 }
@@ -62,7 +62,8 @@ static_assert(detail::kTableLayouts[detail::kConv2D].count == 14 && detail::kTab
 const char* text(const flatbuffers::String* s) { return s != nullptr ? s->c_str() : ""; }
 
 void fill_requant(const model::Operator& op, OperatorInfo& info) {
-    const auto* shifts = op.requant()->shift();  // verified: one per output channel
+    // Verified: a weighted op has requantization, one shift per output channel.
+    const auto* shifts = detail::present(detail::present(op.requant())->shift());
     info.requant_channels = static_cast<std::int32_t>(shifts->size());
     std::int32_t lo = 127, hi = -128;
     for (const std::int8_t n : *shifts) {
@@ -98,7 +99,7 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     info.scratch_bytes = static_cast<std::uint32_t>(op.scratch_bytes());
     info.weights_tensor = info.bias_tensor = -1;
     const auto type = static_cast<int>(op.params_type()) - 1;  // verified: 0..3
-    detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D + type),
+    detail::read_fields(detail::present(op.params()), static_cast<std::uint8_t>(detail::kConv2D + type),
                         reinterpret_cast<std::uint8_t*>(&info) + kFirstParam[type]);
     if (op.params_type() == model::OpParams::Pad) info.pad_value = info.act_min, info.act_min = 0;
     info.kind = detail::kind_name(static_cast<std::uint32_t>(type + 1), info.pool_h > 0);
@@ -106,13 +107,15 @@ Status Engine::operator_info(int index, OperatorInfo& out) const noexcept {
     // in_c, an FC's in_count: the weights' shape past the output channel), times the conv
     // positions a floor-mode pool reads (all of them without a pool).
     std::uint64_t taps = 0;
-    if (op.inputs()->size() == 3) {  // Conv2D and FullyConnected: weights, bias, requantization
+    const auto kind = static_cast<model::OpParams>(type + 1);
+    if (kind == model::OpParams::Conv2D || kind == model::OpParams::FullyConnected) {  // weights, bias, requantization
         info.weights_tensor = detail::op_input(op, 1);
         info.bias_tensor = detail::op_input(op, 2);
         fill_requant(op, info);
         const detail::Shape w = detail::shape_of(detail::tensor(m, info.weights_tensor));
         taps = static_cast<std::uint64_t>(w.dim[1] * w.dim[2] * w.dim[3]);  // <= 65,536: verified
-        if (info.pool_h > 0) taps *= static_cast<std::uint64_t>(info.pool_h) * static_cast<std::uint64_t>(info.pool_w);
+        if (info.pool_h > 0)
+            taps *= std::uint64_t{static_cast<std::uint32_t>(info.pool_h)} * static_cast<std::uint32_t>(info.pool_w);
     }
     info.macs = taps * static_cast<std::uint32_t>(out_shape.count);
     return Status::kOk;

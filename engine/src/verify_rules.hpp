@@ -123,8 +123,9 @@ Status check_tensor(const model::Model& m, const model::Tensor* t, std::uint32_t
     const bool activation = offset != -1;
     if (constant && activation) return Status::kBadTensorKind;
     if (constant) {
-        if (static_cast<std::uint32_t>(buffer) >= m.buffers()->size()) return Status::kBadBuffer;  // < 0 wraps past it
-        const auto* data = m.buffers()->Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
+        const auto& buffers = *detail::present(m.buffers());  // required
+        if (static_cast<std::uint32_t>(buffer) >= buffers.size()) return Status::kBadBuffer;  // < 0 wraps past it
+        const auto* data = buffers.Get(static_cast<flatbuffers::uoffset_t>(buffer))->data();
         if (data == nullptr) return Status::kBadBuffer;
         // count elements of 1 or 4 bytes, compared without the 64-bit product count * 4.
         const std::uint32_t shift = type == model::ElementType::INT32 ? 2 : 0;
@@ -176,11 +177,6 @@ Status check_requant(const model::Operator& op, std::int32_t channels) {
             return Status::kBadRequantization;
     }
     return Status::kOk;
-}
-
-// A rank-3 shape (checked before) is [h, w, c].
-bool is_map(const Shape& s, std::uint32_t h, std::uint32_t w, std::int32_t c) {
-    return std::uint32_t(s.dim[0]) == h && std::uint32_t(s.dim[1]) == w && s.dim[2] == c;
 }
 
 // The operands every op type shares: activation in/out shapes, and for Conv2D/FC the
@@ -239,15 +235,20 @@ TINYDIGIT_PARAM_IS(kPoolStrideW, VT_POOL_STRIDE_W);
 static_assert(kParamCount == detail::kTableLayouts[detail::kConv2D].count);
 
 // conv2d_scratch_bytes or fully_connected_scratch_bytes (scratch.hpp) of an op whose reduction
-// (1..kMaxReductionLength) and channels (>= 1) are checked: the same sizes, the rounding in 32
-// bits (their guards and 64-bit rounding cost 40 bytes of Cortex-M code here).
-constexpr std::uint64_t verified_scratch_bytes(bool conv, std::uint32_t reduction, std::int32_t channels) {
-    return (conv ? 4u : 2u) * ((reduction + 63) & ~63u) + 4 * std::uint64_t(channels);
+// (1..kMaxReductionLength) and channels are checked: the same sizes, in 32 bits (their guards
+// and 64-bit arithmetic cost 60 bytes of Cortex-M code here). Channels are >= 1 and below 2^29:
+// check_requant has matched them to a vector of int32 multipliers, which the structural
+// verifier put inside a buffer of less than 2^31 bytes. So the sum is below 2^31 + 2^18.
+constexpr std::uint32_t kMaxVerifiedChannels = (1u << 29) - 1;
+constexpr std::uint32_t verified_scratch_bytes(bool conv, std::uint32_t reduction, std::int32_t channels) {
+    return (conv ? 4u : 2u) * ((reduction + 63) & ~63u) + 4 * std::uint32_t(channels);
 }
 static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(5, 5, 32, 32) &&
-              verified_scratch_bytes(true, 65536, 0x7fffffff) == conv2d_scratch_bytes(1, 256, 256, 0x7fffffff) &&
+              verified_scratch_bytes(true, 65536, kMaxVerifiedChannels) ==
+                  conv2d_scratch_bytes(1, 256, 256, kMaxVerifiedChannels) &&
               verified_scratch_bytes(true, 1, 1) == conv2d_scratch_bytes(1, 1, 1, 1) &&
-              verified_scratch_bytes(false, 65536, 0x7fffffff) == fully_connected_scratch_bytes(65536, 0x7fffffff) &&
+              verified_scratch_bytes(false, 65536, kMaxVerifiedChannels) ==
+                  fully_connected_scratch_bytes(65536, kMaxVerifiedChannels) &&
               verified_scratch_bytes(false, 65, 10) == fully_connected_scratch_bytes(65, 10));
 
 // The rules of one operator (schema/model.fbs; engine/README.md's status table), in this order:
@@ -265,7 +266,7 @@ static_assert(verified_scratch_bytes(true, 25 * 32, 32) == conv2d_scratch_bytes(
 // - weighted: the requantization (check_requant); `scratch` gets the op's scratch need.
 template <typename Site>
 Status check_op(const model::Model& m, const model::Operator& op, OpParams type, Operands& o, Site& site,
-                std::uint64_t& scratch) {
+                std::uint32_t& scratch) {
     const bool weighted = type == OpParams::Conv2D || type == OpParams::FullyConnected;
     if (weighted) {
         for (std::uint32_t slot = 1; slot < 3; ++slot) {  // weights, then bias
@@ -287,8 +288,9 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
     p[kKernelH] = p[kKernelW] = p[kStrideH] = p[kStrideW] = 1;
     p[kActMin] = -128;
     p[kActMax] = 127;
-    detail::read_fields(op.params(), static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
-                p + kParamsAt[static_cast<int>(type)]);
+    detail::read_fields(detail::present(op.params()),
+                        static_cast<std::uint8_t>(detail::kConv2D - 1 + static_cast<int>(type)),
+                        p + kParamsAt[static_cast<int>(type)]);
     for (int k = kKernelH; k <= kPadRight; ++k)  // kernel and stride >= 1, pads >= 0
         if (p[k] < (k < kPadTop ? 1 : 0)) return Status::kBadParameter;
     if (p[kActMin] > p[kActMax]) return Status::kBadParameter;
@@ -315,7 +317,7 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
         if (reduction > kMaxReductionLength) return Status::kReductionTooLong;
     }
     if (window) {
-        std::uint32_t out[2];
+        bool swept_out = o.out.dim[2] == channels;  // the output is [swept H, swept W, channels]
         for (int axis = 0; axis < 2; ++axis) {  // rows, then columns
             // The padded map must fit int32: the kernels index its rows and columns (stride
             // times output row, minus the pad) and the conv map in int32, and in_h + pads
@@ -331,9 +333,9 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
                 if (std::uint32_t(size) > extent) return Status::kKernelTooLarge;
                 extent = detail::sweep(extent, size, stride);
             }
-            out[axis] = extent;
+            swept_out = swept_out && extent == std::uint32_t(o.out.dim[axis]);
         }
-        if (!is_map(o.out, out[0], out[1], channels)) return Status::kShapeMismatch;
+        if (!swept_out) return Status::kShapeMismatch;
     }
     if (type == OpParams::MaxPool2D &&
         detail::zero_point(detail::input_tensor(m, op, 0)) != detail::zero_point(detail::output_tensor(m, op)))
@@ -350,10 +352,11 @@ Status check_op(const model::Model& m, const model::Operator& op, OpParams type,
 // consumer of a banded chain (rules in schema/model.fbs). Called after the op's own checks
 // passed. first[in] == i - 1: op i - 1 wrote the window, so no earlier op read it (that op
 // would have been refused kReadBeforeWrite); that no later op reads it verify() checks after
-// the loop. Out of line: 20 bytes less code than inlined into verify() (which would take 60
-// bytes off the load stack).
+// the loop. A good chain's lifetimes are widened here (below). Out of line: 20 bytes less code
+// than inlined into verify() (which would take 60 bytes off the load stack).
 __attribute__((noinline)) Status check_band(const model::Model& m, const Operators& ops, std::uint32_t i,
-                                            const model::Operator& op, const Operands& o, const std::int8_t* first) {
+                                            const model::Operator& op, const Operands& o, std::int8_t* first,
+                                            std::int8_t* last) {
     const std::int32_t in = detail::op_input(op, 0);
     const std::int32_t band = op.band_rows(), window = tensor(m, in)->window_rows();
     if (i == 0 || band < 1 || window < 1 || op.params_type() != OpParams::Conv2D ||
@@ -374,6 +377,10 @@ __attribute__((noinline)) Status check_band(const model::Model& m, const Operato
     const U conv_rows = c.pool_h > 0 ? U(band - 1) * U(c.pool_stride_h) + U(c.pool_h) : U(band);
     const U need = (conv_rows - 1) * U(c.stride_h) + U(c.kernel_h);
     if (U(window) < (need < U(o.in.dim[0]) ? need : U(o.in.dim[0]))) return Status::kBadBand;
+    // The chain's two ops run interleaved: its input and output are alive during both. Later
+    // readers of either only move `last` further (the caller sets the window's).
+    last[detail::op_input(producer, 0)] = static_cast<std::int8_t>(i);
+    first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
     return Status::kOk;
 }
 
@@ -382,8 +389,9 @@ unsigned expected_inputs(OpParams type) {
 }
 
 // Structure, indices, data flow and per-op rules, in execution order. Fills the lifetime of
-// every activation: written by op first[t] (-1: the model input, alive from the start),
-// last read by op last[t] (n: the model output, alive to the end).
+// every activation: written by op first[t] (-1: the model input, alive from the start), last
+// read by op last[t], or last[t] == first[t] when no op reads it (verify() makes the model
+// output's n, alive to the end); a banded chain's ops widen both (check_band).
 template <typename Site>
 Status check_operators(const model::Model& m, const Operators& ops, std::int32_t n_tensors, std::uint32_t arena,
                        std::int8_t* first, std::int8_t* last, Site& site) {
@@ -393,12 +401,14 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         const OpParams type = op.params_type();
         // params itself is required: verify_structure refused a model without it.
         if (type == OpParams::NONE || type > OpParams::MAX) return Status::kUnknownOperator;
-        if (op.inputs()->size() != expected_inputs(type) || op.outputs()->size() != 1) return Status::kBadOperator;
-        for (auto index : *op.inputs())
+        const auto& inputs = *op.inputs();
+        const auto& outputs = *op.outputs();
+        if (inputs.size() != expected_inputs(type) || outputs.size() != 1) return Status::kBadOperator;
+        for (auto index : inputs)
             if (!is_index(index, n_tensors)) return Status::kBadTensorIndex;
-        const std::int32_t out_index = detail::op_output(op);
+        const std::int32_t out_index = outputs.Get(0);
         if (!is_index(out_index, n_tensors)) return Status::kBadTensorIndex;
-        const std::int32_t in_index = detail::op_input(op, 0);
+        const std::int32_t in_index = inputs.Get(0);
         for (const std::int32_t index : {in_index, out_index}) {
             site.at_tensor(index);
             if (!is_activation(tensor(m, index))) return Status::kBadTensorKind;
@@ -409,19 +419,20 @@ Status check_operators(const model::Model& m, const Operators& ops, std::int32_t
         if (first[in_index] == kMaxOperators) return Status::kReadBeforeWrite;  // never written so far
         site.at_tensor(out_index);
         if (first[out_index] != kMaxOperators) return Status::kWrittenTwice;
-        first[out_index] = static_cast<std::int8_t>(i);
+        first[out_index] = last[out_index] = static_cast<std::int8_t>(i);  // a reader moves last on
 
-        std::uint64_t scratch = 0;
+        std::uint32_t scratch = 0;
         Operands o;  // weights and bias: filled for Conv2D and FC only, read only there
         o.in = shape_of(in_tensor);
         o.out = shape_of(out_tensor);
         if (Status s = check_op(m, op, type, o, site, scratch); s != Status::kOk) return s;
         if (op.band_rows() != 0 || in_tensor->window_rows() != 0)
-            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first); s != Status::kOk) return s;
+            if (Status s = check_band(m, ops, static_cast<std::uint32_t>(i), op, o, first, last); s != Status::kOk)
+                return s;
         last[in_index] = static_cast<std::int8_t>(i);
         const std::int32_t scratch_bytes = op.scratch_bytes();
         if (scratch_bytes < 0) return Status::kBadParameter;
-        if (static_cast<std::uint64_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
+        if (static_cast<std::uint32_t>(scratch_bytes) < scratch) return Status::kScratchTooSmall;
         if (scratch_bytes > 0)
             if (Status s = check_arena_region(op.scratch_offset(), static_cast<std::uint32_t>(scratch_bytes), arena);
                 s != Status::kOk)
@@ -456,14 +467,18 @@ Status check_lifetimes(const model::Model& m, const Operators& ops, std::int32_t
     return Status::kOk;
 }
 
+// Four characters as the little-endian word they make in a file: a tag compared in one load.
+constexpr std::uint32_t tag_word(const char (&tag)[4]) {
+    return std::uint32_t{std::uint8_t(tag[0])} | std::uint32_t{std::uint8_t(tag[1])} << 8 |
+           std::uint32_t{std::uint8_t(tag[2])} << 16 | std::uint32_t{std::uint8_t(tag[3])} << 24;
+}
+
 Status check_footer(const std::uint8_t* data, std::size_t size) {
     if (size % 16 != 0 || size < kFooterBytes + 16) return Status::kBadFileLength;
     // 16-byte aligned (as the model and its size are): each word one little-endian load.
     const std::uint8_t* footer = data + size - kFooterBytes;
     auto le32 = [footer](std::size_t at) { return flatbuffers::ReadScalar<std::uint32_t>(footer + at); };
-    constexpr std::uint32_t tag = std::uint32_t{kFooterTag[0]} | std::uint32_t{kFooterTag[1]} << 8 |
-                                  std::uint32_t{kFooterTag[2]} << 16 | std::uint32_t{kFooterTag[3]} << 24;
-    if (le32(0) != tag || le32(4) != size || le32(12) != 0) return Status::kBadFileLength;
+    if (le32(0) != tag_word(kFooterTag) || le32(4) != size || le32(12) != 0) return Status::kBadFileLength;
     if (le32(8) != crc32(data, size - kFooterBytes)) return Status::kBadChecksum;
     return Status::kOk;
 }
@@ -480,16 +495,16 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     // the semantic checks, so a changed byte is reported as corruption, not as a bad graph.
     if (Status s = check_footer(data, size); s != Status::kOk) return s;
 
-    const auto n_tensors = static_cast<std::int32_t>(m.tensors()->size());
-    const Operators& ops = *m.operators();
+    const auto n_tensors = static_cast<std::int32_t>(detail::present(m.tensors())->size());
+    const Operators& ops = *detail::present(m.operators());
     const std::uint32_t n_ops = ops.size();
     if (n_tensors > kMaxTensors || n_ops > static_cast<std::uint32_t>(kMaxOperators)) return Status::kTooLarge;
     if (n_ops == 0) return Status::kEmptyGraph;
-    const std::uint32_t arena = m.plan()->arena_bytes();
+    const std::uint32_t arena = detail::present(m.plan())->arena_bytes();
     // Op indices fit int8 (kMaxOperators = 64): 256 bytes of stack for the lifetimes.
     static_assert(kMaxOperators < 127);
     std::int8_t first[kMaxTensors];  // kMaxOperators = not written (yet)
-    std::int8_t last[kMaxTensors];   // -1 = not read (yet)
+    std::int8_t last[kMaxTensors];   // -1 = neither written nor read (yet)
     for (std::int32_t t = 0; t < n_tensors; ++t) {
         site.at_tensor(t);
         if (Status s = check_tensor(m, tensor(m, t), arena); s != Status::kOk) return s;
@@ -512,22 +527,13 @@ Status verify(const std::uint8_t* data, std::size_t size, Site& site) {
     if (Status s = check_operators(m, ops, n_tensors, arena, first, last, site); s != Status::kOk) return s;
     site.at(-1, out);
     if (out == in || first[out] == kMaxOperators) return Status::kBadInputOutput;
-    for (std::int32_t t = 0; t < n_tensors; ++t) {
+    for (std::int32_t t = 0; t < n_tensors; ++t) {  // a window: read by the op after its writer, not the output
         if (tensor(m, t)->window_rows() > 0 && (t == out || last[t] != first[t] + 1)) {
             site.at_tensor(t);
             return Status::kBadBand;
         }
-        if (first[t] != kMaxOperators && last[t] < first[t]) last[t] = first[t];  // written, never read
     }
     last[out] = static_cast<std::int8_t>(n_ops);
-    // A chain's two ops run interleaved: its input and output are alive during both.
-    for (std::uint32_t i = 1; i < n_ops; ++i) {
-        const model::Operator& op = *ops.Get(i);
-        if (op.band_rows() == 0) continue;
-        const std::int32_t chain_in = detail::op_input(*ops.Get(i - 1), 0);
-        if (last[chain_in] < static_cast<std::int8_t>(i)) last[chain_in] = static_cast<std::int8_t>(i);
-        first[detail::op_output(op)] = static_cast<std::int8_t>(i - 1);
-    }
     return check_lifetimes(m, ops, n_tensors, first, last, site);
 }
 
@@ -538,7 +544,11 @@ Status check_model(const void* bytes, std::size_t size, Site& site) {
     if (reinterpret_cast<std::uintptr_t>(bytes) % 16 != 0) return Status::kMisalignedModel;
     const auto* data = static_cast<const std::uint8_t*>(bytes);
     // The structure walk takes sizes below 2^31 - 1, as FlatBuffers does; no model is that large.
-    if (size < 8 || size >= 0x7fffffffu || !model::ModelBufferHasIdentifier(data)) return Status::kNotAModel;
+    // The file identifier as one word, as FlatBuffers' BufferHasIdentifier compares it but
+    // without its strncmp call (the model is 16-byte aligned).
+    if (size < 8 || size >= 0x7fffffffu ||
+        flatbuffers::ReadScalar<std::uint32_t>(data + 4) != tag_word(detail::kFileIdentifier))
+        return Status::kNotAModel;
     // Called here, not from verify(): its frames then never stack on verify()'s.
     if (!detail::verify_structure(data, static_cast<std::uint32_t>(size))) return Status::kMalformedModel;
     return verify(data, size, site);

@@ -80,6 +80,7 @@ TEST_CASE("the engine's model layout is schema/model.fbs, table by table and fie
     const reflection::Schema& schema = *reflection::GetSchema(bytes.data());
 
     CHECK(schema.root_table()->name()->str() == detail::kTableNames[detail::kModel]);
+    CHECK(schema.file_ident()->str() == std::string(detail::kFileIdentifier, 4));
     REQUIRE(schema.objects()->size() == static_cast<flatbuffers::uoffset_t>(detail::kLayoutCount));
     int union_fields = 0;
     for (const reflection::Object* object : *schema.objects()) {
