@@ -165,7 +165,7 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
                                       std::int32_t used_w, std::int16_t* col, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
-    const std::int32_t full = len & ~3, row = p.kernel_w * p.in_c;
+    const std::int32_t row = p.kernel_w * p.in_c;
     bool any = false;
     for (std::int32_t j = 0; j < kPixels; ++j, col += 4) {  // pixel j's slots: col + 4 * j
         const std::int32_t cy = pixel[j] / used_w;
@@ -193,7 +193,7 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
             }
             for (; m < n; ++m) {
                 const std::int32_t kk = t + m, g = kk & 3;
-                const std::int32_t at = (kk & ~3) * kPixels + (kk < full ? detail::pair_slot(g) : g);
+                const std::int32_t at = (kk & ~3) * kPixels + detail::pair_slot(g);
                 col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
             }
             t += n;
@@ -302,11 +302,13 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 if (!any) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
-                const std::int16_t* tail = col + groups * 4 * kPixels;
-                for (std::int32_t r = 0; r < rest; ++r)
-                    for (std::int32_t o = 0; o < channels; ++o)
-                        for (std::int32_t j = 0; j < kPixels; ++j)
-                            sums[kPixels * o + j] += tail[4 * j + r] * w[o * k + 4 * groups + r];
+                if (rest == 0) continue;
+                for (std::int32_t o = 0; o < channels; ++o) {
+                    const std::int8_t* const tail = w + o * k + 4 * groups;
+                    std::uint32_t word = 0;
+                    for (std::int32_t r = rest; r-- > 0;) word = word << 8 | static_cast<std::uint8_t>(tail[r]);
+                    dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&word), 4, 1, sums + kPixels * o, 1);
+                }
             }
             const std::int32_t* s = sums;
             for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, o, s);
