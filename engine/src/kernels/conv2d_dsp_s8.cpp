@@ -209,10 +209,12 @@ struct Target {
 };
 
 // Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
-// (window 1, stride 1 without pooling: c itself). Returns how many; the first in `first`.
+// (window 0, no pool: c itself). Returns how many; the first in `first`.
 // pool_range (conv_support.hpp) with the last clamped to count, out of line and without its
 // stride-2 shift: here it runs once per block of pixels, where flash matters more.
 __attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
+    first = c;
+    if (window == 0) return 1;  // no pool
     const std::int32_t from = c - window + 1;
     first = from <= 0 ? 0 : (from + stride - 1) / stride;
     const std::int32_t last = c / stride < count ? c / stride : count - 1;
@@ -220,10 +222,9 @@ __attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t wi
 }
 
 Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::int32_t used_w) {
-    const bool pooled = p.pool_h != 0;
     std::int32_t y, x;
-    const std::int32_t rows = axis_span(i / used_w, pooled ? p.pool_h : 1, pooled ? p.pool_stride_h : 1, p.out_h, y);
-    const std::int32_t cols = axis_span(i % used_w, pooled ? p.pool_w : 1, pooled ? p.pool_stride_w : 1, p.out_w, x);
+    const std::int32_t rows = axis_span(i / used_w, p.pool_h, p.pool_stride_h, p.out_h, y);
+    const std::int32_t cols = axis_span(i % used_w, p.pool_w, p.pool_stride_w, p.out_w, x);
     return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
 }
 
