@@ -158,18 +158,23 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
         : "cc", "memory");
 }
 
+// A conv pixel: row and column in the conv map.
+struct Pixel {
+    std::int32_t y, x;
+};
+
 // Writes the 4 pixels' values for reduction steps [k0, k0 + len) into the chunk's column,
 // one run at a time: a run ends where the kernel row, its input cells or the chunk end.
 // Returns whether any value is an input cell (not padding).
-__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, const std::int32_t* pixel,
-                                      std::int32_t used_w, std::int16_t* col, std::int32_t k0, std::int32_t len) {
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, const Pixel* pixel,
+                                      std::int16_t* col, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
     const std::int32_t row = p.kernel_w * p.in_c;
     bool any = false;
     for (std::int32_t j = 0; j < kPixels; ++j, col += 4) {  // pixel j's slots: col + 4 * j
-        const std::int32_t cy = pixel[j] / used_w;
-        const detail::RowSpan span = detail::row_span(p, pixel[j] % used_w);
+        const std::int32_t cy = pixel[j].y;
+        const detail::RowSpan span = detail::row_span(p, pixel[j].x);
         for (std::int32_t t = 0; t < len;) {
             const std::int32_t ky = (k0 + t) / row, r = k0 + t - ky * row;
             const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
@@ -221,10 +226,10 @@ __attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t wi
     return last - first + 1;
 }
 
-Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::int32_t used_w) {
+Target target_of(const Conv2DParams& p, std::int8_t* out, Pixel c) {
     std::int32_t y, x;
-    const std::int32_t rows = axis_span(i / used_w, p.pool_h, p.pool_stride_h, p.out_h, y);
-    const std::int32_t cols = axis_span(i % used_w, p.pool_w, p.pool_stride_w, p.out_w, x);
+    const std::int32_t rows = axis_span(c.y, p.pool_h, p.pool_stride_h, p.out_h, y);
+    const std::int32_t cols = axis_span(c.x, p.pool_w, p.pool_stride_w, p.out_w, x);
     return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
 }
 
@@ -283,12 +288,13 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
     const std::int32_t n = sweep.count();
     for (std::int32_t i = 0; i < n; i += kPixels) {
-        std::int32_t pixel[kPixels];  // a short last block repeats its last pixel
+        Pixel pixel[kPixels];  // a short last block repeats its last pixel
         Target targets[kPixels];
         bool simple = true;  // every pixel goes to one output
         for (std::int32_t j = 0; j < kPixels; ++j) {
-            pixel[j] = i + j < n ? i + j : n - 1;
-            targets[j] = target_of(p, out, pixel[j], sweep.used_w);
+            const std::int32_t c = i + j < n ? i + j : n - 1;
+            pixel[j] = Pixel{c / sweep.used_w, c % sweep.used_w};
+            targets[j] = target_of(p, out, pixel[j]);
             simple = simple && targets[j].rows * targets[j].cols == 1;  // counts >= 0: both 1
         }
         bool any = false;  // the chunk's column holds an input cell
@@ -299,7 +305,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len >> 2, rest = len & 3;
                 // All padding adds nothing (a one-chunk column is gathered for the first block only).
-                if (!one_chunk || o0 == 0) any = gather(p, in, pixel, sweep.used_w, col, k0, len);
+                if (!one_chunk || o0 == 0) any = gather(p, in, pixel, col, k0, len);
                 if (!any) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
