@@ -90,19 +90,22 @@ Plan plan_of(const Conv2DParams& p) {
 __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
                                             std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
     // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
-    // to the j-th of r4, r5, r6, r8.
+    // to r8 + j. The low registers left are for what takes 16-bit encodings with them: the
+    // column pointer's LDM (r7: the asm needs 14 registers, so the frame pointer is omitted
+    // anyway, as every optimized build does) and the weight pointer's arithmetic.
     register std::uint32_t x0 __asm__("r0");
     register std::uint32_t x1 __asm__("r1");
     register std::uint32_t x2 __asm__("r2");
     register std::uint32_t x3 __asm__("r3");
-    register std::uint32_t a0 __asm__("r4");
-    register std::uint32_t a1 __asm__("r5");
-    register std::uint32_t a2 __asm__("r6");
-    register std::uint32_t a3 __asm__("r8");
-    // A low register for 16-bit LDM encodings (r7: the asm needs 14 registers, so the frame
-    // pointer is omitted anyway, as every optimized build does).
+    register std::uint32_t a0 __asm__("r8");
+    register std::uint32_t a1 __asm__("r9");
+    register std::uint32_t a2 __asm__("r10");
+    register std::uint32_t a3 __asm__("r11");
     register const std::int16_t* c __asm__("r7");
-    std::uint32_t v, t, end;
+    register const std::int8_t* wp __asm__("r4") = w;
+    register std::uint32_t t __asm__("r5");
+    register std::uint32_t end __asm__("r6");
+    std::uint32_t v;
     const std::int32_t bytes = 4 * groups;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
@@ -124,7 +127,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         "ldr    %[end], %[sums_end]\n\t"
         "cmp    %[s], %[end]\n\t"
         "bne    2b"
-        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [s] "+r"(sums),
           [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
           [x3] "=&r"(x3), [end] "=&r"(end)
         : [col] "m"(col), [bytes] "m"(bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
