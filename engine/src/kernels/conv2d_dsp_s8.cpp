@@ -210,52 +210,22 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
     return any;
 }
 
-// Where a conv pixel's values go: the output pixel, or the pooled outputs whose windows hold it.
-struct Target {
-    std::int8_t* first;  // output pixel (py_lo, px_lo)
-    std::int32_t rows, cols;  // pooled outputs covered (1 x 1 without pooling)
-};
-
-// Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
-// (window 0, no pool: c itself). Returns how many; the first in `first`.
-// pool_range (conv_support.hpp) with the last clamped to count, out of line and without its
-// stride-2 shift: here it runs once per block of pixels, where flash matters more.
-__attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
-    first = c;
-    if (window == 0) return 1;  // no pool
-    const std::int32_t from = c - window + 1;
-    first = from <= 0 ? 0 : (from + stride - 1) / stride;
-    const std::int32_t last = c / stride < count ? c / stride : count - 1;
-    return last - first + 1;
-}
-
-Target target_of(const Conv2DParams& p, std::int8_t* out, Pixel c) {
-    std::int32_t y, x;
-    const std::int32_t rows = axis_span(c.y, p.pool_h, p.pool_stride_h, p.out_h, y);
-    const std::int32_t cols = axis_span(c.x, p.pool_w, p.pool_stride_w, p.out_w, x);
-    return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
-}
-
 // Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
 // (every output starts at -128, pooled or not: one store rule, and a value stored twice,
 // as a short last block's repeated pixel is, stays the same, so all 4 pixels are stored).
-// The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
-// pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
+// The common case inline: shift n > 32 (scales below 2^-1, every trained model).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
 // (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
-// floor of the quotient. Otherwise the shared out-of-line requantize and every pooled output.
-__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple, std::int32_t o,
+// floor of the quotient. Otherwise the shared out-of-line requantize.
+__attribute__((noinline)) void finish(const Conv2DParams& p, std::int8_t* const* targets, std::int32_t o,
                                       const std::int32_t* sums) {
     const Requant& rq = p.requant;
     const std::int32_t n = rq.shift[o];
-    if (n <= 32 || !simple) {
+    if (n <= 32) {
         for (std::int32_t j = 0; j < kPixels; ++j) {
             const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
-            const Target& t = targets[j];
-            for (std::int32_t q = 0; q < t.rows * t.cols; ++q) {  // row q / cols, column q % cols
-                std::int8_t* d = t.first + (q / t.cols * p.out_w + q % t.cols) * p.out_c + o;
-                if (y > *d) *d = y;
-            }
+            std::int8_t* const d = targets[j] + o;
+            if (y > *d) *d = y;
         }
         return;
     }
@@ -268,7 +238,7 @@ __attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targe
         std::int32_t y = ((high + round) >> (n - 32)) + zp;
         if (y < lo) y = lo;
         if (y > hi) y = hi;
-        std::int8_t* const d = targets[j].first + o;
+        std::int8_t* const d = targets[j] + o;
         if (y > *d) *d = static_cast<std::int8_t>(y);
     }
 }
@@ -287,18 +257,31 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     auto* const sums = static_cast<std::int32_t*>(scratch);  // [channel][pixel]
     auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
     const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
-    const detail::ConvSweep sweep(p);
+    // Conv pixels by the outputs they feed, so that every pixel has one target: per output
+    // row, each of its pool window's rows (1 x 1 without a pool) across the output row's
+    // windows. Without overlapping windows that is the conv map in row order (4 pixels of
+    // one row often share a kernel row that is all padding); a pixel that overlapping
+    // windows share is computed once per window, one no window holds not at all. The place
+    // is kept per axis (no product of extents, which could pass 32 bits).
+    const bool pooled = p.pool_h != 0;
+    const std::int32_t pool_h = pooled ? p.pool_h : 1, pool_w = pooled ? p.pool_w : 1;
+    const std::int32_t stride_h = pooled ? p.pool_stride_h : 1, stride_w = pooled ? p.pool_stride_w : 1;
     std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
-    const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += kPixels) {
-        Pixel pixel[kPixels];  // a short last block repeats its last pixel
-        Target targets[kPixels];
-        bool simple = true;  // every pixel goes to one output
-        for (std::int32_t j = 0; j < kPixels; ++j) {
-            const std::int32_t c = i + j < n ? i + j : n - 1;
-            pixel[j] = Pixel{c / sweep.used_w, c % sweep.used_w};
-            targets[j] = target_of(p, out, pixel[j]);
-            simple = simple && targets[j].rows * targets[j].cols == 1;  // counts >= 0: both 1
+    // The next pixel as an odometer: window column, output column, window row, output row.
+    const std::int32_t limit[4] = {pool_w, p.out_w, pool_h, p.out_h};
+    std::int32_t at[4] = {0, 0, 0, 0};
+    while (at[3] < p.out_h) {
+        Pixel pixel[kPixels];
+        std::int8_t* targets[kPixels];
+        std::int32_t j = 0;
+        for (; j < kPixels && at[3] < p.out_h; ++j) {
+            pixel[j] = Pixel{at[3] * stride_h + at[2], at[1] * stride_w + at[0]};
+            targets[j] = out + (at[3] * p.out_w + at[1]) * p.out_c;
+            for (int d = 0; ++at[d] == limit[d] && d < 3; ++d) at[d] = 0;  // the output row counts on
+        }
+        for (; j < kPixels; ++j) {  // a short last block repeats its last pixel
+            pixel[j] = pixel[j - 1];
+            targets[j] = targets[j - 1];
         }
         bool any = false;  // the chunk's column holds an input cell
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
@@ -321,7 +304,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 }
             }
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, o, s);
+            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, o, s);
         }
     }
 }

@@ -18,9 +18,9 @@ struct Requant {
     std::int8_t act_max;
 };
 
-// Conv2D with optional fused max pool. The full conv map is conv_h x conv_w; without a pool
-// (all four pool fields 0) it is the output (out_h == conv_h, out_w == conv_w), otherwise the
-// output is the pooled map: out_h = (conv_h - pool_h) / pool_stride_h + 1 (same for w).
+// Conv2D with optional fused max pool. The full conv map is conv_h x conv_w; with
+// pool_h == 0 it is the output (out_h == conv_h, out_w == conv_w), otherwise the output is
+// the pooled map: out_h = (conv_h - pool_h) / pool_stride_h + 1 (same for w).
 struct Conv2DParams {
     std::int32_t in_h, in_w, in_c;
     std::int32_t out_c;
