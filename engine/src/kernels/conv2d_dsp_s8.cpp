@@ -212,7 +212,7 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
 
 // Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
 // (every output starts at -128, pooled or not: one store rule, and a value stored twice,
-// as a short last block's repeated pixel is, stays the same, so all 4 pixels are stored).
+// as the last block's pixels past the end are, stays the same, so all 4 pixels are stored).
 // The common case inline: shift n > 32 (scales below 2^-1, every trained model).
 // requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
 // (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
@@ -268,20 +268,20 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     const std::int32_t stride_h = pooled ? p.pool_stride_h : 1, stride_w = pooled ? p.pool_stride_w : 1;
     std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
     // The next pixel as an odometer: window column, output column, window row, output row.
+    // Past the last pixel it starts again, so a short last block is filled with the first
+    // pixels (their values stored again change nothing, see finish).
     const std::int32_t limit[4] = {pool_w, p.out_w, pool_h, p.out_h};
     std::int32_t at[4] = {0, 0, 0, 0};
-    while (at[3] < p.out_h) {
+    bool wrapped = false;
+    while (!wrapped) {
         Pixel pixel[kPixels];
         std::int8_t* targets[kPixels];
-        std::int32_t j = 0;
-        for (; j < kPixels && at[3] < p.out_h; ++j) {
+        for (std::int32_t j = 0; j < kPixels; ++j) {
             pixel[j] = Pixel{at[3] * stride_h + at[2], at[1] * stride_w + at[0]};
             targets[j] = out + (at[3] * p.out_w + at[1]) * p.out_c;
-            for (int d = 0; ++at[d] == limit[d] && d < 3; ++d) at[d] = 0;  // the output row counts on
-        }
-        for (; j < kPixels; ++j) {  // a short last block repeats its last pixel
-            pixel[j] = pixel[j - 1];
-            targets[j] = targets[j - 1];
+            int d = 0;
+            while (d < 4 && ++at[d] == limit[d]) at[d++] = 0;
+            wrapped = wrapped || d == 4;
         }
         bool any = false;  // the chunk's column holds an input cell
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
