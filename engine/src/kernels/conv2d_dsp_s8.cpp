@@ -300,7 +300,8 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                     const std::int8_t* const tail = w + o * k + 4 * groups;
                     std::uint32_t word = 0;
                     for (std::int32_t r = rest; r-- > 0;) word = word << 8 | static_cast<std::uint8_t>(tail[r]);
-                    dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&word), 4, 1, sums + kPixels * o, 1);
+                    const std::uint32_t weights = word;  // built in a register, stored once
+                    dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&weights), 4, 1, sums + kPixels * o, 1);
                 }
             }
             const std::int32_t* s = sums;
