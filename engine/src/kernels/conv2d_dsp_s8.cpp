@@ -183,7 +183,7 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
             const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
             const std::int8_t* src = nullptr;
             std::int32_t end = row;  // of this run, within the kernel row
-            if (y >= 0 && y < p.in_h) {
+            if (static_cast<std::uint32_t>(y) < static_cast<std::uint32_t>(p.in_h)) {  // 0 <= y < in_h
                 if (r < span.left) {
                     end = span.left;
                 } else if (r < span.mid_end) {
