@@ -17,8 +17,9 @@
 //
 // Column layout of a chunk (int16 = x - z_in, padding 0): for every group of 4 steps, 16
 // halfwords [pixel 0: x0 x2 x1 x3][pixel 1 ...][pixel 2 ...][pixel 3 ...] (SMLAD pair order,
-// see dsp_support.hpp); the K % 4 leftover steps of the last chunk follow as 4 halfwords per
-// pixel in plain order. Weights are read in place (OHWI), no repacking.
+// see dsp_support.hpp); the K % 4 leftover steps of the last chunk follow as one more group
+// whose slots past them hold anything (their weights are zero, below). Weights are read in
+// place (OHWI), no repacking.
 #if defined(__ARM_FEATURE_DSP)
 
 #include <cstring>
@@ -296,6 +297,8 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
                 if (rest == 0) continue;
+                // The tail group, per channel: its K % 4 weights zero-extended into a word (a
+                // word read in place would pass the last channel's weights).
                 for (std::int32_t o = 0; o < channels; ++o) {
                     const std::int8_t* const tail = w + o * k + 4 * groups;
                     std::uint32_t word = 0;
