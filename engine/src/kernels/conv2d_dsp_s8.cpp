@@ -280,7 +280,7 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
         for (std::int32_t j = 0; j < kPixels; ++j) {
             pixel[j] = Pixel{at[3] * stride_h + at[2], at[1] * stride_w + at[0]};
             targets[j] = out + (at[3] * p.out_w + at[1]) * p.out_c;
-            int d = 0;
+            std::int32_t d = 0;
             while (d < 4 && ++at[d] == limit[d]) at[d++] = 0;
             wrapped = wrapped || d == 4;
         }

@@ -2,8 +2,8 @@
 // in place, no scratch, a plain loop (6 instructions per MAC at -Os: two LDRSB, SUB, MLA, CMP,
 // BNE). The dense layers are a small share of a network's MACs (seed 0.6 %), and the M4
 // image's engine .text is the limit: an asm loop of SXTAB16 / SXTB16 / SMLAD pairs took 2.5
-// instructions per MAC for 74 bytes more (its K % 4 tail and set-up), an int16 pair-order copy
-// of the input in scratch 2 per MAC for 120 more.
+// instructions per MAC for 82 bytes more (166 bytes with its K % 4 tail and set-up), an int16
+// pair-order copy of the input in scratch 2 per MAC for 46 more than that.
 #if defined(__ARM_FEATURE_DSP)
 
 #include "dsp_support.hpp"
