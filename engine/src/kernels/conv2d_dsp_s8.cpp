@@ -211,18 +211,6 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
     return any;
 }
 
-// Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
-// (every output starts at -128, pooled or not: one store rule, and a value stored twice,
-// as the last block's pixels past the end are, stays the same, so all 4 pixels are stored).
-__attribute__((noinline)) void finish(const Conv2DParams& p, std::int8_t* const* targets, std::int32_t o,
-                                      const std::int32_t* sums) {
-    for (std::int32_t j = 0; j < kPixels; ++j) {
-        const std::int8_t y = detail::requantize_channel(p.requant, p.bias, o, sums[j]);
-        std::int8_t* const d = targets[j] + o;
-        if (y > *d) *d = y;
-    }
-}
-
 }  // namespace
 
 // Accumulators for a block of output channels, then one chunk's column (plan_of: at most
@@ -286,8 +274,16 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                     dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&weights), 4, 1, sums + kPixels * o, 1);
                 }
             }
+            // Requantized and max-updated into their outputs (every output starts at -128,
+            // pooled or not: one store rule; a value stored twice, as the last block's pixels
+            // past the end are, stays the same, so all 4 pixels are stored).
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, o, s);
+            for (std::int32_t o = o0; o < o0 + channels; ++o)
+                for (std::int32_t j = 0; j < kPixels; ++j, ++s) {
+                    const std::int8_t y = detail::requantize_channel(p.requant, p.bias, o, *s);
+                    std::int8_t* const d = targets[j] + o;
+                    if (y > *d) *d = y;
+                }
         }
     }
 }
