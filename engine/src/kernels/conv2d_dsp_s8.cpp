@@ -234,10 +234,10 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     const bool pooled = p.pool_h != 0;
     const std::int32_t pool_h = pooled ? p.pool_h : 1, pool_w = pooled ? p.pool_w : 1;
     const std::int32_t stride_h = pooled ? p.pool_stride_h : 1, stride_w = pooled ? p.pool_stride_w : 1;
-    std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
+    std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity, see the store
     // The next pixel as an odometer: window column, output column, window row, output row.
     // Past the last pixel it starts again, so a short last block is filled with the first
-    // pixels (their values stored again change nothing, see finish).
+    // pixels (their values stored again change nothing, see the store below).
     const std::int32_t limit[4] = {pool_w, p.out_w, pool_h, p.out_h};
     std::int32_t at[4] = {0, 0, 0, 0};
     bool wrapped = false;
@@ -271,7 +271,8 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                     std::uint32_t word = 0;
                     for (std::int32_t r = rest; r-- > 0;) word = word << 8 | static_cast<std::uint8_t>(tail[r]);
                     const std::uint32_t weights = word;  // built in a register, stored once
-                    dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&weights), 4, 1, sums + kPixels * o, 1);
+                    dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&weights), 4, 1,
+                                 sums + kPixels * o, 1);
                 }
             }
             // Requantized and max-updated into their outputs (every output starts at -128,
