@@ -17,8 +17,9 @@
 //
 // Column layout of a chunk (int16 = x - z_in, padding 0): for every group of 4 steps, 16
 // halfwords [pixel 0: x0 x2 x1 x3][pixel 1 ...][pixel 2 ...][pixel 3 ...] (SMLAD pair order,
-// see dsp_support.hpp); the K % 4 leftover steps of the last chunk follow as 4 halfwords per
-// pixel in plain order. Weights are read in place (OHWI), no repacking.
+// see dsp_support.hpp); the K % 4 leftover steps of the last chunk follow as one more group
+// whose slots past them hold anything (their weights are zero, below). Weights are read in
+// place (OHWI), no repacking.
 #if defined(__ARM_FEATURE_DSP)
 
 #include <cstring>
@@ -90,19 +91,22 @@ Plan plan_of(const Conv2DParams& p) {
 __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::int8_t* w, std::int32_t stride,
                                             std::int32_t groups, std::int32_t* sums, std::int32_t channels) {
     // LDM and STM order registers by number: the column words go to r0..r3, pixel j's sum
-    // to the j-th of r4, r5, r6, r8.
+    // to r8 + j. The low registers left are for what takes 16-bit encodings with them: the
+    // column pointer's LDM (r7: the asm needs 14 registers, so the frame pointer is omitted
+    // anyway, as every optimized build does) and the weight pointer's arithmetic.
     register std::uint32_t x0 __asm__("r0");
     register std::uint32_t x1 __asm__("r1");
     register std::uint32_t x2 __asm__("r2");
     register std::uint32_t x3 __asm__("r3");
-    register std::uint32_t a0 __asm__("r4");
-    register std::uint32_t a1 __asm__("r5");
-    register std::uint32_t a2 __asm__("r6");
-    register std::uint32_t a3 __asm__("r8");
-    // A low register for 16-bit LDM encodings (r7: the asm needs 14 registers, so the frame
-    // pointer is omitted anyway, as every optimized build does).
+    register std::uint32_t a0 __asm__("r8");
+    register std::uint32_t a1 __asm__("r9");
+    register std::uint32_t a2 __asm__("r10");
+    register std::uint32_t a3 __asm__("r11");
     register const std::int16_t* c __asm__("r7");
-    std::uint32_t v, t, end;
+    register const std::int8_t* wp __asm__("r4") = w;
+    register std::uint32_t t __asm__("r5");
+    register std::uint32_t end __asm__("r6");
+    std::uint32_t v;
     const std::int32_t bytes = 4 * groups;
     const std::int32_t skip = stride - bytes;  // from a chunk's end to the next channel's
     const std::int32_t* const sums_end = sums + kPixels * channels;
@@ -124,7 +128,7 @@ __attribute__((noinline)) void dot_channels(const std::int16_t* col, const std::
         "ldr    %[end], %[sums_end]\n\t"
         "cmp    %[s], %[end]\n\t"
         "bne    2b"
-        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(w), [s] "+r"(sums),
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [w] "+r"(wp), [s] "+r"(sums),
           [c] "=&r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
           [x3] "=&r"(x3), [end] "=&r"(end)
         : [col] "m"(col), [bytes] "m"(bytes), [skip] "m"(skip), [sums_end] "m"(sums_end)
@@ -158,24 +162,29 @@ __attribute__((noinline)) void widen(const std::int8_t* src, std::int16_t* dst, 
         : "cc", "memory");
 }
 
+// A conv pixel: row and column in the conv map.
+struct Pixel {
+    std::int32_t y, x;
+};
+
 // Writes the 4 pixels' values for reduction steps [k0, k0 + len) into the chunk's column,
 // one run at a time: a run ends where the kernel row, its input cells or the chunk end.
 // Returns whether any value is an input cell (not padding).
-__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, const std::int32_t* pixel,
-                                      std::int32_t used_w, std::int16_t* col, std::int32_t k0, std::int32_t len) {
+__attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* in, const Pixel* pixel,
+                                      std::int16_t* col, std::int32_t k0, std::int32_t len) {
     const std::int32_t z = p.in_zero_point;
     const std::uint32_t minus_z = static_cast<std::uint16_t>(-z) * 0x10001u;  // (-z, -z) as int16 pairs
-    const std::int32_t full = len & ~3, row = p.kernel_w * p.in_c;
+    const std::int32_t row = p.kernel_w * p.in_c;
     bool any = false;
     for (std::int32_t j = 0; j < kPixels; ++j, col += 4) {  // pixel j's slots: col + 4 * j
-        const std::int32_t cy = pixel[j] / used_w;
-        const detail::RowSpan span = detail::row_span(p, pixel[j] % used_w);
+        const std::int32_t cy = pixel[j].y;
+        const detail::RowSpan span = detail::row_span(p, pixel[j].x);
         for (std::int32_t t = 0; t < len;) {
             const std::int32_t ky = (k0 + t) / row, r = k0 + t - ky * row;
             const std::int32_t y = cy * p.stride_h - p.pad_top + ky;
             const std::int8_t* src = nullptr;
             std::int32_t end = row;  // of this run, within the kernel row
-            if (y >= 0 && y < p.in_h) {
+            if (static_cast<std::uint32_t>(y) < static_cast<std::uint32_t>(p.in_h)) {  // 0 <= y < in_h
                 if (r < span.left) {
                     end = span.left;
                 } else if (r < span.mid_end) {
@@ -193,75 +202,13 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
             }
             for (; m < n; ++m) {
                 const std::int32_t kk = t + m, g = kk & 3;
-                const std::int32_t at = (kk & ~3) * kPixels + (kk < full ? detail::pair_slot(g) : g);
+                const std::int32_t at = (kk & ~3) * kPixels + detail::pair_slot(g);
                 col[at] = src != nullptr ? static_cast<std::int16_t>(src[m] - z) : std::int16_t{0};
             }
             t += n;
         }
     }
     return any;
-}
-
-// Where a conv pixel's values go: the output pixel, or the pooled outputs whose windows hold it.
-struct Target {
-    std::int8_t* first;  // output pixel (py_lo, px_lo)
-    std::int32_t rows, cols;  // pooled outputs covered (1 x 1 without pooling)
-};
-
-// Outputs along one axis that conv index c feeds: the pooled outputs whose windows hold it
-// (window 1, stride 1 without pooling: c itself). Returns how many; the first in `first`.
-// pool_range (conv_support.hpp) with the last clamped to count, out of line and without its
-// stride-2 shift: here it runs once per block of pixels, where flash matters more.
-__attribute__((noinline)) std::int32_t axis_span(std::int32_t c, std::int32_t window, std::int32_t stride, std::int32_t count, std::int32_t& first) {
-    const std::int32_t from = c - window + 1;
-    first = from <= 0 ? 0 : (from + stride - 1) / stride;
-    const std::int32_t last = c / stride < count ? c / stride : count - 1;
-    return last - first + 1;
-}
-
-Target target_of(const Conv2DParams& p, std::int8_t* out, std::int32_t i, std::int32_t used_w) {
-    const bool pooled = p.pool_h != 0;
-    std::int32_t y, x;
-    const std::int32_t rows = axis_span(i / used_w, pooled ? p.pool_h : 1, pooled ? p.pool_stride_h : 1, p.out_h, y);
-    const std::int32_t cols = axis_span(i % used_w, pooled ? p.pool_w : 1, pooled ? p.pool_stride_w : 1, p.out_w, x);
-    return Target{out + (y * p.out_w + x) * p.out_c, rows, cols};
-}
-
-// Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
-// (every output starts at -128, pooled or not: one store rule, and a value stored twice,
-// as a short last block's repeated pixel is, stays the same, so all 4 pixels are stored).
-// The common case inline: shift n > 32 (scales below 2^-1, every trained model) and each
-// pixel stored to one output (no pool, or pool windows that do not overlap: `simple`).
-// requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
-// (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
-// floor of the quotient. Otherwise the shared out-of-line requantize and every pooled output.
-__attribute__((noinline)) void finish(const Conv2DParams& p, const Target* targets, bool simple, std::int32_t o,
-                                      const std::int32_t* sums) {
-    const Requant& rq = p.requant;
-    const std::int32_t n = rq.shift[o];
-    if (n <= 32 || !simple) {
-        for (std::int32_t j = 0; j < kPixels; ++j) {
-            const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
-            const Target& t = targets[j];
-            for (std::int32_t q = 0; q < t.rows * t.cols; ++q) {  // row q / cols, column q % cols
-                std::int8_t* d = t.first + (q / t.cols * p.out_w + q % t.cols) * p.out_c + o;
-                if (y > *d) *d = y;
-            }
-        }
-        return;
-    }
-    // Locals first: an int8 store may alias any field, which would then be loaded again.
-    const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
-    const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
-    for (std::int32_t j = 0; j < kPixels; ++j) {
-        const std::int32_t acc = wrapping_add(bias, sums[j]);
-        const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
-        std::int32_t y = ((high + round) >> (n - 32)) + zp;
-        if (y < lo) y = lo;
-        if (y > hi) y = hi;
-        std::int8_t* const d = targets[j].first + o;
-        if (y > *d) *d = static_cast<std::int8_t>(y);
-    }
 }
 
 }  // namespace
@@ -278,17 +225,31 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
     auto* const sums = static_cast<std::int32_t*>(scratch);  // [channel][pixel]
     auto* const col = reinterpret_cast<std::int16_t*>(sums + kPixels * plan.channels);
     const bool one_chunk = plan.chunk >= k;  // the column then serves every channel block
-    const detail::ConvSweep sweep(p);
-    std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity (see finish)
-    const std::int32_t n = sweep.count();
-    for (std::int32_t i = 0; i < n; i += kPixels) {
-        std::int32_t pixel[kPixels];  // a short last block repeats its last pixel
-        Target targets[kPixels];
-        bool simple = true;  // every pixel goes to one output
+    // Conv pixels by the outputs they feed, so that every pixel has one target: per output
+    // row, each of its pool window's rows (1 x 1 without a pool) across the output row's
+    // windows. Without overlapping windows that is the conv map in row order (4 pixels of
+    // one row often share a kernel row that is all padding); a pixel that overlapping
+    // windows share is computed once per window, one no window holds not at all. The place
+    // is kept per axis (no product of extents, which could pass 32 bits).
+    const bool pooled = p.pool_h != 0;
+    const std::int32_t pool_h = pooled ? p.pool_h : 1, pool_w = pooled ? p.pool_w : 1;
+    const std::int32_t stride_h = pooled ? p.pool_stride_h : 1, stride_w = pooled ? p.pool_stride_w : 1;
+    std::memset(out, -128, static_cast<std::size_t>(p.out_h) * p.out_w * p.out_c);  // max's identity, see the store
+    // The next pixel as an odometer: window column, output column, window row, output row.
+    // Past the last pixel it starts again, so a short last block is filled with the first
+    // pixels (their values stored again change nothing, see the store below).
+    const std::int32_t limit[4] = {pool_w, p.out_w, pool_h, p.out_h};
+    std::int32_t at[4] = {0, 0, 0, 0};
+    bool wrapped = false;
+    while (!wrapped) {
+        Pixel pixel[kPixels];
+        std::int8_t* targets[kPixels];
         for (std::int32_t j = 0; j < kPixels; ++j) {
-            pixel[j] = i + j < n ? i + j : n - 1;
-            targets[j] = target_of(p, out, pixel[j], sweep.used_w);
-            simple = simple && targets[j].rows * targets[j].cols == 1;  // counts >= 0: both 1
+            pixel[j] = Pixel{at[3] * stride_h + at[2], at[1] * stride_w + at[0]};
+            targets[j] = out + (at[3] * p.out_w + at[1]) * p.out_c;
+            std::int32_t d = 0;
+            while (d < 4 && ++at[d] == limit[d]) at[d++] = 0;
+            wrapped = wrapped || d == 4;
         }
         bool any = false;  // the chunk's column holds an input cell
         for (std::int32_t o0 = 0; o0 < p.out_c; o0 += plan.channels) {
@@ -298,18 +259,32 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                 const std::int32_t len = k - k0 < plan.chunk ? k - k0 : plan.chunk;
                 const std::int32_t groups = len >> 2, rest = len & 3;
                 // All padding adds nothing (a one-chunk column is gathered for the first block only).
-                if (!one_chunk || o0 == 0) any = gather(p, in, pixel, sweep.used_w, col, k0, len);
+                if (!one_chunk || o0 == 0) any = gather(p, in, pixel, col, k0, len);
                 if (!any) continue;
                 const std::int8_t* const w = p.weights + o0 * k + k0;
                 if (groups > 0) dot_channels(col, w, k, groups, sums, channels);
-                const std::int16_t* tail = col + groups * 4 * kPixels;
-                for (std::int32_t r = 0; r < rest; ++r)
-                    for (std::int32_t o = 0; o < channels; ++o)
-                        for (std::int32_t j = 0; j < kPixels; ++j)
-                            sums[kPixels * o + j] += tail[4 * j + r] * w[o * k + 4 * groups + r];
+                if (rest == 0) continue;
+                // The tail group, per channel: its K % 4 weights zero-extended into a word (a
+                // word read in place would pass the last channel's weights).
+                for (std::int32_t o = 0; o < channels; ++o) {
+                    const std::int8_t* const tail = w + o * k + 4 * groups;
+                    std::uint32_t word = 0;
+                    for (std::int32_t r = rest; r-- > 0;) word = word << 8 | static_cast<std::uint8_t>(tail[r]);
+                    const std::uint32_t weights = word;  // built in a register, stored once
+                    dot_channels(col + groups * 4 * kPixels, reinterpret_cast<const std::int8_t*>(&weights), 4, 1,
+                                 sums + kPixels * o, 1);
+                }
             }
+            // Requantized and max-updated into their outputs (every output starts at -128,
+            // pooled or not: one store rule; a value stored twice, as the last block's pixels
+            // past the end are, stays the same, so all 4 pixels are stored).
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, simple, o, s);
+            for (std::int32_t o = o0; o < o0 + channels; ++o)
+                for (std::int32_t j = 0; j < kPixels; ++j, ++s) {
+                    const std::int8_t y = detail::requantize_channel(p.requant, p.bias, o, *s);
+                    std::int8_t* const d = targets[j] + o;
+                    if (y > *d) *d = y;
+                }
         }
     }
 }

@@ -17,7 +17,7 @@ void pad_portable_s8(const PadParams& p, const std::int8_t* in, std::int8_t* out
     const std::ptrdiff_t left = c * p.pad_left;
     std::int8_t* row = out + out_row * p.pad_top;  // steps stay within [out, out + out_row * out_h]
     for (std::int32_t y = 0; y < p.in_h; ++y, row += out_row, in += in_row)
-        for (std::ptrdiff_t i = 0; i < in_row; ++i) row[left + i] = in[i];
+        std::memcpy(row + left, in, static_cast<std::size_t>(in_row));
 }
 
 }  // namespace tinydigit::engine
