@@ -211,6 +211,39 @@ __attribute__((noinline)) bool gather(const Conv2DParams& p, const std::int8_t* 
     return any;
 }
 
+// Requantizes the 4 pixels' sums of channel o and max-updates them into their outputs
+// (every output starts at -128, pooled or not: one store rule, and a value stored twice,
+// as the last block's pixels past the end are, stays the same, so all 4 pixels are stored).
+// The common case inline: shift n > 32 (scales below 2^-1, every trained model).
+// requantize() in 32-bit arithmetic: (acc * M + 2^(n-1)) >> n is the high word of acc * M
+// (one SMULL) plus 2^(n-33), shifted right by n - 32, exactly, as the floor of a floor is the
+// floor of the quotient. Otherwise the shared out-of-line requantize.
+__attribute__((noinline)) void finish(const Conv2DParams& p, std::int8_t* const* targets, std::int32_t o,
+                                      const std::int32_t* sums) {
+    const Requant& rq = p.requant;
+    const std::int32_t n = rq.shift[o];
+    if (n <= 32) {
+        for (std::int32_t j = 0; j < kPixels; ++j) {
+            const std::int8_t y = detail::requantize_channel(rq, p.bias, o, sums[j]);
+            std::int8_t* const d = targets[j] + o;
+            if (y > *d) *d = y;
+        }
+        return;
+    }
+    // Locals first: an int8 store may alias any field, which would then be loaded again.
+    const std::int32_t bias = p.bias[o], m = rq.multiplier[o], zp = rq.out_zero_point;
+    const std::int32_t lo = rq.act_min, hi = rq.act_max, round = std::int32_t{1} << (n - 33);
+    for (std::int32_t j = 0; j < kPixels; ++j) {
+        const std::int32_t acc = wrapping_add(bias, sums[j]);
+        const auto high = static_cast<std::int32_t>((std::int64_t{acc} * m) >> 32);  // |high| < 2^30
+        std::int32_t y = ((high + round) >> (n - 32)) + zp;
+        if (y < lo) y = lo;
+        if (y > hi) y = hi;
+        std::int8_t* const d = targets[j] + o;
+        if (y > *d) *d = static_cast<std::int8_t>(y);
+    }
+}
+
 }  // namespace
 
 // Accumulators for a block of output channels, then one chunk's column (plan_of: at most
@@ -275,16 +308,8 @@ void conv2d_dsp_s8(const Conv2DParams& p, const std::int8_t* in, std::int8_t* ou
                                  sums + kPixels * o, 1);
                 }
             }
-            // Requantized and max-updated into their outputs (every output starts at -128,
-            // pooled or not: one store rule; a value stored twice, as the last block's pixels
-            // past the end are, stays the same, so all 4 pixels are stored).
             const std::int32_t* s = sums;
-            for (std::int32_t o = o0; o < o0 + channels; ++o)
-                for (std::int32_t j = 0; j < kPixels; ++j, ++s) {
-                    const std::int8_t y = detail::requantize_channel(p.requant, p.bias, o, *s);
-                    std::int8_t* const d = targets[j] + o;
-                    if (y > *d) *d = y;
-                }
+            for (std::int32_t o = o0; o < o0 + channels; ++o, s += kPixels) finish(p, targets, o, s);
         }
     }
 }

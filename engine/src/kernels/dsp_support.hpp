@@ -17,26 +17,13 @@ namespace tinydigit::engine::detail {
 constexpr std::int32_t pair_slot(std::int32_t j) { return ((j ^ (j >> 1)) & 1) != 0 ? j ^ 3 : j; }
 
 // requantize() of channel o's sum plus its bias, out of line: the fully connected kernel and
-// the conv share this one copy (a call per value: flash over speed, see engine/README.md).
-// (x + 2^(n-1)) >> n is computed as ((x >> (n-1)) + 1) >> 1 (the floor of a floor is the floor
-// of the quotient), which needs no 64-bit rounding constant; for shifts n > 32 (scales below
-// 2^-1, every trained model) x >> (n-1) is the high word of x = acc * M (one SMULL) shifted by
-// n - 33, all in 32 bits.
+// the conv's general path share this one copy of the 64-bit arithmetic. Not for per-pixel hot
+// paths (a call per value). (x + 2^(n-1)) >> n is computed as ((x >> (n-1)) + 1) >> 1 (the
+// floor of a floor is the floor of the quotient), which needs no 64-bit rounding constant.
 __attribute__((noinline)) inline std::int8_t requantize_channel(const Requant& rq, const std::int32_t* bias, std::int32_t o,
                                                                 std::int32_t sum) {
     const std::int64_t product = std::int64_t{wrapping_add(bias[o], sum)} * rq.multiplier[o];
-    const std::int32_t n = rq.shift[o];
-    std::int32_t y;
-    if (n > 32) {
-        const auto high = static_cast<std::int32_t>(product >> 32);  // |high| < 2^30
-        y = ((high >> (n - 33)) + 1) >> 1;
-    } else {  // may pass 32 bits; past +-256 the clamp below gives the same either way
-        std::int64_t r = ((product >> (n - 1)) + 1) >> 1;
-        if (r < -256) r = -256;
-        if (r > 256) r = 256;
-        y = static_cast<std::int32_t>(r);
-    }
-    y += rq.out_zero_point;
+    std::int64_t y = (((product >> (rq.shift[o] - 1)) + 1) >> 1) + rq.out_zero_point;
     if (y < rq.act_min) y = rq.act_min;
     if (y > rq.act_max) y = rq.act_max;
     return static_cast<std::int8_t>(y);
