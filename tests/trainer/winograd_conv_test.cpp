@@ -187,10 +187,11 @@ std::pair<double, double> compare_bf16(Device& device, const Shape& s, std::uint
 std::vector<Shape> random_shapes(std::uint64_t seed) {
     CounterRng rng(seed);
     auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng.uniform() * static_cast<float>(hi - lo + 1)); };
-    // The network's 3x3 shapes (small batch), then random ones: channel counts off the vector
-    // width, odd map sizes (edge tiles), padding 0 to 2.
+    // The network's 3x3 shapes (small batch); more channels than one transform step takes (256),
+    // the second step partial; then random ones: channel counts off the vector width, odd map
+    // sizes (edge tiles), padding 0 to 2.
     std::vector<Shape> shapes{{2, 32, 64, 15, 15, 2}, {2, 64, 64, 17, 17, 1}, {2, 64, 256, 8, 8, 1},
-                              {1, 256, 256, 8, 8, 1}};
+                              {1, 256, 256, 8, 8, 1}, {1, 300, 270, 5, 6, 1}};
     for (int i = 0; i < 12; ++i) {
         const int pad = pick(0, 2), smallest = std::max(1, 3 - 2 * pad);
         shapes.push_back({pick(1, 3), pick(1, 40), pick(1, 40), pick(smallest, 13), pick(smallest, 13), pad});
