@@ -3,7 +3,7 @@
 // trainer's ConvLayer asks), oneDNN's Winograd where it has one (AVX-512), and the trainer's own
 // Winograd (WinogradConv, channels-last). Where the CPU has AVX-512 BF16, the same in bf16:
 // oneDNN's direct kernels (it has no bf16 Winograd) and ours with bf16 activations, its GEMM
-// operands in f32 or in bf16. Same process, one after the other, milliseconds per step.
+// operands in f32 (F(4x4, 3x3)) or in bf16 (F(2x2, 3x3), what bf16 training runs). Same process, one after the other, milliseconds per step.
 // usage: conv3x3_speed [BATCH] [REPEATS]   (ONEDNN_MAX_CPU_ISA=AVX2 shows an AVX2-only CPU)
 #include <algorithm>
 #include <chrono>
@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
             const double bd_ms = best_ms(*bf16_direct, repeats),
                          f32_ops_ms = winograd_ms(stream, ours_f32_operands, batch, s, bf16_one_percent, repeats),
                          bf16_ops_ms = winograd_ms(stream, ours_bf16_operands, batch, s, bf16_one_percent, repeats);
-            std::printf("    bf16: oneDNN direct %7.2f  ours, f32 GEMMs %7.2f (%.2fx), bf16 GEMMs %7.2f (%.2fx)"
+            std::printf("    bf16: oneDNN direct %7.2f  ours, F(4x4) f32 GEMMs %7.2f (%.2fx), F(2x2) bf16 GEMMs %7.2f (%.2fx)"
                         "  (%s)\n",
                         bd_ms, f32_ops_ms, bd_ms / f32_ops_ms, bf16_ops_ms, bd_ms / bf16_ops_ms, bf16_impl.c_str());
         }

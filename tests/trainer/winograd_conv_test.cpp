@@ -1,10 +1,10 @@
-// The trainer's Winograd F(4x4, 3x3) convolution against oneDNN's direct convolution over
-// random shapes: forward, input gradient, weight gradient, bias gradient. Winograd rounds
-// differently (the transforms scale values by up to 8 and 1/24), so results agree to a
-// tolerance: the largest difference within 1e-4 of the reference tensor's largest magnitude
+// The trainer's Winograd convolution (F(4x4, 3x3) with f32 operands) against oneDNN's direct
+// convolution over random shapes: forward, input gradient, weight gradient, bias gradient.
+// Winograd rounds differently (the transforms scale values by up to 8 and 1/24), so results
+// agree to a tolerance: the largest difference within 1e-4 of the reference tensor's largest magnitude
 // (measured: at most 1.0e-5 on these shapes; an indexing or transform error is of order 1).
-// The bf16 variants (bf16 activations; GEMM operands f32 or bf16) against the exact
-// convolution of the same bf16 inputs, beside oneDNN's bf16 direct kernels.
+// The bf16 variants (bf16 activations; GEMM operands f32, or bf16 on F(2x2, 3x3)) against the
+// exact convolution of the same bf16 inputs, beside oneDNN's bf16 direct kernels.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -200,12 +200,14 @@ std::vector<Shape> random_shapes(std::uint64_t seed) {
 }
 
 // bf16 keeps 8 significant bits: each rounding is off by up to 2^-9 relative. oneDNN's bf16
-// direct kernels differ from the exact convolution by at most 0.41 % of the largest magnitude
+// direct kernels differ from the exact convolution by at most 0.38 % of the largest magnitude
 // on these shapes (they round only the weights and the outputs: f32 accumulators). Ours with
-// f32 GEMM operands rounds only its outputs: at most 0.35 %. With bf16 operands the rounding of
-// V, U and dM, whose magnitudes the transforms inflate, reaches 10.2 % (diff_weights of the
-// 256->256 layer; 1.7-8.5 % on the other shapes); an indexing or transform error is of order 1.
-void compare_bf16_over_random_shapes(memory::data_type operands, double tolerance) {
+// f32 GEMM operands (F(4x4, 3x3)) rounds only its outputs: the same 0.38 %. With bf16 operands
+// (F(2x2, 3x3)) the rounding of V, U, M, dM and dV adds to it: 0.71 %, 1.9x oneDNN's. (F(4x4,
+// 3x3) with bf16 operands reached 10.2 %.) An indexing or transform error is of order 1.
+// Checks each result against `tolerance` and the worst over all shapes against `ratio` times
+// oneDNN's worst.
+void compare_bf16_over_random_shapes(memory::data_type operands, double tolerance, double ratio) {
     if (!bf16_supported()) {
         tinydigit::test::skip_case("this CPU has no AVX-512: oneDNN has no bf16 matmul or convolution here");
         return;
@@ -219,6 +221,7 @@ void compare_bf16_over_random_shapes(memory::data_type operands, double toleranc
         theirs = std::max(theirs, t);
     }
     MESSAGE("largest relative difference: ours " << ours << ", oneDNN's bf16 direct " << theirs);
+    CHECK(ours <= ratio * theirs);
 }
 
 // A conv layer on the own Winograd against one on oneDNN, same weights and input in the blocked
@@ -297,16 +300,17 @@ TEST_CASE("a bf16 conv layer on the own Winograd computes what it computes on on
         tinydigit::test::skip_case("this CPU has no AVX-512: bf16 training is unavailable");
         return;
     }
-    // Against oneDNN's bf16 direct kernels, which also round (measured: 0.65 % of the largest
-    // magnitude; a wrong layout or index gives differences of order 1).
+    // Against oneDNN's bf16 direct kernels, which also round (measured: 0.72 % of the largest
+    // magnitude, ours on F(2x2, 3x3) with bf16 products; a wrong layout or index gives
+    // differences of order 1).
     compare_layers(dnnl::memory::desc({3, 32, 8, 8}, dnnl::memory::data_type::bf16, dnnl::memory::format_tag::nChw16c),
                    0.01);
 }
 
 TEST_CASE("bf16 Winograd convolution, f32 GEMMs: as close to the exact convolution as oneDNN's bf16 direct") {
-    compare_bf16_over_random_shapes(memory::data_type::f32, 0.01);
+    compare_bf16_over_random_shapes(memory::data_type::f32, 0.01, 1.1);
 }
 
-TEST_CASE("bf16 Winograd convolution, bf16 GEMMs: within its bf16 tolerance of the exact convolution") {
-    compare_bf16_over_random_shapes(memory::data_type::bf16, 0.15);
+TEST_CASE("bf16 Winograd convolution, bf16 GEMMs (F(2x2, 3x3)): within 2.5x oneDNN's bf16 distance from exact") {
+    compare_bf16_over_random_shapes(memory::data_type::bf16, 0.01, 2.5);
 }

@@ -45,14 +45,15 @@ algorithm winograd_if_available(const dnnl::engine& engine, const dnnl::convolut
 //   25 tiles of 4x4 cover 20x20) 6.2 -> 7.1.
 // So ours takes every f32 3x3 convolution below AVX-512 and those with maps up to 8x8 (whole
 // tiles) on AVX-512.
-// In bf16 (oneDNN 2.6 has no bf16 Winograd) against oneDNN's bf16 direct kernels, same bench, 2
-// threads, Zen4: ours with bf16 activations and f32 GEMMs conv5 1.98 -> 1.47 ms, conv6 7.56 ->
-// 6.10, but conv4 2.08 -> 2.69; train_speed at batch 32 1,408-1,412 -> 1,491-1,505 img/s. So in
-// bf16 ours takes the 8x8 maps where the CPU has AVX-512 BF16 (elsewhere oneDNN emulates bf16).
-// With bf16 GEMM operands ours would be faster still (conv5 1.06, conv6 4.10 ms; 1,723-1,744
-// img/s) but its results are about 20x further from the exact convolution than oneDNN's
-// (winograd_conv.hpp), and in short bf16 runs (20,000 images, 2 epochs, seeds 1-3) one seed
-// of three trained to 62 % validation accuracy where oneDNN's reached 97.6 %: not taken.
+// In bf16 (oneDNN 2.6 has no bf16 Winograd) ours runs F(2x2, 3x3) with bf16 products (bf16
+// activations and GEMM operands; winograd_conv.hpp) against oneDNN's bf16 direct kernels, same
+// bench, 2 threads, Zen4, batch 32: conv5 1.97 -> 1.11 ms, conv6 7.32-7.43 -> 3.91-4.25 (F(4x4,
+// 3x3) with f32 products: 1.18-1.20 and 4.88-5.37), conv4 2.08-2.11 -> 1.82-1.85; at batch 128
+// conv5 8.98 -> 6.40, conv6 32.5 -> 20.3, but conv4 8.81 -> 11.65. In the network ours on conv3
+// and conv4 as well slowed a step (train_speed 32: 1,662 / 1,670 against 1,727 / 1,796 img/s):
+// their neighbours' layouts and the transforms over 2,592 tiles cost more than the GEMMs save.
+// So in bf16 ours takes the 8x8 maps where the CPU has AVX-512 BF16 (elsewhere oneDNN emulates
+// bf16).
 bool own_winograd_fastest(const Device& device, int kernel, memory::dim out_height, memory::dim out_width) {
     if (kernel != 3) return false;
     const bool small_maps = out_height <= 8 && out_width <= 8;
@@ -159,9 +160,10 @@ void ConvLayer::set_parameters(const std::string& name, const memory::desc& mast
 
 void ConvLayer::set_up_own_winograd(const std::string& name, int out_channels, int padding, bool need_diff_src) {
     const auto in = src_desc_.dims();
+    // GEMM operands of the activations' type: bf16 training runs bf16 products (on F(2x2, 3x3)).
     winograd_ = std::make_unique<WinogradConv>(device_.engine, static_cast<int>(in[0]), static_cast<int>(in[1]),
                                                static_cast<int>(in[2]), static_cast<int>(in[3]), out_channels,
-                                               padding, device_.activations);
+                                               padding, device_.activations, device_.activations);
     for (const auto* pd : winograd_->matmul_descs()) check_implementation(device_, *pd, name + " Winograd matmul");
     const auto nhwc = [&](const memory::dims& dims) {
         return memory::desc(dims, device_.activations, memory::format_tag::nhwc);

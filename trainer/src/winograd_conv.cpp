@@ -14,7 +14,6 @@ using dnnl::memory;
 
 namespace {
 
-constexpr int kT = WinogradConv::kTile, kI = WinogradConv::kInputTile;
 // Channels per transform step: the 1-D transforms below run across up to this many contiguous
 // channels at once (all of them in the seed network's layers), so each step writes its 36
 // transformed rows into V or dM as runs of that many channels. With runs of 16 (one cache
@@ -53,94 +52,184 @@ struct Geometry {
     Index tiles;  // all images
 };
 
-// The 1-D transforms of F(4x4, 3x3) (Lavin and Gray's matrices), applied to n channels at
-// once: element k of the input vector is x[k * xs + c], of the output y[k * ys + c]. Each 2-D
-// transform is one of them along the rows, then one along the columns. Those whose results
-// feed a GEMM write them in its operand type.
+// The 1-D transforms, applied to n channels at once: element k of the input vector is
+// x[k * xs + c], of the output y[k * ys + c]. Each 2-D transform is one of them along the rows,
+// then one along the columns. Those whose results feed a GEMM write them in its operand type;
+// those that read a GEMM's result read it in that type.
 #define TINYDIGIT_CHANNELS _Pragma("omp simd") for (int c = 0; c < n; ++c)
 
-// y = B^T x (6 -> 6), the input transform.
-template <typename Out>
-[[gnu::always_inline]] inline void input_1d(const float* x, Index xs, Out* y, Index ys, int n) {
-    TINYDIGIT_CHANNELS {
-        const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
-                    x5 = x[5 * xs + c];
-        y[c] = narrow<Out>(4.0f * x0 - 5.0f * x2 + x4);
-        y[ys + c] = narrow<Out>(-4.0f * (x1 + x2) + x3 + x4);
-        y[2 * ys + c] = narrow<Out>(4.0f * (x1 - x2) - x3 + x4);
-        y[3 * ys + c] = narrow<Out>(2.0f * (x3 - x1) - x2 + x4);
-        y[4 * ys + c] = narrow<Out>(2.0f * (x1 - x3) - x2 + x4);
-        y[5 * ys + c] = narrow<Out>(4.0f * x1 - 5.0f * x3 + x5);
-    }
-}
+// F(4x4, 3x3), Lavin and Gray's matrices: 36 products per 16 outputs (144 multiplies direct).
+// Its transforms scale values by up to 8 and 1/24, so its products stay f32.
+struct F4x4 {
+    static constexpr int kTile = 4, kInput = 6;
 
-// y = B x (6 -> 6), the input transform's adjoint.
-[[gnu::always_inline]] inline void input_adjoint_1d(const float* x, Index xs, float* y, Index ys, int n) {
-    TINYDIGIT_CHANNELS {
-        const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
-                    x5 = x[5 * xs + c];
-        y[c] = 4.0f * x0;
-        y[ys + c] = 4.0f * (x2 - x1 + x5) + 2.0f * (x4 - x3);
-        y[2 * ys + c] = -5.0f * x0 - 4.0f * (x1 + x2) - x3 - x4;
-        y[3 * ys + c] = x1 - x2 + 2.0f * (x3 - x4) - 5.0f * x5;
-        y[4 * ys + c] = x0 + x1 + x2 + x3 + x4;
-        y[5 * ys + c] = x5;
+    // y = B^T x (6 -> 6), the input transform.
+    template <typename Out>
+    [[gnu::always_inline]] static void input(const float* x, Index xs, Out* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
+                        x5 = x[5 * xs + c];
+            y[c] = narrow<Out>(4.0f * x0 - 5.0f * x2 + x4);
+            y[ys + c] = narrow<Out>(-4.0f * (x1 + x2) + x3 + x4);
+            y[2 * ys + c] = narrow<Out>(4.0f * (x1 - x2) - x3 + x4);
+            y[3 * ys + c] = narrow<Out>(2.0f * (x3 - x1) - x2 + x4);
+            y[4 * ys + c] = narrow<Out>(2.0f * (x1 - x3) - x2 + x4);
+            y[5 * ys + c] = narrow<Out>(4.0f * x1 - 5.0f * x3 + x5);
+        }
     }
-}
 
-// y = G x (3 -> 6), the weight transform.
-template <typename Out>
-[[gnu::always_inline]] inline void weight_1d(const float* x, Index xs, Out* y, Index ys, int n) {
-    TINYDIGIT_CHANNELS {
-        const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c];
-        const float even = x0 + x2, quarter = x0 * (1.0f / 24.0f) + x2 * (1.0f / 6.0f);
-        y[c] = narrow<Out>(x0 * 0.25f);
-        y[ys + c] = narrow<Out>((even + x1) * (-1.0f / 6.0f));
-        y[2 * ys + c] = narrow<Out>((even - x1) * (-1.0f / 6.0f));
-        y[3 * ys + c] = narrow<Out>(quarter + x1 * (1.0f / 12.0f));
-        y[4 * ys + c] = narrow<Out>(quarter - x1 * (1.0f / 12.0f));
-        y[5 * ys + c] = narrow<Out>(x2);
+    // y = B x (6 -> 6), the input transform's adjoint.
+    template <typename In>
+    [[gnu::always_inline]] static void input_adjoint(const In* x, Index xs, float* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = widen(x[c]), x1 = widen(x[xs + c]), x2 = widen(x[2 * xs + c]),
+                        x3 = widen(x[3 * xs + c]), x4 = widen(x[4 * xs + c]), x5 = widen(x[5 * xs + c]);
+            y[c] = 4.0f * x0;
+            y[ys + c] = 4.0f * (x2 - x1 + x5) + 2.0f * (x4 - x3);
+            y[2 * ys + c] = -5.0f * x0 - 4.0f * (x1 + x2) - x3 - x4;
+            y[3 * ys + c] = x1 - x2 + 2.0f * (x3 - x4) - 5.0f * x5;
+            y[4 * ys + c] = x0 + x1 + x2 + x3 + x4;
+            y[5 * ys + c] = x5;
+        }
     }
-}
 
-// y = G^T x (6 -> 3), the weight transform's adjoint.
-[[gnu::always_inline]] inline void weight_adjoint_1d(const float* x, Index xs, float* y, Index ys, int n) {
-    TINYDIGIT_CHANNELS {
-        const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
-                    x5 = x[5 * xs + c];
-        y[c] = x0 * 0.25f - (x1 + x2) * (1.0f / 6.0f) + (x3 + x4) * (1.0f / 24.0f);
-        y[ys + c] = (x2 - x1) * (1.0f / 6.0f) + (x3 - x4) * (1.0f / 12.0f);
-        y[2 * ys + c] = (x3 + x4 - x1 - x2) * (1.0f / 6.0f) + x5;
+    // y = G x (3 -> 6), the weight transform.
+    template <typename Out>
+    [[gnu::always_inline]] static void weight(const float* x, Index xs, Out* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c];
+            const float even = x0 + x2, quarter = x0 * (1.0f / 24.0f) + x2 * (1.0f / 6.0f);
+            y[c] = narrow<Out>(x0 * 0.25f);
+            y[ys + c] = narrow<Out>((even + x1) * (-1.0f / 6.0f));
+            y[2 * ys + c] = narrow<Out>((even - x1) * (-1.0f / 6.0f));
+            y[3 * ys + c] = narrow<Out>(quarter + x1 * (1.0f / 12.0f));
+            y[4 * ys + c] = narrow<Out>(quarter - x1 * (1.0f / 12.0f));
+            y[5 * ys + c] = narrow<Out>(x2);
+        }
     }
-}
 
-// y = A^T x (6 -> 4), the output transform.
-[[gnu::always_inline]] inline void output_1d(const float* x, Index xs, float* y, Index ys, int n) {
-    TINYDIGIT_CHANNELS {
-        const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
-                    x5 = x[5 * xs + c];
-        const float sum12 = x1 + x2, diff12 = x1 - x2, sum34 = x3 + x4, diff34 = x3 - x4;
-        y[c] = x0 + sum12 + sum34;
-        y[ys + c] = diff12 + 2.0f * diff34;
-        y[2 * ys + c] = sum12 + 4.0f * sum34;
-        y[3 * ys + c] = diff12 + 8.0f * diff34 + x5;
+    // y = G^T x (6 -> 3), the weight transform's adjoint.
+    [[gnu::always_inline]] static void weight_adjoint(const float* x, Index xs, float* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c], x4 = x[4 * xs + c],
+                        x5 = x[5 * xs + c];
+            y[c] = x0 * 0.25f - (x1 + x2) * (1.0f / 6.0f) + (x3 + x4) * (1.0f / 24.0f);
+            y[ys + c] = (x2 - x1) * (1.0f / 6.0f) + (x3 - x4) * (1.0f / 12.0f);
+            y[2 * ys + c] = (x3 + x4 - x1 - x2) * (1.0f / 6.0f) + x5;
+        }
     }
-}
 
-// y = A x (4 -> 6), the output transform's adjoint.
-template <typename Out>
-[[gnu::always_inline]] inline void output_adjoint_1d(const float* x, Index xs, Out* y, Index ys, int n) {
-    TINYDIGIT_CHANNELS {
-        const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c];
-        const float even = x0 + x2, odd = x1 + x3, even4 = x0 + 4.0f * x2, odd8 = 2.0f * x1 + 8.0f * x3;
-        y[c] = narrow<Out>(x0);
-        y[ys + c] = narrow<Out>(even + odd);
-        y[2 * ys + c] = narrow<Out>(even - odd);
-        y[3 * ys + c] = narrow<Out>(even4 + odd8);
-        y[4 * ys + c] = narrow<Out>(even4 - odd8);
-        y[5 * ys + c] = narrow<Out>(x3);
+    // y = A^T x (6 -> 4), the output transform.
+    template <typename In>
+    [[gnu::always_inline]] static void output(const In* x, Index xs, float* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = widen(x[c]), x1 = widen(x[xs + c]), x2 = widen(x[2 * xs + c]),
+                        x3 = widen(x[3 * xs + c]), x4 = widen(x[4 * xs + c]), x5 = widen(x[5 * xs + c]);
+            const float sum12 = x1 + x2, diff12 = x1 - x2, sum34 = x3 + x4, diff34 = x3 - x4;
+            y[c] = x0 + sum12 + sum34;
+            y[ys + c] = diff12 + 2.0f * diff34;
+            y[2 * ys + c] = sum12 + 4.0f * sum34;
+            y[3 * ys + c] = diff12 + 8.0f * diff34 + x5;
+        }
     }
-}
+
+    // y = A x (4 -> 6), the output transform's adjoint.
+    template <typename Out>
+    [[gnu::always_inline]] static void output_adjoint(const float* x, Index xs, Out* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c];
+            const float even = x0 + x2, odd = x1 + x3, even4 = x0 + 4.0f * x2, odd8 = 2.0f * x1 + 8.0f * x3;
+            y[c] = narrow<Out>(x0);
+            y[ys + c] = narrow<Out>(even + odd);
+            y[2 * ys + c] = narrow<Out>(even - odd);
+            y[3 * ys + c] = narrow<Out>(even4 + odd8);
+            y[4 * ys + c] = narrow<Out>(even4 - odd8);
+            y[5 * ys + c] = narrow<Out>(x3);
+        }
+    }
+};
+
+// F(2x2, 3x3), Lavin and Gray's matrices: 16 products per 4 outputs. Its transforms only add,
+// subtract and halve, so bf16 products (V, U, M, dM and dV each rounded once) leave results
+// about 1.9x as far from the exact convolution as oneDNN's bf16 direct kernels', where
+// F(4x4, 3x3)'s would be about 20x (winograd_conv_test).
+struct F2x2 {
+    static constexpr int kTile = 2, kInput = 4;
+
+    // y = B^T x (4 -> 4).
+    template <typename Out>
+    [[gnu::always_inline]] static void input(const float* x, Index xs, Out* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c];
+            y[c] = narrow<Out>(x0 - x2);
+            y[ys + c] = narrow<Out>(x1 + x2);
+            y[2 * ys + c] = narrow<Out>(x2 - x1);
+            y[3 * ys + c] = narrow<Out>(x1 - x3);
+        }
+    }
+
+    // y = B x (4 -> 4).
+    template <typename In>
+    [[gnu::always_inline]] static void input_adjoint(const In* x, Index xs, float* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = widen(x[c]), x1 = widen(x[xs + c]), x2 = widen(x[2 * xs + c]),
+                        x3 = widen(x[3 * xs + c]);
+            y[c] = x0;
+            y[ys + c] = x1 - x2 + x3;
+            y[2 * ys + c] = x1 + x2 - x0;
+            y[3 * ys + c] = -x3;
+        }
+    }
+
+    // y = G x (3 -> 4).
+    template <typename Out>
+    [[gnu::always_inline]] static void weight(const float* x, Index xs, Out* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c];
+            y[c] = narrow<Out>(x0);
+            y[ys + c] = narrow<Out>((x0 + x1 + x2) * 0.5f);
+            y[2 * ys + c] = narrow<Out>((x0 - x1 + x2) * 0.5f);
+            y[3 * ys + c] = narrow<Out>(x2);
+        }
+    }
+
+    // y = G^T x (4 -> 3).
+    [[gnu::always_inline]] static void weight_adjoint(const float* x, Index xs, float* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c], x2 = x[2 * xs + c], x3 = x[3 * xs + c];
+            y[c] = x0 + (x1 + x2) * 0.5f;
+            y[ys + c] = (x1 - x2) * 0.5f;
+            y[2 * ys + c] = (x1 + x2) * 0.5f + x3;
+        }
+    }
+
+    // y = A^T x (4 -> 2).
+    template <typename In>
+    [[gnu::always_inline]] static void output(const In* x, Index xs, float* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = widen(x[c]), x1 = widen(x[xs + c]), x2 = widen(x[2 * xs + c]),
+                        x3 = widen(x[3 * xs + c]);
+            y[c] = x0 + x1 + x2;
+            y[ys + c] = x1 - x2 - x3;
+        }
+    }
+
+    // y = A x (2 -> 4).
+    template <typename Out>
+    [[gnu::always_inline]] static void output_adjoint(const float* x, Index xs, Out* y, Index ys, int n) {
+        TINYDIGIT_CHANNELS {
+            const float x0 = x[c], x1 = x[xs + c];
+            y[c] = narrow<Out>(x0);
+            y[ys + c] = narrow<Out>(x0 + x1);
+            y[2 * ys + c] = narrow<Out>(x0 - x1);
+            y[3 * ys + c] = narrow<Out>(-x1);
+        }
+    }
+};
+
+// The tiling for GEMM operands of type O.
+template <typename O>
+using TilingFor = std::conditional_t<std::is_same_v<O, Bf16>, F2x2, F4x4>;
 
 #undef TINYDIGIT_CHANNELS
 
@@ -149,10 +238,11 @@ struct TileOrigin {
     int y, x;  // output coordinates of the tile's top-left element
 };
 
+template <int kTile>
 TileOrigin tile_origin(const Geometry& g, Index t) {
     const Index per_image = Index{g.tiles_y} * g.tiles_x;
     const int in_image = static_cast<int>(t % per_image);
-    return {t / per_image, in_image / g.tiles_x * kT, in_image % g.tiles_x * kT};
+    return {t / per_image, in_image / g.tiles_x * kTile, in_image % g.tiles_x * kTile};
 }
 
 // window[r][s][c] = channel c0 + c of pixel (y0 + r, x0 + s) of image `image` (height x width,
@@ -175,66 +265,76 @@ template <int kSize, typename T>
     }
 }
 
-// V[xi][t][ic] = (B^T d B)[xi] for tile t's 6x6 input window d (zeros outside the image).
-template <typename A, typename O>
+// In the tile functions F is the tiling (kT outputs from kI inputs per side), and V, M, dM
+// and dV hold kI * kI matrices of the operand type O, point xi's at xi * plane.
+
+// V[xi][t][ic] = (B^T d B)[xi] for tile t's input window d (zeros outside the image).
+template <typename A, typename O, typename F = TilingFor<O>>
 [[gnu::always_inline]] inline void input_tile(const Geometry& g, const A* src, Index t, O* v) {
-    const TileOrigin o = tile_origin(g, t);
+    constexpr int kT = F::kTile, kI = F::kInput;
+    const TileOrigin o = tile_origin<kT>(g, t);
     const Index plane = g.tiles * g.ic;
     float d[kI][kI][kBlock], rows[kI][kI][kBlock];
     for (int c0 = 0; c0 < g.ic; c0 += kBlock) {
         const int n = std::min(kBlock, g.ic - c0);
         gather_window(src, o.image, g.h, g.w, g.ic, o.y - g.pad, o.x - g.pad, c0, n, d);
-        for (int r = 0; r < kI; ++r) input_1d(d[r][0], kBlock, rows[r][0], kBlock, n);
-        for (int j = 0; j < kI; ++j) input_1d(rows[0][j], kI * kBlock, v + j * plane + t * g.ic + c0, kI * plane, n);
+        for (int r = 0; r < kI; ++r) F::input(d[r][0], kBlock, rows[r][0], kBlock, n);
+        for (int j = 0; j < kI; ++j) F::input(rows[0][j], kI * kBlock, v + j * plane + t * g.ic + c0, kI * plane, n);
     }
 }
 
 // dst tile = A^T M A + bias, clipped to the output.
-template <typename T>
-[[gnu::always_inline]] inline void output_tile(const Geometry& g, const float* m, const float* bias, Index t, T* dst) {
-    const TileOrigin o = tile_origin(g, t);
+template <typename A, typename O, typename F = TilingFor<O>>
+[[gnu::always_inline]] inline void output_tile(const Geometry& g, const O* m, const float* bias, Index t, A* dst) {
+    constexpr int kT = F::kTile, kI = F::kInput;
+    const TileOrigin o = tile_origin<kT>(g, t);
     const Index plane = g.tiles * g.oc;
     float rows[kI][kT][kBlock], y[kT][kT][kBlock];
     for (int c0 = 0; c0 < g.oc; c0 += kBlock) {
         const int n = std::min(kBlock, g.oc - c0);
-        for (int i = 0; i < kI; ++i) output_1d(m + i * kI * plane + t * g.oc + c0, plane, rows[i][0], kBlock, n);
-        for (int q = 0; q < kT; ++q) output_1d(rows[0][q], kT * kBlock, y[0][q], kT * kBlock, n);
+        for (int i = 0; i < kI; ++i) F::output(m + i * kI * plane + t * g.oc + c0, plane, rows[i][0], kBlock, n);
+        for (int q = 0; q < kT; ++q) F::output(rows[0][q], kT * kBlock, y[0][q], kT * kBlock, n);
         for (int p = 0; p < kT && o.y + p < g.out_h; ++p) {
             for (int q = 0; q < kT && o.x + q < g.out_w; ++q) {
-                T* out = dst + ((o.image * g.out_h + o.y + p) * g.out_w + o.x + q) * g.oc + c0;
+                A* out = dst + ((o.image * g.out_h + o.y + p) * g.out_w + o.x + q) * g.oc + c0;
 #pragma omp simd
-                for (int c = 0; c < n; ++c) out[c] = narrow<T>(y[p][q][c] + bias[c0 + c]);
+                for (int c = 0; c < n; ++c) out[c] = narrow<A>(y[p][q][c] + bias[c0 + c]);
             }
         }
     }
 }
 
-// dM[xi][t][oc] = (A dy A^T)[xi] for the tile's 4x4 output gradient dy (zeros outside).
-template <typename A, typename O>
+// dM[xi][t][oc] = (A dy A^T)[xi] for the tile's output gradient dy (zeros outside).
+template <typename A, typename O, typename F = TilingFor<O>>
 [[gnu::always_inline]] inline void output_adjoint_tile(const Geometry& g, const A* diff_dst, Index t, O* dm) {
-    const TileOrigin o = tile_origin(g, t);
+    constexpr int kT = F::kTile, kI = F::kInput;
+    const TileOrigin o = tile_origin<kT>(g, t);
     const Index plane = g.tiles * g.oc;
     float dy[kT][kT][kBlock], rows[kT][kI][kBlock];
     for (int c0 = 0; c0 < g.oc; c0 += kBlock) {
         const int n = std::min(kBlock, g.oc - c0);
         gather_window(diff_dst, o.image, g.out_h, g.out_w, g.oc, o.y, o.x, c0, n, dy);
-        for (int p = 0; p < kT; ++p) output_adjoint_1d(dy[p][0], kBlock, rows[p][0], kBlock, n);
+        for (int p = 0; p < kT; ++p) F::output_adjoint(dy[p][0], kBlock, rows[p][0], kBlock, n);
         for (int j = 0; j < kI; ++j) {
-            output_adjoint_1d(rows[0][j], kI * kBlock, dm + j * plane + t * g.oc + c0, kI * plane, n);
+            F::output_adjoint(rows[0][j], kI * kBlock, dm + j * plane + t * g.oc + c0, kI * plane, n);
         }
     }
 }
 
 // Adds the tile's B dV B^T into diff_src (f32 in both precisions) inside the image (the
 // padding's share is dropped).
-[[gnu::always_inline]] inline void input_adjoint_tile(const Geometry& g, const float* dv, Index t, float* diff_src) {
-    const TileOrigin o = tile_origin(g, t);
+template <typename O, typename F = TilingFor<O>>
+[[gnu::always_inline]] inline void input_adjoint_tile(const Geometry& g, const O* dv, Index t, float* diff_src) {
+    constexpr int kI = F::kInput;
+    const TileOrigin o = tile_origin<F::kTile>(g, t);
     const Index plane = g.tiles * g.ic;
     float rows[kI][kI][kBlock], dd[kI][kI][kBlock];
     for (int c0 = 0; c0 < g.ic; c0 += kBlock) {
         const int n = std::min(kBlock, g.ic - c0);
-        for (int i = 0; i < kI; ++i) input_adjoint_1d(dv + i * kI * plane + t * g.ic + c0, plane, rows[i][0], kBlock, n);
-        for (int s = 0; s < kI; ++s) input_adjoint_1d(rows[0][s], kI * kBlock, dd[0][s], kI * kBlock, n);
+        for (int i = 0; i < kI; ++i) {
+            F::input_adjoint(dv + i * kI * plane + t * g.ic + c0, plane, rows[i][0], kBlock, n);
+        }
+        for (int s = 0; s < kI; ++s) F::input_adjoint(rows[0][s], kI * kBlock, dd[0][s], kI * kBlock, n);
         for (int r = 0; r < kI; ++r) {
             const int y = o.y - g.pad + r;
             if (y < 0 || y >= g.h) continue;
@@ -250,27 +350,35 @@ template <typename A, typename O>
 }
 
 // U[xi][ic][oc] = (G g G^T)[xi] for input channel ic's 3x3 kernels (weights [ic][3][3][oc]).
-template <typename T>
-[[gnu::always_inline]] inline void weight_channel(const Geometry& g, const float* weights, int ic, T* u) {
+template <typename O, typename F = TilingFor<O>>
+[[gnu::always_inline]] inline void weight_channel(const Geometry& g, const float* weights, int ic, O* u) {
+    constexpr int kI = F::kInput;
     const Index plane = Index{g.ic} * g.oc;
     const float* k = weights + Index{ic} * 9 * g.oc;
     float rows[3][kI][kBlock];
     for (int c0 = 0; c0 < g.oc; c0 += kBlock) {
         const int n = std::min(kBlock, g.oc - c0);
-        for (int ky = 0; ky < 3; ++ky) weight_1d(k + ky * 3 * g.oc + c0, g.oc, rows[ky][0], kBlock, n);
-        for (int j = 0; j < kI; ++j) weight_1d(rows[0][j], kI * kBlock, u + j * plane + Index{ic} * g.oc + c0, kI * plane, n);
+        for (int ky = 0; ky < 3; ++ky) F::weight(k + ky * 3 * g.oc + c0, g.oc, rows[ky][0], kBlock, n);
+        for (int j = 0; j < kI; ++j) {
+            F::weight(rows[0][j], kI * kBlock, u + j * plane + Index{ic} * g.oc + c0, kI * plane, n);
+        }
     }
 }
 
-// diff_weights[ic][3][3][oc] = (G^T dU G) for input channel ic.
-[[gnu::always_inline]] inline void weight_adjoint_channel(const Geometry& g, const float* du, int ic, float* diff_weights) {
+// diff_weights[ic][3][3][oc] = (G^T dU G) for input channel ic (dU f32 for either operand type).
+template <typename O, typename F = TilingFor<O>>
+[[gnu::always_inline]] inline void weight_adjoint_channel(const Geometry& g, const float* du, int ic,
+                                                          float* diff_weights) {
+    constexpr int kI = F::kInput;
     const Index plane = Index{g.ic} * g.oc;
     float* k = diff_weights + Index{ic} * 9 * g.oc;
     float rows[kI][3][kBlock];
     for (int c0 = 0; c0 < g.oc; c0 += kBlock) {
         const int n = std::min(kBlock, g.oc - c0);
-        for (int i = 0; i < kI; ++i) weight_adjoint_1d(du + i * kI * plane + Index{ic} * g.oc + c0, plane, rows[i][0], kBlock, n);
-        for (int kx = 0; kx < 3; ++kx) weight_adjoint_1d(rows[0][kx], 3 * kBlock, k + kx * g.oc + c0, 3 * g.oc, n);
+        for (int i = 0; i < kI; ++i) {
+            F::weight_adjoint(du + i * kI * plane + Index{ic} * g.oc + c0, plane, rows[i][0], kBlock, n);
+        }
+        for (int kx = 0; kx < 3; ++kx) F::weight_adjoint(rows[0][kx], 3 * kBlock, k + kx * g.oc + c0, 3 * g.oc, n);
     }
 }
 
@@ -298,50 +406,52 @@ template <typename T>
 template <typename A, typename O>
 struct Kernels {
     void (*input)(const Geometry&, const A*, Index, O*);
-    void (*output)(const Geometry&, const float*, const float*, Index, A*);
+    void (*output)(const Geometry&, const O*, const float*, Index, A*);
     void (*output_adjoint)(const Geometry&, const A*, Index, O*);
-    void (*input_adjoint)(const Geometry&, const float*, Index, float*);
+    void (*input_adjoint)(const Geometry&, const O*, Index, float*);
     void (*weight)(const Geometry&, const float*, int, O*);
     void (*weight_adjoint)(const Geometry&, const float*, int, float*);
     void (*bias_gradient)(const A*, Index, int, int, int, float*);
     void (*round)(const float*, Index, A*);
 };
 
-#define TINYDIGIT_WINOGRAD_KERNELS(name, target)                                                                    \
-    template <typename A, typename O>                                                                             \
-    target void name##_input(const Geometry& g, const A* s, Index t, O* v) {                                      \
-        input_tile(g, s, t, v);                                                                                   \
-    }                                                                                                             \
-    template <typename A>                                                                                         \
-    target void name##_output(const Geometry& g, const float* m, const float* b, Index t, A* d) {                 \
-        output_tile(g, m, b, t, d);                                                                               \
-    }                                                                                                             \
-    template <typename A, typename O>                                                                             \
-    target void name##_output_adjoint(const Geometry& g, const A* dy, Index t, O* dm) {                           \
-        output_adjoint_tile(g, dy, t, dm);                                                                        \
-    }                                                                                                             \
-    target void name##_input_adjoint(const Geometry& g, const float* dv, Index t, float* dx) {                   \
-        input_adjoint_tile(g, dv, t, dx);                                                                         \
-    }                                                                                                             \
-    template <typename O>                                                                                         \
-    target void name##_weight(const Geometry& g, const float* w, int ic, O* u) {                                  \
-        weight_channel(g, w, ic, u);                                                                              \
-    }                                                                                                             \
-    target void name##_weight_adjoint(const Geometry& g, const float* du, int ic, float* dw) {                   \
-        weight_adjoint_channel(g, du, ic, dw);                                                                    \
-    }                                                                                                             \
-    template <typename A>                                                                                         \
-    target void name##_bias_gradient(const A* dy, Index pixels, int oc, int c0, int n, float* db) {               \
-        bias_gradient(dy, pixels, oc, c0, n, db);                                                                 \
-    }                                                                                                             \
-    template <typename A>                                                                                         \
-    target void name##_round(const float* x, Index count, A* y) {                                                 \
-        round_to(x, count, y);                                                                                    \
-    }                                                                                                             \
-    template <typename A, typename O>                                                                             \
-    constexpr Kernels<A, O> name##_kernels{name##_input<A, O>,        name##_output<A>, name##_output_adjoint<A, O>, \
-                                           name##_input_adjoint,      name##_weight<O>, name##_weight_adjoint,     \
-                                           name##_bias_gradient<A>,   name##_round<A>};
+#define TINYDIGIT_WINOGRAD_KERNELS(name, target)                                                                       \
+    template <typename A, typename O>                                                                                  \
+    target void name##_input(const Geometry& g, const A* s, Index t, O* v) {                                           \
+        input_tile(g, s, t, v);                                                                                        \
+    }                                                                                                                  \
+    template <typename A, typename O>                                                                                  \
+    target void name##_output(const Geometry& g, const O* m, const float* b, Index t, A* d) {                          \
+        output_tile(g, m, b, t, d);                                                                                    \
+    }                                                                                                                  \
+    template <typename A, typename O>                                                                                  \
+    target void name##_output_adjoint(const Geometry& g, const A* dy, Index t, O* dm) {                                \
+        output_adjoint_tile(g, dy, t, dm);                                                                             \
+    }                                                                                                                  \
+    template <typename O>                                                                                              \
+    target void name##_input_adjoint(const Geometry& g, const O* dv, Index t, float* dx) {                             \
+        input_adjoint_tile(g, dv, t, dx);                                                                              \
+    }                                                                                                                  \
+    template <typename O>                                                                                              \
+    target void name##_weight(const Geometry& g, const float* w, int ic, O* u) {                                       \
+        weight_channel(g, w, ic, u);                                                                                   \
+    }                                                                                                                  \
+    template <typename O>                                                                                              \
+    target void name##_weight_adjoint(const Geometry& g, const float* du, int ic, float* dw) {                         \
+        weight_adjoint_channel<O>(g, du, ic, dw);                                                                      \
+    }                                                                                                                  \
+    template <typename A>                                                                                              \
+    target void name##_bias_gradient(const A* dy, Index pixels, int oc, int c0, int n, float* db) {                    \
+        bias_gradient(dy, pixels, oc, c0, n, db);                                                                      \
+    }                                                                                                                  \
+    template <typename A>                                                                                              \
+    target void name##_round(const float* x, Index count, A* y) {                                                      \
+        round_to(x, count, y);                                                                                         \
+    }                                                                                                                  \
+    template <typename A, typename O>                                                                                  \
+    constexpr Kernels<A, O> name##_kernels{name##_input<A, O>,       name##_output<A, O>, name##_output_adjoint<A, O>, \
+                                           name##_input_adjoint<O>,  name##_weight<O>,    name##_weight_adjoint<O>,    \
+                                           name##_bias_gradient<A>,  name##_round<A>};
 
 TINYDIGIT_WINOGRAD_KERNELS(avx512, [[gnu::target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")]])
 TINYDIGIT_WINOGRAD_KERNELS(avx2, [[gnu::target("avx2,fma")]])
@@ -356,10 +466,11 @@ const Kernels<A, O>& kernels() {
     return chosen;
 }
 
-// 36 matrices of rows x cols; transposed: read as rows x cols from a cols x rows buffer.
-memory::desc matrices(memory::dim rows, memory::dim cols, memory::data_type type, bool transposed = false) {
-    return memory::desc({WinogradConv::kPoints, rows, cols}, type,
-                        transposed ? memory::format_tag::acb : memory::format_tag::abc);
+// One matrix of rows x cols per transformed point; transposed: read as rows x cols from a cols x
+// rows buffer.
+memory::desc matrices(int points, memory::dim rows, memory::dim cols, memory::data_type type,
+                      bool transposed = false) {
+    return memory::desc({points, rows, cols}, type, transposed ? memory::format_tag::acb : memory::format_tag::abc);
 }
 
 dnnl::matmul::primitive_desc matmul_pd(const dnnl::engine& engine, const memory::desc& a, const memory::desc& b,
@@ -395,10 +506,9 @@ Geometry geometry_of(int ic, int h, int w, int oc, int pad, int out_h, int out_w
     return {ic, h, w, oc, pad, out_h, out_w, ty, tx, tiles};
 }
 
-// A buffer of `desc`, or, where the types allow, `shared`'s bytes (which must be large enough).
-memory reuse_or_allocate(const memory::desc& desc, const memory& shared, const dnnl::engine& engine) {
-    return desc.data_type() == shared.get_desc().data_type() ? memory(desc, engine, shared.get_data_handle())
-                                                             : memory(desc, engine);
+// Outputs per tile side for GEMM operands of `operands`' type (TilingFor).
+int tile_for(memory::data_type operands) {
+    return operands == memory::data_type::bf16 ? F2x2::kTile : F4x4::kTile;
 }
 
 }  // namespace
@@ -406,20 +516,22 @@ memory reuse_or_allocate(const memory::desc& desc, const memory& shared, const d
 WinogradConv::WinogradConv(const dnnl::engine& engine, int batch, int in_channels, int height, int width,
                            int out_channels, int padding, memory::data_type activations, memory::data_type operands)
     : n_(batch), ic_(in_channels), h_(height), w_(width), oc_(out_channels), pad_(padding),
-      out_h_(height + 2 * padding - 2), out_w_(width + 2 * padding - 2), tiles_y_((out_h_ + kTile - 1) / kTile),
-      tiles_x_((out_w_ + kTile - 1) / kTile), tiles_(Index{batch} * tiles_y_ * tiles_x_),
-      activations_(checked(activations)), operands_(checked(operands)), engine_(engine),
-      fwd_pd_(matmul_pd(engine, matrices(tiles_, ic_, operands_), matrices(ic_, oc_, operands_),
-                        matrices(tiles_, oc_, memory::data_type::f32))),
-      bwd_w_pd_(matmul_pd(engine, matrices(ic_, tiles_, operands_, true), matrices(tiles_, oc_, operands_),
-                          matrices(ic_, oc_, memory::data_type::f32))),
-      bwd_d_pd_(matmul_pd(engine, matrices(tiles_, oc_, operands_), matrices(oc_, ic_, operands_, true),
-                          matrices(tiles_, ic_, memory::data_type::f32))),
-      fwd_(fwd_pd_), bwd_w_(bwd_w_pd_), bwd_d_(bwd_d_pd_), v_(matrices(tiles_, ic_, operands_), engine),
-      u_(matrices(ic_, oc_, operands_), engine), m_(matrices(tiles_, oc_, memory::data_type::f32), engine),
-      dm_(reuse_or_allocate(matrices(tiles_, oc_, operands_), m_, engine)),
-      du_(matrices(ic_, oc_, memory::data_type::f32), engine),
-      dv_(reuse_or_allocate(matrices(tiles_, ic_, memory::data_type::f32), v_, engine)) {
+      out_h_(height + 2 * padding - 2), out_w_(width + 2 * padding - 2), activations_(checked(activations)),
+      operands_(checked(operands)), tile_(tile_for(operands_)), points_((tile_ + 2) * (tile_ + 2)),
+      tiles_y_((out_h_ + tile_ - 1) / tile_), tiles_x_((out_w_ + tile_ - 1) / tile_),
+      tiles_(Index{batch} * tiles_y_ * tiles_x_), engine_(engine),
+      fwd_pd_(matmul_pd(engine, matrices(points_, tiles_, ic_, operands_), matrices(points_, ic_, oc_, operands_),
+                        matrices(points_, tiles_, oc_, operands_))),
+      bwd_w_pd_(matmul_pd(engine, matrices(points_, ic_, tiles_, operands_, true),
+                          matrices(points_, tiles_, oc_, operands_),
+                          matrices(points_, ic_, oc_, memory::data_type::f32))),
+      bwd_d_pd_(matmul_pd(engine, matrices(points_, tiles_, oc_, operands_),
+                          matrices(points_, oc_, ic_, operands_, true), matrices(points_, tiles_, ic_, operands_))),
+      fwd_(fwd_pd_), bwd_w_(bwd_w_pd_), bwd_d_(bwd_d_pd_), v_(matrices(points_, tiles_, ic_, operands_), engine),
+      u_(matrices(points_, ic_, oc_, operands_), engine), m_(matrices(points_, tiles_, oc_, operands_), engine),
+      dm_(m_.get_desc(), engine, m_.get_data_handle()),
+      du_(matrices(points_, ic_, oc_, memory::data_type::f32), engine),
+      dv_(v_.get_desc(), engine, v_.get_data_handle()) {
     if (activations_ == memory::data_type::bf16) {
         diff_src_sum_.resize(static_cast<std::size_t>(Index{n_} * h_ * w_ * ic_));
     }
@@ -447,7 +559,7 @@ void WinogradConv::forward_in(dnnl::stream& stream, const A* src, const float* w
     const Kernels<A, O>& k = kernels<A, O>();
     auto* v = static_cast<O*>(v_.get_data_handle());
     auto* u = static_cast<O*>(u_.get_data_handle());
-    const auto* m = static_cast<const float*>(m_.get_data_handle());
+    const auto* m = static_cast<const O*>(m_.get_data_handle());
 #pragma omp parallel
     {
 #pragma omp for schedule(static) nowait
@@ -478,15 +590,15 @@ void WinogradConv::backward_in(dnnl::stream& stream, const A* diff_dst, float* d
             k.bias_gradient(diff_dst, pixels, oc_, c0, std::min(kBiasBlock, oc_ - c0), diff_bias);
         }
     }
-    // dU from V before dV may overwrite V.
-    const memory v_transposed(matrices(ic_, tiles_, operands_, true), engine_, v_.get_data_handle());
+    // dU from V before dV overwrites it.
+    const memory v_transposed(matrices(points_, ic_, tiles_, operands_, true), engine_, v_.get_data_handle());
     bwd_w_.execute(stream, {{DNNL_ARG_SRC, v_transposed}, {DNNL_ARG_WEIGHTS, dm_}, {DNNL_ARG_DST, du_}});
     if (diff_src) {
-        const memory u_transposed(matrices(oc_, ic_, operands_, true), engine_, u_.get_data_handle());
+        const memory u_transposed(matrices(points_, oc_, ic_, operands_, true), engine_, u_.get_data_handle());
         bwd_d_.execute(stream, {{DNNL_ARG_SRC, dm_}, {DNNL_ARG_WEIGHTS, u_transposed}, {DNNL_ARG_DST, dv_}});
     }
     stream.wait();
-    const auto* dv = static_cast<const float*>(dv_.get_data_handle());
+    const auto* dv = static_cast<const O*>(dv_.get_data_handle());
     const Index tiles_per_image = Index{tiles_y_} * tiles_x_, image_size = Index{h_} * w_ * ic_;
     // In bf16 the overlapping tiles are summed in f32 and the sum rounded once.
     constexpr bool kF32 = std::is_same_v<A, float>;
