@@ -114,7 +114,9 @@ int main(int argc, char** argv) {
     dnnl::stream stream(engine);
     std::printf("oneDNN ISA %s, batch %d, best of %d, ms per forward + backward-data + backward-weights\n",
                 std::string(onednn_isa_name()).c_str(), batch, repeats);
-    static constexpr Shape kShapes[] = {{"conv3 32->64 15x15 pad 2", 32, 64, 15, 2},
+    // conv3 as the network runs it: its padding of 2 is a ZeroPad layer's 1 and the conv's 1
+    // (network.cpp; oneDNN's AVX-512 direct backward-weights has no JIT kernel for pad 2).
+    static constexpr Shape kShapes[] = {{"conv3 32->64 17x17 pad 1", 32, 64, 17, 1},
                                         {"conv4 64->64 17x17 pad 1", 64, 64, 17, 1},
                                         {"conv5 64->256 8x8 pad 1", 64, 256, 8, 1},
                                         {"conv6 256->256 8x8 pad 1", 256, 256, 8, 1}};

@@ -38,11 +38,14 @@ algorithm winograd_if_available(const dnnl::engine& engine, const dnnl::convolut
 }
 
 // The trainer's Winograd (WinogradConv) against oneDNN, ms per forward + backward-data +
-// backward-weights at batch 32 (benchmarks/train_speed/conv3x3_speed, Zen4, 1 thread):
-//   AVX2 (oneDNN capped; direct kernels only): conv3 32->64 15x15 pad 2 11.0 -> 5.6, conv4 64->64
-//   17x17 15.9 -> 9.8, conv5 64->256 8x8 13.8 -> 5.5, conv6 256->256 8x8 56.5 -> 21.4;
-//   AVX-512, against oneDNN's Winograd: conv5 4.6 -> 3.3, conv6 15.3 -> 12.8, but conv4 (17x17:
-//   25 tiles of 4x4 cover 20x20) 6.2 -> 7.1.
+// backward-weights at batch 32 (benchmarks/train_speed/conv3x3_speed, Zen4, 1 thread,
+// 2026-11-29 after its transforms ran 256 channels per step):
+//   AVX2 (oneDNN capped; direct kernels only): conv3 32->64 17x17 8.45 -> 6.06, conv4 64->64
+//   17x17 16.4 -> 9.57, conv5 64->256 8x8 14.2 -> 4.85, conv6 256->256 8x8 58.0 -> 18.9;
+//   AVX-512, against oneDNN's Winograd: conv5 4.58 -> 2.43, conv6 14.9 -> 10.5, and on the
+//   17x17 maps (25 tiles of 4x4 cover 20x20) conv3 3.35 -> 3.22, conv4 6.26 -> 5.74; but ours on
+//   conv3 and conv4 too slowed an f32 step (train_speed, 2 threads: batch 32 1,094-1,122 against
+//   1,130-1,146 img/s, batch 128 1,162-1,177 against 1,180-1,227; their neighbours' layouts).
 // So ours takes every f32 3x3 convolution below AVX-512 and those with maps up to 8x8 (whole
 // tiles) on AVX-512.
 // In bf16 (oneDNN 2.6 has no bf16 Winograd) ours runs F(2x2, 3x3) with bf16 products (bf16
