@@ -3,7 +3,8 @@
 // trainer's ConvLayer asks), oneDNN's Winograd where it has one (AVX-512), and the trainer's own
 // Winograd (WinogradConv, channels-last). Where the CPU has AVX-512 BF16, the same in bf16:
 // oneDNN's direct kernels (it has no bf16 Winograd) and ours with bf16 activations, its GEMM
-// operands in f32 (F(4x4, 3x3)) or in bf16 (F(2x2, 3x3), what bf16 training runs). Same process, one after the other, milliseconds per step.
+// operands in f32 (F(4x4, 3x3)) or in bf16 (F(2x2, 3x3), what bf16 training runs). Same
+// process, one after the other, milliseconds per step.
 // usage: conv3x3_speed [BATCH] [REPEATS]   (ONEDNN_MAX_CPU_ISA=AVX2 shows an AVX2-only CPU)
 #include <algorithm>
 #include <chrono>

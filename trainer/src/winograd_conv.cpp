@@ -15,8 +15,8 @@ using dnnl::memory;
 namespace {
 
 // Channels per transform step: the 1-D transforms below run across up to this many contiguous
-// channels at once (all of them in the seed network's layers), so each step writes its 36
-// transformed rows into V or dM as runs of that many channels. With runs of 16 (one cache
+// channels at once (all of them in the seed network's layers), so each step writes its 36 (or
+// 16) transformed rows into V or dM as runs of that many channels. With runs of 16 (one cache
 // line) the transforms took 1.5-2x as long (Zen4, 2 threads, conv6 at batch 32 and 128), and
 // a training step 5-10 % longer.
 constexpr int kBlock = 256;
