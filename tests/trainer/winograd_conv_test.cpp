@@ -1,8 +1,9 @@
 // The trainer's Winograd convolution (F(4x4, 3x3) with f32 operands) against oneDNN's direct
 // convolution over random shapes: forward, input gradient, weight gradient, bias gradient.
 // Winograd rounds differently (the transforms scale values by up to 8 and 1/24), so results
-// agree to a tolerance: the largest difference within 1e-4 of the reference tensor's largest magnitude
-// (measured: at most 1.0e-5 on these shapes; an indexing or transform error is of order 1).
+// agree to a tolerance: the largest difference within 1e-4 of the reference tensor's largest
+// magnitude (measured: at most 1.0e-5 on these shapes; an indexing or transform error is of
+// order 1).
 // The bf16 variants (bf16 activations; GEMM operands f32, or bf16 on F(2x2, 3x3)) against the
 // exact convolution of the same bf16 inputs, beside oneDNN's bf16 direct kernels.
 #include <algorithm>
